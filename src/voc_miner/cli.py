@@ -1,0 +1,218 @@
+"""Command line: a thin layer over the Python API.
+
+Exit codes: 0 success; 2 bad input, options, data or model (one-line ``error:`` message,
+no traceback); 1 unexpected internal error (with traceback, please report it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from voc_miner.config import ColumnsConfig, Config, load_config
+from voc_miner.errors import VocMinerError
+
+app = typer.Typer(
+    name="voc-miner",
+    help="Voice-of-the-customer mining: bilingual support chats in, ranked root causes with owners and fixes out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Lang = Annotated[str, typer.Option("--lang", help="Report language: en or zh.")]
+
+
+def _err(msg: str) -> None:
+    typer.echo(f"error: {msg}", err=True)
+
+
+def _setup_logging(quiet: bool) -> None:
+    # The CLI is an application, so it may configure logging (the library never does).
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
+
+
+def _config(config: Path | None, lang: str | None, overrides: list[str] | None) -> Config:
+    cfg = load_config(config) if config else Config()
+    ov: dict[str, Any] = {}
+    for item in overrides or []:
+        if "=" not in item:
+            raise VocMinerError(f"--set expects KEY=VALUE (e.g. cluster.seed=7); got {item!r}.")
+        key, raw = item.split("=", 1)
+        try:
+            ov[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            ov[key] = raw
+    if lang:
+        ov["rank.lang"] = lang
+    return cfg.with_overrides(ov) if ov else cfg.validate()
+
+
+def _columns(text_col: str, conv_col: str, speaker_col: str, turn_col: str, time_col: str, channel_col: str) -> ColumnsConfig:
+    return ColumnsConfig(conversation_id=conv_col, turn=turn_col, speaker=speaker_col, text=text_col,
+                         timestamp=time_col, channel=channel_col)
+
+
+TextCol = Annotated[str, typer.Option("--text-col", help="Column holding the message text.")]
+ConvCol = Annotated[str, typer.Option("--conversation-col", help="Conversation id column (absent: one row = one ticket).")]
+SpeakerCol = Annotated[str, typer.Option("--speaker-col", help="Speaker column (absent: every row is the customer).")]
+TurnCol = Annotated[str, typer.Option("--turn-col", help="Turn order column (absent: file order).")]
+TimeCol = Annotated[str, typer.Option("--time-col", help="Timestamp column (optional).")]
+ChannelCol = Annotated[str, typer.Option("--channel-col", help="Channel column (optional).")]
+Encoding = Annotated[str | None, typer.Option("--encoding", help="Input encoding of CSV/JSONL (default utf-8).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors and the final summary.")]
+
+
+def _run_fit(inputs: list[Path], out: Path, cfg: Config, taxonomy: Path | None, columns: ColumnsConfig) -> None:
+    from voc_miner.pipeline import VocMiner
+    from voc_miner.report import csv_safe, write_report
+
+    t0 = time.perf_counter()
+    miner = VocMiner(config=cfg, taxonomy=taxonomy, columns=columns)
+    src: Any = inputs[0] if len(inputs) == 1 else inputs
+    miner.fit(src)
+    out.mkdir(parents=True, exist_ok=True)
+    doc = miner.root_causes_json()
+    names = {d.id: miner.taxonomy_.display_name(d.id, cfg.rank.lang) for d in miner.taxonomy_.departments}
+    names["unassigned"] = miner.taxonomy_.display_name("unassigned", cfg.rank.lang)
+    write_report(out, doc, miner.tags_, lang=cfg.rank.lang, dept_names=names)
+    miner.tags_.to_parquet(out / "tags.parquet", index=False)
+    miner.turns_.to_parquet(out / "turns.parquet", index=False)
+    csv_safe(miner.rejects_).to_csv(out / "rejects.csv", index=False)
+    miner.save(out / "model")
+    counts = miner.ingest_counts_
+    typer.echo(
+        f"rows read {counts['read']}, accepted {counts['accepted']}, rejected {counts['rejected']}"
+        + "".join(f", {k.split(':')[1]} {v}" for k, v in counts.items() if k.startswith("rejected:"))
+    )
+    typer.echo(f"{len(miner.tags_)} conversations, {len(miner.topics_)} topics, "
+               f"{(miner.tags_['topic_id'] < 0).mean():.1%} unclustered, {len(miner.surges_)} surge(s)")
+    for rc in miner.root_causes_[:5]:
+        typer.echo(f"  {rc.rank:>2}. [{rc.department}] {rc.label} ({rc.share:.0%}) -> {rc.recommended_fix}")
+    typer.echo(f"wrote {out}/root_causes.json, report.md, report.html, tags.parquet, model/ "
+               f"in {time.perf_counter() - t0:.0f}s")
+
+
+@app.command()
+def fit(
+    inputs: Annotated[list[Path], typer.Argument(help="Input files: CSV, TSV, JSONL or Parquet.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    taxonomy: Annotated[Path | None, typer.Option("--taxonomy", help="Department taxonomy YAML.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="TOML config file.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Config override KEY=VALUE, repeatable.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Report language: en or zh.")] = None,
+    text_col: TextCol = "text",
+    conversation_col: ConvCol = "conversation_id",
+    speaker_col: SpeakerCol = "speaker",
+    turn_col: TurnCol = "turn",
+    time_col: TimeCol = "timestamp",
+    channel_col: ChannelCol = "channel",
+    encoding: Encoding = None,
+    quiet: Quiet = False,
+) -> None:
+    """Discover root causes in INPUTS; write the report, tags and the model to --out."""
+    _setup_logging(quiet)
+    overrides = [*(set_ or []), *([f"ingest.encoding={encoding}"] if encoding else [])]
+    cfg = _config(config, lang, overrides)
+    cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
+    _run_fit(inputs, out, cfg, taxonomy, cols)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out/demo"),
+    lang: Annotated[str | None, typer.Option("--lang", help="Report language: en or zh.")] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Run the whole pipeline on the bundled synthetic bilingual demo corpus."""
+    _setup_logging(quiet)
+    corpus = _demo_corpus()
+    _run_fit([corpus], out, _config(None, lang, None), None, ColumnsConfig())
+
+
+def _demo_corpus() -> Path:
+    here = Path(__file__).resolve()
+    for cand in (here.parent / "_corpora" / "demo_ecommerce.jsonl",
+                 here.parent.parent.parent / "corpora" / "demo_ecommerce.jsonl"):
+        if cand.is_file():
+            return cand
+    raise VocMinerError("The demo corpus is not installed; run from a source checkout (corpora/demo_ecommerce.jsonl).")
+
+
+@app.command()
+def tag(
+    model: Annotated[Path, typer.Argument(help="Model directory written by fit (DIR/model).")],
+    input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Input file: CSV, TSV, JSONL or Parquet.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output Parquet file of per-conversation tags.")],
+    text_col: TextCol = "text",
+    conversation_col: ConvCol = "conversation_id",
+    speaker_col: SpeakerCol = "speaker",
+    turn_col: TurnCol = "turn",
+    time_col: TimeCol = "timestamp",
+    channel_col: ChannelCol = "channel",
+    quiet: Quiet = False,
+) -> None:
+    """Tag the conversations of INPUT with a saved MODEL; rejected rows go to OUT.rejects.csv."""
+    from voc_miner.pipeline import VocMiner
+    from voc_miner.report import csv_safe
+
+    _setup_logging(quiet)
+    miner = VocMiner.load(model)
+    miner.columns = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
+    miner.config_ = miner._config()
+    res = miner.tag(input_)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    res.tags.to_parquet(out, index=False)
+    rej = out.with_suffix(".rejects.csv")
+    csv_safe(res.rejects).to_csv(rej, index=False)
+    typer.echo(f"rows read {res.n_rows}, conversations tagged {len(res.tags)}, rows rejected {len(res.rejects)}; "
+               f"wrote {out} and {rej}")
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="Output directory of a fit run (root_causes.json, tags.parquet).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write (default: RUN_DIR).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Report language: en or zh.")] = "en",
+) -> None:
+    """Re-render report.md / report.html / root_causes.json of a fit run, e.g. in another language."""
+    from voc_miner.departments import load_taxonomy
+    from voc_miner.report import write_report
+
+    if lang not in ("en", "zh"):
+        raise VocMinerError(f"--lang must be en or zh; got {lang!r}.")
+    rc_path, tags_path = run_dir / "root_causes.json", run_dir / "tags.parquet"
+    for p in (rc_path, tags_path):
+        if not p.is_file():
+            raise VocMinerError(f"{str(p)!r} not found; pass the --out directory of a `voc-miner fit` run.")
+    doc = json.loads(rc_path.read_text(encoding="utf-8"))
+    tax = load_taxonomy(run_dir / "model" / "departments.yaml")
+    names = {d.id: tax.display_name(d.id, lang) for d in tax.departments}
+    names["unassigned"] = tax.display_name("unassigned", lang)
+    doc["lang"] = lang
+    for rc in doc["root_causes"]:
+        rc["label"] = rc["label_i18n"][lang]
+        rc["recommended_fix"] = rc["recommended_fix_i18n"][lang]
+        rc["department_name"] = names.get(rc["department"], rc["department"])
+    paths = write_report(out or run_dir, doc, pd.read_parquet(tags_path), lang=lang, dept_names=names)
+    typer.echo("wrote " + ", ".join(str(p) for p in paths.values()))
+
+
+def main() -> None:
+    """Console entry point: VocMinerError -> one line on stderr, exit 2."""
+    try:
+        app(standalone_mode=True)
+    except VocMinerError as exc:
+        _err(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

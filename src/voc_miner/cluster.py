@@ -1,0 +1,247 @@
+"""Topic discovery: BERTopic (UMAP + HDBSCAN) on conversation vectors, then centroids.
+
+1. BERTopic with a seeded UMAP and the ``hdbscan`` package finds dense groups
+   without being told how many there are.
+2. Near-duplicate clusters are merged, then every conversation is (re)assigned to
+   its nearest centroid when the cosine similarity clears ``similarity_floor``
+   (a few k-means-style refinement rounds). This removes most HDBSCAN outliers and
+   makes the fitted assignment *identical* to what tagging a new batch does with the
+   saved centroids — tags never depend on the batch.
+3. Keywords are c-TF-IDF (BERTopic's ``ClassTfidfTransformer``) on the jieba/spaCy
+   content tokens, so they are real zh and en words without stop words.
+
+Example:
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> centers = np.eye(8, dtype=np.float32)[:3]
+    >>> x = np.repeat(centers, 30, axis=0) + rng.normal(0, 0.05, (90, 8)).astype(np.float32)
+    >>> x /= np.linalg.norm(x, axis=1, keepdims=True)
+    >>> res = assign_to_centroids(x, centers, floor=0.5)
+    >>> sorted(set(res[0].tolist()))
+    [0, 1, 2]
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from voc_miner.config import ClusterConfig
+from voc_miner.types import OUTLIER_TOPIC
+
+logger = logging.getLogger("voc_miner")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterResult:
+    """Output of :meth:`BertopicClusterer.fit`."""
+
+    labels: np.ndarray  # (n,) int, -1 = outlier
+    similarity: np.ndarray  # (n,) cosine similarity to the assigned centroid
+    centroids: np.ndarray  # (k, dim) float32 unit vectors; row i is topic i
+    keywords: list[list[tuple[str, float]]]  # per topic, best first
+    raw_labels: np.ndarray  # HDBSCAN's own labels before merging/reassignment
+    min_cluster_size: int
+
+
+def auto_min_cluster_size(n: int) -> int:
+    """Default HDBSCAN ``min_cluster_size`` for ``n`` documents (5 for tiny data, 40 at 100k)."""
+    return int(min(40, max(5, round(math.sqrt(n) / 4))))
+
+
+def normalise(x: np.ndarray) -> np.ndarray:
+    """Row-wise L2 normalisation (zero rows stay zero)."""
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.maximum(n, 1e-12)).astype(np.float32)
+
+
+def assign_to_centroids(vectors: np.ndarray, centroids: np.ndarray, *, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest centroid by cosine; below ``floor`` the label is -1. Ties go to the lower id."""
+    if len(centroids) == 0:
+        return np.full(len(vectors), OUTLIER_TOPIC, dtype=np.int64), np.zeros(len(vectors), dtype=np.float32)
+    sims = normalise(vectors) @ centroids.T
+    best = np.argmax(sims, axis=1)
+    best_sim = sims[np.arange(len(vectors)), best]
+    labels = np.where(best_sim >= floor, best, OUTLIER_TOPIC).astype(np.int64)
+    return labels, best_sim.astype(np.float32)
+
+
+def centroids_of(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Unit-norm mean vector of each label 0..max (labels < 0 ignored)."""
+    k = int(labels.max()) + 1 if len(labels) and labels.max() >= 0 else 0
+    cents = np.zeros((k, vectors.shape[1]), dtype=np.float64)
+    for i in range(k):
+        sel = labels == i
+        if sel.any():
+            cents[i] = vectors[sel].mean(axis=0)
+    return normalise(cents.astype(np.float32))
+
+
+def _relabel_by_size(labels: np.ndarray, min_size: int) -> np.ndarray:
+    """Renumber clusters 0..k-1 by decreasing size (ties: first occurrence); small ones -> -1."""
+    counts = Counter(int(x) for x in labels if x >= 0)
+    first = {}
+    for i, x in enumerate(labels.tolist()):
+        first.setdefault(x, i)
+    keep = sorted((c for c, n in counts.items() if n >= min_size), key=lambda c: (-counts[c], first[c]))
+    mapping = {c: i for i, c in enumerate(keep)}
+    return np.asarray([mapping.get(int(x), OUTLIER_TOPIC) for x in labels], dtype=np.int64)
+
+
+def _merge_close(vectors: np.ndarray, labels: np.ndarray, threshold: float) -> np.ndarray:
+    """Greedily merge clusters whose centroids have cosine >= threshold."""
+    labels = labels.copy()
+    while True:
+        cents = centroids_of(vectors, labels)
+        if len(cents) < 2:
+            return labels
+        sims = cents @ cents.T
+        np.fill_diagonal(sims, -1.0)
+        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        if sims[i, j] < threshold:
+            return labels
+        lo, hi = min(i, j), max(i, j)
+        labels[labels == hi] = lo
+        labels[labels > hi] -= 1
+
+
+def ctfidf_keywords(tokens: Sequence[Sequence[str]], labels: np.ndarray, k: int, *, top_n: int) -> list[list[tuple[str, float]]]:
+    """c-TF-IDF keywords per topic 0..k-1 over content tokens (a word must occur in >= 2 documents)."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    if k == 0:
+        return []
+    df = Counter(t for toks in tokens for t in set(toks))
+    per_topic: list[list[str]] = [[] for _ in range(k)]
+    for toks, lab in zip(tokens, labels.tolist(), strict=True):
+        if lab >= 0:
+            per_topic[lab].extend(t for t in toks if df[t] >= 2)
+    if not any(per_topic):
+        return [[] for _ in range(k)]
+    vec = CountVectorizer(analyzer=lambda x: x)
+    bow = vec.fit_transform(per_topic)
+    words = vec.get_feature_names_out()
+    scores = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(bow).toarray()
+    out: list[list[tuple[str, float]]] = []
+    for row in scores:
+        order = sorted(range(len(row)), key=lambda j: (-row[j], words[j]))[:top_n]
+        out.append([(str(words[j]), float(row[j])) for j in order if row[j] > 0])
+    return out
+
+
+class BertopicClusterer:
+    """BERTopic + HDBSCAN topic discovery followed by centroid refinement.
+
+    Args:
+        config: clustering settings (``min_cluster_size`` None = automatic).
+    """
+
+    def __init__(self, *, config: ClusterConfig | None = None) -> None:
+        self.config = config or ClusterConfig()
+
+    def _hdbscan_labels(self, docs: list[str], vectors: np.ndarray, mcs: int) -> np.ndarray:
+        from bertopic import BERTopic
+        from hdbscan import HDBSCAN
+        from sklearn.feature_extraction.text import CountVectorizer
+        from umap import UMAP
+
+        cfg = self.config
+        n = len(vectors)
+        umap_model = UMAP(
+            n_neighbors=min(cfg.umap_neighbors, n - 1),
+            n_components=min(cfg.umap_components, n - 2),
+            min_dist=0.0,
+            metric="cosine",
+            random_state=cfg.seed,
+            init="spectral" if n > cfg.umap_components + 2 else "random",
+        )
+        hdb = HDBSCAN(
+            min_cluster_size=mcs,
+            min_samples=cfg.min_samples,
+            metric="euclidean",
+            cluster_selection_method=cfg.selection_method,
+            prediction_data=False,
+        )
+        # language="multilingual": BERTopic's "english" mode strips every non-ASCII character,
+        # which would erase Chinese from its own c-TF-IDF. Docs here are pre-segmented tokens.
+        model = BERTopic(
+            language="multilingual",
+            umap_model=umap_model,
+            hdbscan_model=hdb,
+            vectorizer_model=CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False),
+            calculate_probabilities=False,
+            top_n_words=cfg.top_n_words,
+        )
+        topics, _ = model.fit_transform(docs, embeddings=vectors)
+        return np.asarray(topics, dtype=np.int64)
+
+    def fit(self, tokens: Sequence[Sequence[str]], vectors: np.ndarray) -> ClusterResult:
+        """Cluster conversation vectors; ``tokens`` are each conversation's content tokens."""
+        cfg = self.config
+        vectors = normalise(np.asarray(vectors, dtype=np.float32))
+        n = len(vectors)
+        mcs = cfg.min_cluster_size or auto_min_cluster_size(n)
+        if n < max(2 * mcs, 10):
+            # Too little data for density clustering: one topic, still fully usable.
+            raw = np.zeros(n, dtype=np.int64)
+        else:
+            docs = [" ".join(t) if t else "emptydoc" for t in tokens]
+            raw = self._hdbscan_labels(docs, vectors, mcs)
+        labels = _relabel_by_size(raw, 1)
+        labels = _merge_close(vectors, labels, cfg.merge_similarity)
+        cents = centroids_of(vectors, labels)
+        for _ in range(cfg.refine_iterations):
+            labels, _sims = assign_to_centroids(vectors, cents, floor=cfg.similarity_floor)
+            labels = _relabel_by_size(labels, max(2, mcs // 2))
+            cents = centroids_of(vectors, labels)
+        labels, sims = assign_to_centroids(vectors, cents, floor=cfg.similarity_floor)
+        # A last relabel keeps ids ordered by size; centroids are permuted accordingly so that
+        # assign_to_centroids(vectors, centroids) reproduces `labels` exactly.
+        order = _relabel_by_size(labels, 1)
+        perm = {int(o): int(n_) for o, n_ in zip(labels.tolist(), order.tolist(), strict=True) if o >= 0}
+        new_cents = np.zeros_like(cents)
+        for old, new in perm.items():
+            new_cents[new] = cents[old]
+        new_cents = new_cents[: len(perm)]
+        labels, sims = assign_to_centroids(vectors, new_cents, floor=cfg.similarity_floor)
+        keywords = ctfidf_keywords(tokens, labels, len(new_cents), top_n=cfg.top_n_words)
+        logger.info(
+            "cluster: %d docs -> %d topics, %.1f%% outliers (HDBSCAN alone: %d clusters, %.1f%% outliers)",
+            n, len(new_cents), 100 * float(np.mean(labels < 0)) if n else 0.0,
+            len(set(raw.tolist()) - {-1}), 100 * float(np.mean(raw < 0)) if n else 0.0,
+        )
+        return ClusterResult(
+            labels=labels, similarity=sims, centroids=new_cents, keywords=keywords, raw_labels=raw,
+            min_cluster_size=mcs,
+        )
+
+
+def split_keywords(keywords: Sequence[tuple[str, float]]) -> tuple[list[str], list[str]]:
+    """Split (word, score) keywords into Chinese and English lists, best first."""
+    zh = [w for w, _ in keywords if _HAN.search(w)]
+    en = [w for w, _ in keywords if not _HAN.search(w)]
+    return zh, en
+
+
+def make_labels(keywords: Sequence[Sequence[tuple[str, float]]]) -> list[tuple[str, str, str]]:
+    """(label, label_zh, label_en) per topic from its keywords; labels are made unique."""
+    out: list[tuple[str, str, str]] = []
+    seen: Counter[str] = Counter()
+    for i, kw in enumerate(keywords):
+        zh, en = split_keywords(kw)
+        label_zh = " / ".join((zh or en)[:3]) or f"话题 {i}"
+        label_en = " / ".join((en or zh)[:3]) or f"topic {i}"
+        both = " / ".join([w for w, _ in kw][:4]) or f"topic {i}"
+        seen[both] += 1
+        if seen[both] > 1:
+            both, label_zh, label_en = f"{both} #{i}", f"{label_zh} #{i}", f"{label_en} #{i}"
+        out.append((both, label_zh, label_en))
+    return out

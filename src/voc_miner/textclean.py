@@ -1,0 +1,336 @@
+"""Normalisation of raw ticket text and rule-based language detection.
+
+:func:`clean_text` turns raw ticket text (web-form HTML, Weibo/WeChat posts, chat
+transcripts) into one line of plain text:
+
+1. control, zero-width and bidi-override characters are dropped;
+2. Unicode NFKC folding (full-width ``ＡＢＣ１２３＠`` → ``ABC123@``), except for the
+   Chinese punctuation ``，！？：；（）…``, which is kept full-width while the text
+   contains Han characters and folded to ASCII otherwise;
+3. HTML: ``<script>``/``<style>`` blocks, comments and tags of known HTML elements are
+   removed, entities are unescaped (``&amp;`` → ``&``).  Only real HTML element names
+   are treated as tags, so ``<PHONE>``-style placeholders and ``a <b`` survive;
+4. URLs (``http(s)://``, ``www.``, ``t.cn/…`` short links) are removed;
+5. Weibo/WeChat residue is removed: ``@mentions`` (``@中国电信客服``, ``//@用户:``,
+   ``回复@用户:``), ``#话题#`` topics, bracket emoticons (``[哭]``, ``[doge]``) and emoji;
+6. runs of repeated punctuation are collapsed (``！！！！`` → ``！``, ``?!?!`` → ``?!``,
+   ``.....`` → ``...``);
+7. all whitespace (newlines included) is collapsed to single spaces and stripped;
+8. the result is cut to ``max_chars`` characters.
+
+Removed spans are replaced by a space, not by nothing, so English words on either
+side do not run together; step 7 then collapses the spaces.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from voc_miner.errors import ConfigError
+
+__all__ = ["CleanResult", "Language", "clean_text", "detect_language"]
+
+Language = Literal["zh", "en", "mixed", "other", "empty"]
+
+# --------------------------------------------------------------------------- character classes
+_HAN_CLASS: Final = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_HAN_RE: Final = re.compile(f"[{_HAN_CLASS}]")
+
+# Control characters (C0 except tab/newline/CR/VT/FF, DEL, C1), zero-width characters,
+# BOM, and bidi embedding/override/isolate controls.
+_INVISIBLE_RE: Final = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+"
+)
+
+# Chinese punctuation that NFKC would fold to ASCII; kept while the text has Han.
+_ZH_PUNCT: Final = "，！？：；（）…"
+_ZH_PUNCT_TO_ASCII: Final = str.maketrans(
+    {"，": ",", "！": "!", "？": "?", "：": ":", "；": ";", "（": "(", "）": ")", "…": "..."}
+)
+_NOT_ZH_PUNCT_RUN: Final = re.compile(f"[^{_ZH_PUNCT}]+")
+_DROP_ZH_PUNCT: Final = str.maketrans(dict.fromkeys(_ZH_PUNCT))
+
+# --------------------------------------------------------------------------- HTML
+_SCRIPT_STYLE_RE: Final = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_COMMENT_RE: Final = re.compile(
+    r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?\]\]>|<![A-Za-z][^<>]*>|<\?[^<>]*\?>", re.DOTALL
+)
+_INLINE_TAGS: Final = frozenset(
+    (
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+    )
+)
+_BLOCK_TAGS: Final = (
+    "address area article aside audio base blockquote body br button canvas caption center col "
+    "colgroup dd details dialog div dl dt embed fieldset figcaption figure footer form h1 h2 h3 h4 "
+    "h5 h6 head header hr html iframe img input legend li link main map meta nav noscript object "
+    "ol optgroup option output p param picture pre section select source summary svg table tbody "
+    "td template textarea tfoot th thead title tr track ul video wbr"
+)
+_TAG_NAMES: Final = "|".join(sorted(_INLINE_TAGS | frozenset(_BLOCK_TAGS.split()), key=len, reverse=True))
+# A tag is "<name" / "</name" for a known HTML element (or a namespaced Office tag such
+# as <o:p>), then attributes up to ">".  Placeholders like <PHONE> are not tags.
+_TAG_RE: Final = re.compile(rf"</?(?P<name>{_TAG_NAMES}|[a-z]+:[a-z0-9]+)(?=[\s/>])[^<>]*>", re.IGNORECASE)
+
+# --------------------------------------------------------------------------- social residue
+_URL_RE: Final = re.compile(
+    r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+"
+    r"|(?<![A-Za-z0-9.])(?:t\.cn|url\.cn|dwz\.cn|suo\.im|b23\.tv)/[A-Za-z0-9_\-]+",
+    re.IGNORECASE,
+)
+_URL_TRAILING: Final = ".,;:!?'"
+# @mention: "@" not preceded by an e-mail local-part character, then a nickname
+# (letters incl. CJK, digits, "_", "-"); optional Weibo repost/reply prefix and colon.
+_MENTION_RE: Final = re.compile(r"(?:回复\s?|//\s?)?(?<![A-Za-z0-9._%+\-])@[\w\-]{1,30}[:：]?")
+# Weibo topic: #...# on one line, 1-40 chars, not starting/ending with whitespace.
+_HASHTAG_RE: Final = re.compile(r"#(?![\s#])[^#\r\n]{1,40}(?<!\s)#")
+_LATIN_EMOTICONS: Final = (
+    "doge|ok|good|haha|hehe|lol|smile|grin|cry|sob|shy|angry|awkward|facepalm|smirk|thumbsup|"
+    "thumbsdown|heart|brokenheart|rose|wilt|sun|moon|hug|clap|wave|speechless|chuckle|laugh|"
+    "tongue|wow|sweats|kiss|poop|bomb|gift|cake|coffee|beer|pig|skull|hammer|shake|peace|fist|"
+    "yeah|dizzy|scream|puke|sleep|silent|surprise|frown|blush|joyful|drool|grimace|scowl|chill"
+)
+_EMOTICON_RE: Final = re.compile(rf"\[(?:[{_HAN_CLASS}]{{1,6}}|(?i:{_LATIN_EMOTICONS}))\]")
+_EMOJI_RE: Final = re.compile(
+    "["
+    "\U0001f000-\U0001faff"  # mahjong .. symbols & pictographs extended-A (incl. skin tones, flags)
+    "\u2300-\u23ff"  # misc technical (watch, hourglass, ⏰)
+    "\u2600-\u27bf"  # misc symbols, dingbats
+    "\u2b00-\u2bff"  # misc symbols and arrows (⭐, ⬆)
+    "\ufe00-\ufe0f"  # variation selectors
+    "\u200d\u20e3"  # zero-width joiner, combining keycap
+    "\U000e0020-\U000e007f"  # tag characters (subdivision flags)
+    "]+"
+)
+
+# --------------------------------------------------------------------------- punctuation & space
+_EXCL_QUEST_RUN_RE: Final = re.compile(r"[!?！？]{2,}")
+_SAME_PUNCT_RUN_RE: Final = re.compile(r"([。，,、;；:：~～\-=*_·])\1+")
+_DOT_RUN_RE: Final = re.compile(r"\.{4,}")
+_ELLIPSIS_RUN_RE: Final = re.compile(r"…{3,}")
+_SPACE_RE: Final = re.compile(r"\s+")
+
+_RAW_FACTOR: Final = 4  # raw input longer than RAW_FACTOR * max_chars is cut before cleaning
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """Result of :func:`clean_text`.
+
+    Attributes:
+        text: The cleaned text.
+        truncated: Whether content was cut because the text exceeded ``max_chars``.
+    """
+
+    text: str
+    truncated: bool
+
+
+def _nfkc(text: str) -> str:
+    """NFKC-normalise ``text`` but leave the Chinese punctuation in ``_ZH_PUNCT`` alone."""
+    if unicodedata.is_normalized("NFKC", text.translate(_DROP_ZH_PUNCT)):
+        return text
+    return _NOT_ZH_PUNCT_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def _strip_html(text: str) -> str:
+    """Remove script/style blocks, comments and HTML tags, then unescape entities."""
+    if "<" in text:
+        text = _SCRIPT_STYLE_RE.sub(" ", text)
+        text = _COMMENT_RE.sub(" ", text)
+        text = _TAG_RE.sub(lambda m: "" if m.group("name").lower() in _INLINE_TAGS else " ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def _drop_url(match: re.Match[str]) -> str:
+    """Replace a URL by a space, keeping trailing sentence punctuation."""
+    url = match.group()
+    kept = url.rstrip(_URL_TRAILING)
+    return " " + url[len(kept) :]
+
+
+def _dedupe_excl_quest(match: re.Match[str]) -> str:
+    """Collapse a run of ``!?！？`` to at most one exclamation and one question mark."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for ch in match.group():
+        cls = "!" if ch in "!！" else "?"
+        if cls not in seen:
+            seen.add(cls)
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_text(text: str, *, max_chars: int = 1_000_000) -> CleanResult:
+    """Normalise raw ticket text; see the module docstring for the exact steps.
+
+    Args:
+        text: Raw ticket text (plain text, HTML fragment, or social-media post).
+        max_chars: Maximum length of the cleaned text. Longer results are cut and
+            flagged; raw input longer than ``4 * max_chars`` is cut before cleaning so
+            pathological inputs cannot stall the pipeline.
+
+    Returns:
+        A :class:`CleanResult` with the cleaned text and whether it was truncated.
+
+    Raises:
+        TypeError: If ``text`` is not a string.
+        ConfigError: If ``max_chars`` is not a positive integer.
+
+    Example:
+        >>> clean_text("<p>宽带又断了！！！！@中国电信客服 [怒] #宽带故障#</p> http://t.cn/A6x 😡😡").text
+        '宽带又断了！'
+        >>> clean_text("ＡＢＣ　１２３？？？ See https://example.com/x.").text
+        'ABC 123? See .'
+        >>> clean_text("x" * 10, max_chars=4)
+        CleanResult(text='xxxx', truncated=True)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"clean_text expects str, got {type(text).__name__}")
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
+        raise ConfigError(f"max_chars must be a positive integer, got {max_chars!r}")
+
+    truncated = False
+    if len(text) > _RAW_FACTOR * max_chars:
+        text = text[: _RAW_FACTOR * max_chars]
+        truncated = True
+
+    text = _INVISIBLE_RE.sub("", text)
+    text = _nfkc(text)
+    if "<" in text or "&" in text:
+        stripped = _strip_html(text)
+        if stripped != text:
+            # Entities may decode to characters that need folding or removal.
+            text = _nfkc(_INVISIBLE_RE.sub("", stripped))
+
+    if "/" in text or "www." in text.lower():
+        text = _URL_RE.sub(_drop_url, text)
+    if "@" in text:
+        text = _MENTION_RE.sub(" ", text)
+    if "#" in text:
+        text = _HASHTAG_RE.sub(" ", text)
+    if "[" in text:
+        text = _EMOTICON_RE.sub(" ", text)
+    text = _EMOJI_RE.sub(" ", text)
+
+    if _HAN_RE.search(text) is None:
+        text = text.translate(_ZH_PUNCT_TO_ASCII)
+
+    text = _EXCL_QUEST_RUN_RE.sub(_dedupe_excl_quest, text)
+    text = _SAME_PUNCT_RUN_RE.sub(r"\1", text)
+    text = _DOT_RUN_RE.sub("...", text)
+    text = _ELLIPSIS_RUN_RE.sub("……", text)
+    text = _SPACE_RE.sub(" ", text).strip()
+
+    if len(text) > max_chars:
+        text = text[:max_chars].rstrip()
+        truncated = True
+    return CleanResult(text=text, truncated=truncated)
+
+
+# --------------------------------------------------------------------------- language detection
+# Why rules and not a model: script counting is fast (a few regex passes in C),
+# deterministic, needs no model download, and handles the code-switching that is
+# normal in Chinese support chats ("这个app老是crash").  Statistical detectors such as
+# langdetect are unreliable on the short texts tickets are made of (and are
+# non-deterministic without seeding), and they force a single label on mixed text.
+_NON_LETTER_RE: Final = re.compile(r"[\W\d_]+")
+_NON_HAN_RE: Final = re.compile(f"[^{_HAN_CLASS}]+")
+_LATIN_CLASS: Final = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_NON_LATIN_RE: Final = re.compile(f"[^{_LATIN_CLASS}]+")
+_LATIN_WORD_RE: Final = re.compile(f"[{_LATIN_CLASS}]{{2,}}")
+
+OTHER_SCRIPT_SHARE: Final = 0.2
+"""Share of letters in scripts other than Han/Latin from which text is ``"other"``."""
+MIXED_MIN_SHARE: Final = 0.2
+"""Minimum share of Han and of Latin letters for ``"mixed"``."""
+
+
+def detect_language(text: str) -> Language:
+    """Classify text as Chinese, English, mixed, other or empty by counting scripts.
+
+    Letters are counted by script: Han characters (``han``), Latin letters incl.
+    accented ones (``latin``, with ``words`` = runs of >= 2 Latin letters) and letters
+    of any other script (``other``: kana, hangul, Cyrillic, Arabic, Thai, ...). Digits,
+    punctuation, emoji and whitespace are ignored. Then, in order:
+
+    * ``"empty"``: no letters at all (``""``, ``"12345"``, ``"😊!!"``);
+    * ``"other"``: ``other >= 20%`` of all letters (Japanese, Korean, Russian, ...);
+    * ``"zh"``: no Latin letters; ``"en"``: no Han characters (``"en"`` stands for
+      Latin-script text in general; French is not told apart from English);
+    * ``"mixed"``: ``han >= 2`` and ``words >= 2`` and both ``han`` and ``latin`` make up
+      at least 20% of the Han+Latin letters (``"这个app老是crash"``);
+    * otherwise the majority by units, a Han character counting like a Latin word:
+      ``"zh"`` if ``han >= words`` (``"我买的iPhone坏了"``), else ``"en"``.
+
+    Args:
+        text: Text to classify; cleaned text (see :func:`clean_text`) works best.
+
+    Returns:
+        One of ``"zh"``, ``"en"``, ``"mixed"``, ``"other"``, ``"empty"``.
+
+    Raises:
+        TypeError: If ``text`` is not a string.
+
+    Example:
+        >>> [detect_language(t) for t in ["宽带断网了", "My router keeps rebooting", "这个app老是crash"]]
+        ['zh', 'en', 'mixed']
+        >>> [detect_language(t) for t in ["我买的iPhone坏了", "インターネットが遅い", "  42 "]]
+        ['zh', 'other', 'empty']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"detect_language expects str, got {type(text).__name__}")
+    letters = _NON_LETTER_RE.sub("", text)
+    total = len(letters)
+    if total == 0:
+        return "empty"
+    han = len(_NON_HAN_RE.sub("", letters))
+    latin = len(_NON_LATIN_RE.sub("", letters))
+    other = total - han - latin
+    if other >= OTHER_SCRIPT_SHARE * total:
+        return "other"
+    if latin == 0:
+        return "zh"
+    if han == 0:
+        return "en"
+    words = len(_LATIN_WORD_RE.findall(text))
+    both = han + latin
+    if han >= 2 and words >= 2 and han >= MIXED_MIN_SHARE * both and latin >= MIXED_MIN_SHARE * both:
+        return "mixed"
+    return "zh" if han >= words else "en"
