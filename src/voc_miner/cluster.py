@@ -112,6 +112,51 @@ def _merge_close(vectors: np.ndarray, labels: np.ndarray, threshold: float) -> n
         labels[labels > hi] -= 1
 
 
+def _dominant_language(langs: np.ndarray, labels: np.ndarray, k: int, dominance: float) -> list[str]:
+    """Per cluster: "zh" or "en" when that language holds >= ``dominance`` of it, else "".
+
+    Code-switched (mixed) conversations count half for each language.
+    """
+    out: list[str] = []
+    for i in range(k):
+        sel = langs[labels == i]
+        n = max(len(sel), 1)
+        zh = (np.sum(sel == "zh") + 0.5 * np.sum(sel == "mixed")) / n
+        en = (np.sum(sel == "en") + 0.5 * np.sum(sel == "mixed")) / n
+        out.append("zh" if zh >= dominance else ("en" if en >= dominance else ""))
+    return out
+
+
+def _merge_cross_lingual(vectors: np.ndarray, labels: np.ndarray, langs: np.ndarray, threshold: float,
+                         dominance: float = 0.7) -> np.ndarray:
+    """Merge a Chinese-dominated and an English-dominated cluster that are mutual nearest neighbours.
+
+    Density clustering often finds one issue twice, once per language: the multilingual space
+    brings translations close, but not as close as paraphrases in one language. Such pairs are
+    merged (best pair first) when their centroid cosine is >= ``threshold``; a merged,
+    bilingual cluster takes part in no further cross-lingual merge.
+    """
+    labels = labels.copy()
+    while True:
+        cents = centroids_of(vectors, labels)
+        k = len(cents)
+        if k < 2:
+            return labels
+        dom = _dominant_language(langs, labels, k, dominance)
+        sims = cents @ cents.T
+        np.fill_diagonal(sims, -1.0)
+        nn = np.argmax(sims, axis=1)
+        pairs = [
+            (float(sims[i, j]), i, int(j)) for i, j in enumerate(nn)
+            if i < j and nn[j] == i and dom[i] and dom[j] and dom[i] != dom[j] and sims[i, j] >= threshold
+        ]
+        if not pairs:
+            return labels
+        _, i, j = max(pairs)
+        labels[labels == j] = i
+        labels[labels > j] -= 1
+
+
 def ctfidf_keywords(tokens: Sequence[Sequence[str]], labels: np.ndarray, k: int, *, top_n: int) -> list[list[tuple[str, float]]]:
     """c-TF-IDF keywords per topic 0..k-1 over content tokens (a word must occur in >= 2 documents)."""
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -183,8 +228,14 @@ class BertopicClusterer:
         topics, _ = model.fit_transform(docs, embeddings=vectors)
         return np.asarray(topics, dtype=np.int64)
 
-    def fit(self, tokens: Sequence[Sequence[str]], vectors: np.ndarray) -> ClusterResult:
-        """Cluster conversation vectors; ``tokens`` are each conversation's content tokens."""
+    def fit(self, tokens: Sequence[Sequence[str]], vectors: np.ndarray, langs: Sequence[str] | None = None) -> ClusterResult:
+        """Cluster conversation vectors.
+
+        Args:
+            tokens: each conversation's content tokens (for keywords).
+            vectors: (n, dim) conversation vectors (language-centred).
+            langs: each conversation's language (zh / en / mixed), enabling cross-lingual merging.
+        """
         cfg = self.config
         vectors = normalise(np.asarray(vectors, dtype=np.float32))
         n = len(vectors)
@@ -197,6 +248,8 @@ class BertopicClusterer:
             raw = self._hdbscan_labels(docs, vectors, mcs)
         labels = _relabel_by_size(raw, 1)
         labels = _merge_close(vectors, labels, cfg.merge_similarity)
+        if langs is not None:
+            labels = _merge_cross_lingual(vectors, labels, np.asarray(langs), cfg.cross_lingual_merge)
         cents = centroids_of(vectors, labels)
         for _ in range(cfg.refine_iterations):
             labels, _sims = assign_to_centroids(vectors, cents, floor=cfg.similarity_floor)

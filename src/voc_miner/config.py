@@ -72,11 +72,12 @@ class ClusterConfig:
 
     min_cluster_size: int | None = None
     min_samples: int | None = None
-    selection_method: str = "leaf"
+    selection_method: str = "eom"
     umap_neighbors: int = 15
     umap_components: int = 5
     similarity_floor: float = 0.20
     merge_similarity: float = 0.92
+    cross_lingual_merge: float = 0.5
     refine_iterations: int = 2
     top_n_words: int = 10
     seed: int = 42

@@ -194,17 +194,28 @@ class LanguageCentering:
         return cls.from_means(dict(zip(CENTRED_LANGS, arr[:3], strict=True)), arr[3])
 
 
-def turn_weights(texts: Sequence[str]) -> np.ndarray:
-    """Pooling weight of each turn: its information units (Han chars + 2 x Latin words), capped at 40.
+def turn_weights(texts: Sequence[str], conversation_ids: Sequence[str] | None = None) -> np.ndarray:
+    """Pooling weight of each customer turn.
 
-    Greetings ("你好在吗", "hi, anyone there?") get little weight next to the complaint itself.
+    The base weight is the turn's information units (Han characters + 2 x Latin words), capped at
+    40, so greetings ("你好在吗", "hi, anyone there?") weigh little. The first substantive turn of
+    each conversation (>= 6 units) counts 3x: customers state the reason for contact first, while
+    later turns are often boilerplate ("I opened this chat from the order page"). Only the
+    conversation's own turns matter, so weights never depend on the batch.
     """
     import re
 
     han = re.compile(r"[\u3400-\u9fff]")
     word = re.compile(r"[A-Za-z]{2,}")
-    w = [min(40.0, len(han.findall(t)) + 2.0 * len(word.findall(t))) for t in texts]
-    return np.maximum(np.asarray(w, dtype=np.float32), 1.0)
+    units = np.asarray([min(40.0, len(han.findall(t)) + 2.0 * len(word.findall(t))) for t in texts], np.float32)
+    w = np.maximum(units, 1.0)
+    if conversation_ids is not None:
+        seen: set[str] = set()
+        for i, (cid, u) in enumerate(zip(conversation_ids, units, strict=True)):
+            if u >= 6 and cid not in seen:
+                seen.add(cid)
+                w[i] *= 3.0
+    return w
 
 
 def pool_conversations(vectors: np.ndarray, groups: Sequence[str], weights: np.ndarray) -> tuple[list[str], np.ndarray]:

@@ -112,7 +112,7 @@ _FOLD_TABLE.update({cp: 0x2D for cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 
 _EMAIL_RE: Final = re.compile(
     r"[A-Za-z0-9._%+\-]{1,64}"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
-    r"(?![A-Za-z0-9])"
+    r"(?![A-Za-z])"  # digits may follow the TLD: "a@qq.com2026年" masks "a@qq.com"
 )
 
 # Mainland resident ID: 6-digit region, YYYYMMDD, 3-digit sequence, check char.
@@ -132,9 +132,10 @@ _CARD_GROUPED_RE: Final = re.compile(
     r"(?<![0-9])[0-9]{4,6}(?P<sep>[ \-])[0-9]{4,6}(?:(?P=sep)[0-9]{1,6}){1,3}(?![0-9])"
 )
 
+# The "no digit before" look-behind applies only where the match starts with a
+# digit: "508(010)62345678" and "5+8613812345678" still contain a full number.
 _MOBILE_RE: Final = re.compile(
-    r"(?<![0-9])"
-    r"(?:(?:\(\+?86\)|\+86|0086|86)[ \-]?)?"
+    r"(?:(?:\(\+?86\)|\+86|(?<![0-9])(?:0086|86))[ \-]?|(?<![0-9]))"
     r"(?:1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4}"  # 13812345678, 138 1234 5678, 138-1234-5678
     r"|1[3-9][0-9]\.[0-9]{4}\.[0-9]{4}"  # 138.1234.5678
     r"|1[3-9][0-9]{2}[ \-][0-9]{4}[ \-][0-9]{3})"  # 1381 2345 678
@@ -143,11 +144,10 @@ _MOBILE_RE: Final = re.compile(
 
 _AREA: Final = r"(?:10|2[0-9]|[3-9][0-9]{2})"  # area code without the trunk prefix 0
 _LANDLINE_RE: Final = re.compile(
-    r"(?<![0-9])"
     r"(?:"
-    rf"(?:\+86|0086)[ \-]?(?:\(0?{_AREA}\)|0?{_AREA})[ \-]?"  # +86 10 12345678
+    rf"(?:\+86|(?<![0-9])0086)[ \-]?(?:\(0?{_AREA}\)|0?{_AREA})[ \-]?"  # +86 10 12345678
     rf"|\(0{_AREA}\)[ ]?"  # (010) 12345678
-    rf"|0{_AREA}[ \-]?"  # 010-12345678, 0755 1234567
+    rf"|(?<![0-9])0{_AREA}[ \-]?"  # 010-12345678, 0755 1234567
     r")"
     r"[2-9][0-9]{2,3}[ \-]?[0-9]{4}"  # local number, 7-8 digits
     r"(?:[ ]?(?:-|转|(?i:ext\.?|x)|分机)[ ]?[0-9]{1,6})?"  # extension
@@ -155,6 +155,8 @@ _LANDLINE_RE: Final = re.compile(
 )
 
 _HAS_DIGIT: Final = re.compile(r"[0-9]")
+_BLANK: Final = "\x00"  # stands in for claimed text in later detection rounds
+_MAX_ROUNDS: Final = 4
 _NON_DIGIT: Final = re.compile(r"[^0-9Xx]")
 
 _ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -396,8 +398,28 @@ class PiiMasker:
         has_at = "@" in folded
         if not has_digit and not has_at and (self._order_needs_digit or not self._config.mask_order):
             return []
-        taken: list[tuple[int, int]] = []
         found: list[PiiMatch] = []
+        for _ in range(_MAX_ROUNDS):
+            new = self._detect_round(folded, found, has_digit=has_digit, has_at=has_at)
+            if not new:
+                break
+            found.extend(new)
+            # Blank out what was claimed and look again: a claimed span no longer
+            # blocks its neighbours' look-arounds ("…002Xorder #SF123…"), exactly as
+            # a placeholder would not, which makes mask() idempotent.
+            chars = list(folded)
+            for m in new:
+                chars[m.start : m.end] = _BLANK * (m.end - m.start)
+            folded = "".join(chars)
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def _detect_round(
+        self, folded: str, taken: list[PiiMatch], *, has_digit: bool, has_at: bool
+    ) -> list[PiiMatch]:
+        """Run every enabled detector once; return matches not overlapping ``taken``."""
+        spans = [(m.start, m.end) for m in taken]
+        new: list[PiiMatch] = []
         for kind, detector in self._detectors:
             if kind == "email":
                 if not has_at:
@@ -405,12 +427,11 @@ class PiiMasker:
             elif not has_digit and (kind != "order" or self._order_needs_digit):
                 continue
             for start, end in detector(folded):
-                if start >= end or any(start < t_end and t_start < end for t_start, t_end in taken):
+                if start >= end or any(start < t_end and t_start < end for t_start, t_end in spans):
                     continue
-                taken.append((start, end))
-                found.append(PiiMatch(kind=kind, start=start, end=end))
-        found.sort(key=lambda m: m.start)
-        return found
+                spans.append((start, end))
+                new.append(PiiMatch(kind=kind, start=start, end=end))
+        return new
 
     def mask(self, text: str) -> str:
         """Replace every PII span in ``text`` by its placeholder.

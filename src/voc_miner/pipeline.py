@@ -109,8 +109,8 @@ class VocMiner:
         if centering is None:
             centering = LanguageCentering().fit(vectors, langs)
         centred = centering.transform(vectors, langs)
-        conv_ids, conv_vectors = pool_conversations(centred, customer["conversation_id"].tolist(),
-                                                    turn_weights(customer["text"].tolist()))
+        cids = customer["conversation_id"].tolist()
+        conv_ids, conv_vectors = pool_conversations(centred, cids, turn_weights(customer["text"].tolist(), cids))
         self.timings_ = {"ingest_s": t1 - t0, "embed_s": t2 - t1, "affect_s": time.perf_counter() - t2}
         logger.info("prepared %d rows -> %d customer turns, %d conversations (embed %.1fs)",
                     ing.n_rows, len(customer), len(conv_ids), t2 - t1)
@@ -142,9 +142,7 @@ class VocMiner:
             .drop_duplicates("conversation_id")
             .set_index("conversation_id")["emotion"]
         )
-        lang = customer.groupby("conversation_id", sort=False)["lang"].agg(
-            lambda s: s.iloc[0] if s.nunique() == 1 else ("mixed" if {"zh", "en"} & set(s) else s.mode().iloc[0])
-        )
+        lang = _conversation_language(customer)
         meta = turns.groupby("conversation_id", sort=False).agg(
             started_at=("timestamp", "min"), channel=("channel", "first"), n_turns=("text", "size"),
         )
@@ -205,7 +203,10 @@ class VocMiner:
         for cid, toks in zip(customer["conversation_id"], tokens_by_turn, strict=True):
             conv_tokens[cid].extend(toks)
         t1 = time.perf_counter()
-        result = BertopicClusterer(config=cfg.cluster).fit([conv_tokens[c] for c in prep.conv_ids], prep.conv_vectors)
+        conv_lang = _conversation_language(customer)
+        result = BertopicClusterer(config=cfg.cluster).fit(
+            [conv_tokens[c] for c in prep.conv_ids], prep.conv_vectors, [conv_lang[c] for c in prep.conv_ids]
+        )
         t2 = time.perf_counter()
         self.centroids_ = result.centroids
         labels_text = make_labels(result.keywords)
@@ -368,6 +369,13 @@ class VocMiner:
             raise ModelError(f"Model {str(p)!r}: {len(miner.topics_)} topics but {len(miner.centroids_)} centroids; refit.")
         miner.corpus_hash_ = str(meta.get("corpus_hash", ""))
         return miner
+
+
+def _conversation_language(customer: pd.DataFrame) -> pd.Series:
+    """One language per conversation from its customer turns: the only one, else ``mixed``."""
+    return customer.groupby("conversation_id", sort=False)["lang"].agg(
+        lambda s: str(s.iloc[0]) if s.nunique() == 1 else "mixed"
+    )
 
 
 def _iso(value: Any) -> str | None:

@@ -9,17 +9,19 @@ transcripts) into one line of plain text:
    contains Han characters and folded to ASCII otherwise;
 3. HTML: ``<script>``/``<style>`` blocks, comments and tags of known HTML elements are
    removed, entities are unescaped (``&amp;`` → ``&``).  Only real HTML element names
-   are treated as tags, so ``<PHONE>``-style placeholders and ``a <b`` survive;
+   are treated as tags, so ``<PHONE>``-style placeholders and ``x < y`` survive;
 4. URLs (``http(s)://``, ``www.``, ``t.cn/…`` short links) are removed;
 5. Weibo/WeChat residue is removed: ``@mentions`` (``@中国电信客服``, ``//@用户:``,
    ``回复@用户:``), ``#话题#`` topics, bracket emoticons (``[哭]``, ``[doge]``) and emoji;
-6. runs of repeated punctuation are collapsed (``！！！！`` → ``！``, ``?!?!`` → ``?!``,
+6. all whitespace (newlines included) is collapsed to single spaces and stripped;
+   spaces before closing / after opening full-width punctuation are dropped, and a
+   full-width comma or colon between digits becomes ASCII (``１，２９９`` → ``1,299``);
+7. runs of repeated punctuation are collapsed (``！！！！`` → ``！``, ``?!?!`` → ``?!``,
    ``.....`` → ``...``);
-7. all whitespace (newlines included) is collapsed to single spaces and stripped;
 8. the result is cut to ``max_chars`` characters.
 
 Removed spans are replaced by a space, not by nothing, so English words on either
-side do not run together; step 7 then collapses the spaces.
+side do not run together; step 6 then collapses the spaces.
 """
 
 from __future__ import annotations
@@ -143,6 +145,10 @@ _SAME_PUNCT_RUN_RE: Final = re.compile(r"([。，,、;；:：~～\-=*_·])\1+")
 _DOT_RUN_RE: Final = re.compile(r"\.{4,}")
 _ELLIPSIS_RUN_RE: Final = re.compile(r"…{3,}")
 _SPACE_RE: Final = re.compile(r"\s+")
+# A space is never needed before closing / after opening full-width punctuation.
+_SPACE_AROUND_ZH_PUNCT_RE: Final = re.compile(r" (?=[，。！？；：、）】》」』”’…])|(?<=[（【《「『“‘]) ")
+# Full-width comma / colon between digits is a number separator: "１，２９９" -> "1,299".
+_DIGIT_SEP_RE: Final = re.compile(r"(?<=[0-9])[，：](?=[0-9])")
 
 _RAW_FACTOR: Final = 4  # raw input longer than RAW_FACTOR * max_chars is cut before cleaning
 
@@ -251,12 +257,15 @@ def clean_text(text: str, *, max_chars: int = 1_000_000) -> CleanResult:
 
     if _HAN_RE.search(text) is None:
         text = text.translate(_ZH_PUNCT_TO_ASCII)
+    elif "，" in text or "：" in text:
+        text = _DIGIT_SEP_RE.sub(lambda m: "," if m.group() == "，" else ":", text)
 
+    text = _SPACE_RE.sub(" ", text).strip()
+    text = _SPACE_AROUND_ZH_PUNCT_RE.sub("", text)
     text = _EXCL_QUEST_RUN_RE.sub(_dedupe_excl_quest, text)
     text = _SAME_PUNCT_RUN_RE.sub(r"\1", text)
     text = _DOT_RUN_RE.sub("...", text)
     text = _ELLIPSIS_RUN_RE.sub("……", text)
-    text = _SPACE_RE.sub(" ", text).strip()
 
     if len(text) > max_chars:
         text = text[:max_chars].rstrip()
@@ -271,6 +280,8 @@ def clean_text(text: str, *, max_chars: int = 1_000_000) -> CleanResult:
 # langdetect are unreliable on the short texts tickets are made of (and are
 # non-deterministic without seeding), and they force a single label on mixed text.
 _NON_LETTER_RE: Final = re.compile(r"[\W\d_]+")
+# PII placeholders such as <PHONE> (see voc_miner.pii) are not English words.
+_PLACEHOLDER_RE: Final = re.compile(r"<[A-Z][A-Z_]*>")
 _NON_HAN_RE: Final = re.compile(f"[^{_HAN_CLASS}]+")
 _LATIN_CLASS: Final = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _NON_LATIN_RE: Final = re.compile(f"[^{_LATIN_CLASS}]+")
@@ -278,26 +289,31 @@ _LATIN_WORD_RE: Final = re.compile(f"[{_LATIN_CLASS}]{{2,}}")
 
 OTHER_SCRIPT_SHARE: Final = 0.2
 """Share of letters in scripts other than Han/Latin from which text is ``"other"``."""
+HAN_CHARS_PER_WORD: Final = 1.5
+"""Han characters per Chinese word (the mean word length), to compare Han with Latin words."""
 MIXED_MIN_SHARE: Final = 0.2
-"""Minimum share of Han and of Latin letters for ``"mixed"``."""
+"""Minimum share of Chinese and of English words for ``"mixed"``."""
 
 
 def detect_language(text: str) -> Language:
     """Classify text as Chinese, English, mixed, other or empty by counting scripts.
 
     Letters are counted by script: Han characters (``han``), Latin letters incl.
-    accented ones (``latin``, with ``words`` = runs of >= 2 Latin letters) and letters
-    of any other script (``other``: kana, hangul, Cyrillic, Arabic, Thai, ...). Digits,
-    punctuation, emoji and whitespace are ignored. Then, in order:
+    accented ones (``latin``), and letters of any other script (``other``: kana,
+    hangul, Cyrillic, Arabic, Thai, ...). Digits, punctuation, emoji and whitespace
+    are ignored, and so are PII placeholders (``<PHONE>``, any ``<UPPER_CASE>`` token),
+    so masked text is classified like the original. Chinese and English are compared
+    in words: ``zh_words = han / 1.5`` (the mean Chinese word length) and ``en_words``
+    = runs of >= 2 Latin letters. Then, in order:
 
     * ``"empty"``: no letters at all (``""``, ``"12345"``, ``"😊!!"``);
     * ``"other"``: ``other >= 20%`` of all letters (Japanese, Korean, Russian, ...);
     * ``"zh"``: no Latin letters; ``"en"``: no Han characters (``"en"`` stands for
       Latin-script text in general; French is not told apart from English);
-    * ``"mixed"``: ``han >= 2`` and ``words >= 2`` and both ``han`` and ``latin`` make up
-      at least 20% of the Han+Latin letters (``"这个app老是crash"``);
-    * otherwise the majority by units, a Han character counting like a Latin word:
-      ``"zh"`` if ``han >= words`` (``"我买的iPhone坏了"``), else ``"en"``.
+    * ``"mixed"``: ``han >= 2`` and ``en_words >= 2`` and each side has at least 20% of
+      ``zh_words + en_words`` (``"这个app老是crash"``);
+    * otherwise the side with more words: ``"zh"`` if ``zh_words >= en_words``
+      (``"我买的iPhone坏了"``: a brand name does not make text mixed), else ``"en"``.
 
     Args:
         text: Text to classify; cleaned text (see :func:`clean_text`) works best.
@@ -316,6 +332,8 @@ def detect_language(text: str) -> Language:
     """
     if not isinstance(text, str):
         raise TypeError(f"detect_language expects str, got {type(text).__name__}")
+    if "<" in text:
+        text = _PLACEHOLDER_RE.sub(" ", text)
     letters = _NON_LETTER_RE.sub("", text)
     total = len(letters)
     if total == 0:
@@ -329,8 +347,9 @@ def detect_language(text: str) -> Language:
         return "zh"
     if han == 0:
         return "en"
-    words = len(_LATIN_WORD_RE.findall(text))
-    both = han + latin
-    if han >= 2 and words >= 2 and han >= MIXED_MIN_SHARE * both and latin >= MIXED_MIN_SHARE * both:
+    en_words = len(_LATIN_WORD_RE.findall(text))
+    zh_words = han / HAN_CHARS_PER_WORD
+    words = zh_words + en_words
+    if han >= 2 and en_words >= 2 and min(zh_words, en_words) >= MIXED_MIN_SHARE * words:
         return "mixed"
-    return "zh" if han >= words else "en"
+    return "zh" if zh_words >= en_words else "en"

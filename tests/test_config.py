@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+
+from voc_miner.config import Config, dump_config, load_config
+from voc_miner.errors import ConfigError, VocMinerError
+
+
+def test_overrides_apply_and_validate() -> None:
+    cfg = Config().with_overrides({"cluster.seed": 7, "rank.weights.growth": 0.5})
+    assert cfg.cluster.seed == 7
+    assert cfg.rank.weights.growth == 0.5
+
+
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ({"cluster.min_cluster_size": 1}, "cluster.min_cluster_size"),
+        ({"cluster.selection_method": "best"}, "cluster.selection_method"),
+        ({"rank.lang": "fr"}, "rank.lang"),
+        ({"rank.weights.volume": -1.0}, "rank.weights"),
+        ({"cluster.nope": 1}, "cluster.nope"),
+    ],
+)
+def test_bad_values_name_the_field(override: dict[str, object], fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment.replace(".", r"\.")) as info:
+        Config().with_overrides(override)
+    assert isinstance(info.value, ValueError)  # old `except ValueError` keeps working
+    assert isinstance(info.value, VocMinerError)
+
+
+def test_toml_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cfg = Config().with_overrides({"cluster.seed": 3, "ingest.customer_speakers": ["buyer"]})
+    dump_config(cfg, tmp_path / "c.toml")
+    assert load_config(tmp_path / "c.toml") == cfg
+
+
+def test_unknown_key_in_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "c.toml").write_text("[cluster]\nseeed = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cluster.seeed"):
+        load_config(tmp_path / "c.toml")

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from voc_miner.cluster import BertopicClusterer, assign_to_centroids, ctfidf_keywords, make_labels
+from voc_miner.config import ClusterConfig
+from voc_miner.embed import LanguageCentering, UseEmbedder, pool_conversations, turn_weights
+
+
+@pytest.fixture(scope="module")
+def emb() -> UseEmbedder:
+    return UseEmbedder()
+
+
+def test_embeddings_are_batch_independent(emb: UseEmbedder) -> None:
+    texts = ["包裹被压坏了", "The parcel arrived crushed", "退款还没到账", "app keeps crashing at checkout"]
+    together = emb.embed(texts)
+    alone = np.vstack([emb.embed([t]) for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+def test_zh_and_en_translations_are_nearest(emb: UseEmbedder) -> None:
+    zh = emb.embed(["包裹被压坏了", "退款还没到账", "尺码偏小"])
+    en = emb.embed(["The parcel was crushed", "My refund has not arrived", "The size runs small"])
+    assert (np.argmax(zh @ en.T, axis=1) == np.arange(3)).all()
+
+
+def test_language_centering_round_trip() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 8)).astype(np.float32)
+    langs = ["zh"] * 30 + ["en"] * 30
+    x[:30] += 2.0
+    c = LanguageCentering().fit(x, langs)
+    out = c.transform(x, langs)
+    np.testing.assert_allclose(out[:30].mean(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(out[30:].mean(axis=0), 0.0, atol=1e-5)
+    again = LanguageCentering.from_array(c.as_array()).transform(x, langs)
+    np.testing.assert_allclose(again, out)
+
+
+def test_pooling_depends_only_on_own_turns() -> None:
+    rng = np.random.default_rng(1)
+    v = rng.normal(size=(5, 4)).astype(np.float32)
+    groups = ["a", "a", "b", "b", "b"]
+    w = turn_weights(["你好", "包裹被压坏了", "hi", "the box was crushed badly", "thanks"], groups)
+    ids, pooled = pool_conversations(v, groups, w)
+    ids2, pooled2 = pool_conversations(v[2:], groups[2:], w[2:])
+    assert ids == ["a", "b"] and ids2 == ["b"]
+    np.testing.assert_allclose(pooled[1], pooled2[0], atol=1e-6)
+
+
+def test_first_substantive_turn_weighs_most() -> None:
+    w = turn_weights(["你好在吗", "包裹外箱压坏了，里面的杯子碎了", "我从订单页面进来的你能看到吧"], ["a", "a", "a"])
+    assert w[1] > w[2] > w[0]
+
+
+def _blobs(n_per: int = 40, k: int = 4, dim: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(k, dim))
+    x = np.repeat(centers, n_per, axis=0) + rng.normal(scale=0.15, size=(k * n_per, dim))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32), np.repeat(np.arange(k), n_per)
+
+
+def test_clusterer_recovers_blobs_and_fit_equals_assign() -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    x, y = _blobs()
+    tokens = [[f"w{c}", f"w{c}x", "common"] for c in y]
+    res = BertopicClusterer(config=ClusterConfig(min_cluster_size=10)).fit(tokens, x)
+    assert adjusted_rand_score(y, res.labels) > 0.95
+    again, _ = assign_to_centroids(x, res.centroids, floor=ClusterConfig().similarity_floor)
+    np.testing.assert_array_equal(again, res.labels)
+    sizes = [(res.labels == i).sum() for i in range(len(res.centroids))]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_same_seed_same_topics() -> None:
+    x, y = _blobs(seed=3)
+    tokens = [[f"w{c}"] for c in y]
+    a = BertopicClusterer(config=ClusterConfig(min_cluster_size=10, seed=5)).fit(tokens, x)
+    b = BertopicClusterer(config=ClusterConfig(min_cluster_size=10, seed=5)).fit(tokens, x)
+    np.testing.assert_array_equal(a.labels, b.labels)
+    np.testing.assert_allclose(a.centroids, b.centroids)
+
+
+def test_ctfidf_keywords_are_topic_specific_and_labels_unique() -> None:
+    tokens = [["尺码", "偏小", "size"]] * 5 + [["退款", "refund", "money"]] * 5
+    labels = np.array([0] * 5 + [1] * 5)
+    kw = ctfidf_keywords(tokens, labels, 2, top_n=3)
+    assert {w for w, _ in kw[0]} == {"尺码", "偏小", "size"}
+    assert {w for w, _ in kw[1]} == {"退款", "refund", "money"}
+    dup = make_labels([[("a", 1.0)], [("a", 1.0)]])
+    assert dup[0][0] != dup[1][0]
+
+
+def test_outlier_below_floor() -> None:
+    cents = np.eye(3, dtype=np.float32)
+    labels, sims = assign_to_centroids(np.array([[0.0, 0.0, -1.0], [1.0, 0.1, 0.0]], np.float32), cents, floor=0.3)
+    assert labels.tolist() == [-1, 0]

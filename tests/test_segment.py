@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import jieba
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from voc_miner.segment import JiebaSpacySegmenter
+
+
+@pytest.fixture(scope="module")
+def seg() -> JiebaSpacySegmenter:
+    return JiebaSpacySegmenter()
+
+
+# Expected content tokens, kept as a table (spaCy-style): text, lang, expected tokens.
+CASES = [
+    ("按尺码表买的还是偏小", "zh", ["尺码表", "偏小"]),
+    ("申请了七天无理由退货，运费险怎么算", "zh", ["申请", "七天无理由退货", "运费险"]),
+    ("The boxes were crushed and the sizes run small", "en", ["box", "crush", "size", "run", "small"]),
+    ("这个app老是crash", "mixed", ["app", "老是", "crash"]),
+    ("你好在吗？谢谢", "zh", []),
+    ("电话 <PHONE> 订单 <ORDER>", "zh", ["电话", "订单"]),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), CASES)
+def test_content_tokens(seg: JiebaSpacySegmenter, text: str, lang: str, expected: list[str]) -> None:
+    assert seg.tokenize(text, lang) == expected
+
+
+def test_batch_equals_single(seg: JiebaSpacySegmenter) -> None:
+    texts = [c[0] for c in CASES]
+    langs = [c[1] for c in CASES]
+    assert seg.tokenize_many(texts, langs) == [seg.tokenize(t, lang) for t, lang in zip(texts, langs, strict=True)]
+
+
+def test_global_jieba_dictionary_untouched(seg: JiebaSpacySegmenter) -> None:
+    seg.tokenize("七天无理由退货", "zh")
+    assert "七天无理由退货" not in jieba.dt.FREQ
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="尺码偏小退款没到账物流好慢包装压坏了颜色不对，。！", min_size=1, max_size=40))
+def test_cut_joins_back_to_text(text: str) -> None:
+    seg = _SEG
+    assert "".join(seg.cut_zh(text)) == text
+
+
+_SEG = JiebaSpacySegmenter()
