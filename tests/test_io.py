@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from voc_miner.config import ColumnsConfig, IngestConfig
-from voc_miner.errors import InputDataError, InputFileNotFound
+from voc_miner.errors import InputDataError, InputFileNotFoundError
 from voc_miner.io import ingest, read_table
 
 CHAT = pd.DataFrame({
@@ -60,7 +60,7 @@ def test_missing_text_column_names_the_fix() -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputFileNotFound, match="does not exist"):
+    with pytest.raises(InputFileNotFoundError, match="does not exist"):
         read_table(tmp_path / "nope.csv")
 
 

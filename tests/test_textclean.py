@@ -36,6 +36,8 @@ CLEAN_CASES = [
     ("Re: [Bug] login fails", "Re: [Bug] login fails"),
     ("order #12345 and #67890", "order #12345 and #67890"),
     ("C# and F# are fine", "C# and F# are fine"),
+    ("ID#110105199003071239, order#EE512879703CN", "ID#110105199003071239, order#EE512879703CN"),
+    ("#iPhone15吐槽# 屏幕坏了", "屏幕坏了"),
     # emoji
     ("太棒了👍🏻👍🏻谢谢😭", "太棒了 谢谢"),
     ("great😊thanks 🇨🇳", "great thanks"),

@@ -162,7 +162,9 @@ def _score_prefix(cues: Sequence[float], neg: Sequence[float], angry: Sequence[b
     return float(sum(ESCALATION_WEIGHTS[k] * v for k, v in parts.items()))
 
 
-def escalation_table(customer_turns: pd.DataFrame, *, lexicon: CueLexicon, threshold: float) -> tuple[pd.DataFrame, np.ndarray]:
+def escalation_table(
+    customer_turns: pd.DataFrame, *, lexicon: CueLexicon, threshold: float
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Per-conversation escalation and the per-turn trajectory.
 
     Args:
@@ -197,11 +199,13 @@ def escalation_table(customer_turns: pd.DataFrame, *, lexicon: CueLexicon, thres
             if start is None and s >= threshold:
                 start = int(turn)
         final = float(traj[first:pos].max())
-        rows.append({
-            "conversation_id": cid,
-            "escalation_score": round(final, 4),
-            "escalation": final >= threshold,
-            "escalation_turn": start if start is not None else -1,
-            "escalation_cues": ", ".join(dict.fromkeys(matched)),
-        })
+        rows.append(
+            {
+                "conversation_id": cid,
+                "escalation_score": round(final, 4),
+                "escalation": final >= threshold,
+                "escalation_turn": start if start is not None else -1,
+                "escalation_cues": ", ".join(dict.fromkeys(matched)),
+            }
+        )
     return pd.DataFrame(rows), traj

@@ -55,13 +55,23 @@ def _config(config: Path | None, lang: str | None, overrides: list[str] | None) 
     return cfg.with_overrides(ov) if ov else cfg.validate()
 
 
-def _columns(text_col: str, conv_col: str, speaker_col: str, turn_col: str, time_col: str, channel_col: str) -> ColumnsConfig:
-    return ColumnsConfig(conversation_id=conv_col, turn=turn_col, speaker=speaker_col, text=text_col,
-                         timestamp=time_col, channel=channel_col)
+def _columns(
+    text_col: str, conv_col: str, speaker_col: str, turn_col: str, time_col: str, channel_col: str
+) -> ColumnsConfig:
+    return ColumnsConfig(
+        conversation_id=conv_col,
+        turn=turn_col,
+        speaker=speaker_col,
+        text=text_col,
+        timestamp=time_col,
+        channel=channel_col,
+    )
 
 
 TextCol = Annotated[str, typer.Option("--text-col", help="Column holding the message text.")]
-ConvCol = Annotated[str, typer.Option("--conversation-col", help="Conversation id column (absent: one row = one ticket).")]
+ConvCol = Annotated[
+    str, typer.Option("--conversation-col", help="Conversation id column (absent: one row = one ticket).")
+]
 SpeakerCol = Annotated[str, typer.Option("--speaker-col", help="Speaker column (absent: every row is the customer).")]
 TurnCol = Annotated[str, typer.Option("--turn-col", help="Turn order column (absent: file order).")]
 TimeCol = Annotated[str, typer.Option("--time-col", help="Timestamp column (optional).")]
@@ -92,12 +102,15 @@ def _run_fit(inputs: list[Path], out: Path, cfg: Config, taxonomy: Path | None, 
         f"rows read {counts['read']}, accepted {counts['accepted']}, rejected {counts['rejected']}"
         + "".join(f", {k.split(':')[1]} {v}" for k, v in counts.items() if k.startswith("rejected:"))
     )
-    typer.echo(f"{len(miner.tags_)} conversations, {len(miner.topics_)} topics, "
-               f"{(miner.tags_['topic_id'] < 0).mean():.1%} unclustered, {len(miner.surges_)} surge(s)")
+    typer.echo(
+        f"{len(miner.tags_)} conversations, {len(miner.topics_)} topics, "
+        f"{(miner.tags_['topic_id'] < 0).mean():.1%} unclustered, {len(miner.surges_)} surge(s)"
+    )
     for rc in miner.root_causes_[:5]:
         typer.echo(f"  {rc.rank:>2}. [{rc.department}] {rc.label} ({rc.share:.0%}) -> {rc.recommended_fix}")
-    typer.echo(f"wrote {out}/root_causes.json, report.md, report.html, tags.parquet, model/ "
-               f"in {time.perf_counter() - t0:.0f}s")
+    typer.echo(
+        f"wrote {out}/root_causes.json, report.md, report.html, tags.parquet, model/ in {time.perf_counter() - t0:.0f}s"
+    )
 
 
 @app.command()
@@ -139,8 +152,10 @@ def demo(
 
 def _demo_corpus() -> Path:
     here = Path(__file__).resolve()
-    for cand in (here.parent / "_corpora" / "demo_ecommerce.jsonl",
-                 here.parent.parent.parent / "corpora" / "demo_ecommerce.jsonl"):
+    for cand in (
+        here.parent / "_corpora" / "demo_ecommerce.jsonl",
+        here.parent.parent.parent / "corpora" / "demo_ecommerce.jsonl",
+    ):
         if cand.is_file():
             return cand
     raise VocMinerError("The demo corpus is not installed; run from a source checkout (corpora/demo_ecommerce.jsonl).")
@@ -172,8 +187,10 @@ def tag(
     res.tags.to_parquet(out, index=False)
     rej = out.with_suffix(".rejects.csv")
     csv_safe(res.rejects).to_csv(rej, index=False)
-    typer.echo(f"rows read {res.n_rows}, conversations tagged {len(res.tags)}, rows rejected {len(res.rejects)}; "
-               f"wrote {out} and {rej}")
+    typer.echo(
+        f"rows read {res.n_rows}, conversations tagged {len(res.tags)}, rows rejected {len(res.rejects)}; "
+        f"wrote {out} and {rej}"
+    )
 
 
 @app.command()

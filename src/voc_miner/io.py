@@ -26,14 +26,16 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
 from voc_miner.config import ColumnsConfig, IngestConfig
-from voc_miner.errors import InputDataError, InputFileNotFound
+from voc_miner.errors import InputDataError, InputFileNotFoundError
 from voc_miner.pii import PiiMasker
 from voc_miner.textclean import clean_text, detect_language
 from voc_miner.types import REJECT_COLUMNS, TURN_COLUMNS
@@ -63,14 +65,16 @@ def read_table(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
     """Read one input file into a DataFrame of strings, by its suffix.
 
     Raises:
-        InputFileNotFound: the path does not exist.
+        InputFileNotFoundError: the path does not exist.
         InputDataError: unsupported suffix, undecodable bytes or malformed content.
     """
     p = Path(path)
     if not p.exists():
-        raise InputFileNotFound(f"Input file {str(p)!r} does not exist; check the path.")
+        raise InputFileNotFoundError(f"Input file {str(p)!r} does not exist; check the path.")
     if p.is_dir():
-        raise InputDataError(f"Input {str(p)!r} is a directory; pass one or more files ({', '.join(SUPPORTED_SUFFIXES)}).")
+        raise InputDataError(
+            f"Input {str(p)!r} is a directory; pass one or more files ({', '.join(SUPPORTED_SUFFIXES)})."
+        )
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputDataError(
@@ -80,15 +84,19 @@ def read_table(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
         try:
             return pd.read_parquet(p)
         except (OSError, ValueError) as exc:
-            raise InputDataError(f"Cannot read Parquet file {str(p)!r}: {exc}; check that it is a Parquet file.") from exc
+            raise InputDataError(
+                f"Cannot read Parquet file {str(p)!r}: {exc}; check that it is a Parquet file."
+            ) from exc
     enc = encoding or "utf-8-sig"
     try:
         raw = p.read_bytes().decode(enc)
     except LookupError as exc:
-        raise InputDataError(f"Unknown encoding {enc!r}; pass a Python codec name such as utf-8, gb18030, utf-16.") from exc
+        raise InputDataError(
+            f"Unknown encoding {enc!r}; pass a Python codec name such as utf-8, gb18030, utf-16."
+        ) from exc
     except UnicodeDecodeError as exc:
         raise InputDataError(
-            f"Input {str(p)!r} is not valid {enc} (byte {exc.start}: {exc.object[exc.start:exc.start + 4]!r}); "
+            f"Input {str(p)!r} is not valid {enc} (byte {exc.start}: {exc.object[exc.start : exc.start + 4]!r}); "
             "pass its encoding, e.g. --encoding gb18030 or --encoding utf-16."
         ) from exc
     try:
@@ -187,10 +195,10 @@ def ingest_frame(
     ts = col(cols.timestamp)
     if ts is not None:
         if pd.api.types.is_numeric_dtype(ts):
-            unit = "ms" if float(pd.to_numeric(ts, errors="coerce").abs().max() or 0) > 1e11 else "s"
+            unit: Literal["ms", "s"] = "ms" if float(pd.to_numeric(ts, errors="coerce").abs().max() or 0) > 1e11 else "s"
             work["timestamp"] = pd.to_datetime(ts, unit=unit, utc=True, errors="coerce")
         else:
-            work["timestamp"] = pd.to_datetime(ts, utc=True, errors="coerce", format="mixed")
+            work["timestamp"] = pd.to_datetime(ts.astype("string"), utc=True, errors="coerce", format="mixed")
     else:
         work["timestamp"] = pd.Series(pd.NaT, index=work.index, dtype="datetime64[ns, UTC]")
     channel = col(cols.channel)
@@ -201,13 +209,17 @@ def ingest_frame(
     texts: list[str] = []
     langs: list[str] = []
     for i, value in enumerate(text.tolist()):
-        raw_text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+        raw_text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
         cleaned = clean_text(raw_text, max_chars=cfg.max_chars).text
         if cfg.mask_pii:
             cleaned = mask.mask(cleaned)
         texts.append(cleaned)
         lang = detect_language(cleaned)
-        if given_lang is not None and isinstance(given_lang.iloc[i], str) and given_lang.iloc[i] in ("zh", "en", "mixed"):
+        if (
+            given_lang is not None
+            and isinstance(given_lang.iloc[i], str)
+            and given_lang.iloc[i] in ("zh", "en", "mixed")
+        ):
             lang = given_lang.iloc[i] if lang != "empty" else lang
         langs.append(lang)
     work["text"] = texts
@@ -220,7 +232,9 @@ def ingest_frame(
     details[empty] = "text is empty after cleaning"
     bad_speaker = (work["speaker"] == "") & (reasons == "")
     reasons[bad_speaker] = "unknown_speaker"
-    details[bad_speaker] = "speaker " + raw_speaker[bad_speaker].astype(str).map(repr) + " is neither customer nor agent"
+    details[bad_speaker] = (
+        "speaker " + raw_speaker[bad_speaker].astype(str).map(repr) + " is neither customer nor agent"
+    )
     other = (work["lang"] == "other") & (reasons == "")
     reasons[other] = "other_language"
     details[other] = "text is neither Chinese nor English"
@@ -260,7 +274,7 @@ def ingest(
     """Ingest a DataFrame, one file or several files into canonical turns.
 
     Raises:
-        InputFileNotFound, InputDataError: see :func:`read_table` and :func:`ingest_frame`.
+        InputFileNotFoundError, InputDataError: see :func:`read_table` and :func:`ingest_frame`.
     """
     cfg = config or IngestConfig()
     if isinstance(source, pd.DataFrame):

@@ -33,6 +33,7 @@ word characters, so ``\\b`` finds no boundary in ``手机13812345678谢谢``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -407,10 +408,14 @@ class PiiMasker:
             # Blank out what was claimed and look again: a claimed span no longer
             # blocks its neighbours' look-arounds ("…002Xorder #SF123…"), exactly as
             # a placeholder would not, which makes mask() idempotent.
-            chars = list(folded)
-            for m in new:
-                chars[m.start : m.end] = _BLANK * (m.end - m.start)
-            folded = "".join(chars)
+            parts: list[str] = []
+            pos = 0
+            for m in sorted(new, key=lambda m: m.start):
+                parts.append(folded[pos : m.start])
+                parts.append(_BLANK * (m.end - m.start))
+                pos = m.end
+            parts.append(folded[pos:])
+            folded = "".join(parts)
         found.sort(key=lambda m: m.start)
         return found
 
@@ -418,7 +423,10 @@ class PiiMasker:
         self, folded: str, taken: list[PiiMatch], *, has_digit: bool, has_at: bool
     ) -> list[PiiMatch]:
         """Run every enabled detector once; return matches not overlapping ``taken``."""
-        spans = [(m.start, m.end) for m in taken]
+        # Claimed spans never overlap, so sorted starts and sorted ends line up and an
+        # overlap test is two bisections (texts can hold thousands of numbers).
+        starts = sorted(m.start for m in taken)
+        ends = sorted(m.end for m in taken)
         new: list[PiiMatch] = []
         for kind, detector in self._detectors:
             if kind == "email":
@@ -427,9 +435,11 @@ class PiiMasker:
             elif not has_digit and (kind != "order" or self._order_needs_digit):
                 continue
             for start, end in detector(folded):
-                if start >= end or any(start < t_end and t_start < end for t_start, t_end in spans):
+                i = bisect.bisect_right(starts, start)
+                if start >= end or (i > 0 and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
                     continue
-                spans.append((start, end))
+                starts.insert(i, start)
+                ends.insert(i, end)
                 new.append(PiiMatch(kind=kind, start=start, end=end))
         return new
 

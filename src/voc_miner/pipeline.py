@@ -27,7 +27,7 @@ import pandas as pd
 from voc_miner import __version__
 from voc_miner.affect import CueLexicon, HeadAffectScorer, escalation_table
 from voc_miner.cluster import BertopicClusterer, assign_to_centroids, make_labels, split_keywords
-from voc_miner.config import Config, ColumnsConfig, dump_config, load_config
+from voc_miner.config import ColumnsConfig, Config, dump_config, load_config
 from voc_miner.departments import Taxonomy, ZeroShotDepartmentMapper, load_taxonomy
 from voc_miner.embed import LanguageCentering, make_embedder, pool_conversations, turn_weights
 from voc_miner.errors import ModelError, NotFittedError
@@ -96,7 +96,9 @@ class VocMiner:
             self._embedder_obj = make_embedder(e.model, threads=e.threads, batch_size=e.batch_size, device=e.device)
         return self._embedder_obj
 
-    def _prepare(self, data: Source, cfg: Config, centering: LanguageCentering | None) -> tuple[_Prepared, LanguageCentering]:
+    def _prepare(
+        self, data: Source, cfg: Config, centering: LanguageCentering | None
+    ) -> tuple[_Prepared, LanguageCentering]:
         t0 = time.perf_counter()
         ing = ingest(data, config=cfg.ingest)
         customer = ing.turns[ing.turns["speaker"] == "customer"].reset_index(drop=True)
@@ -112,15 +114,23 @@ class VocMiner:
         cids = customer["conversation_id"].tolist()
         conv_ids, conv_vectors = pool_conversations(centred, cids, turn_weights(customer["text"].tolist(), cids))
         self.timings_ = {"ingest_s": t1 - t0, "embed_s": t2 - t1, "affect_s": time.perf_counter() - t2}
-        logger.info("prepared %d rows -> %d customer turns, %d conversations (embed %.1fs)",
-                    ing.n_rows, len(customer), len(conv_ids), t2 - t1)
-        return _Prepared(ingest=ing, customer=customer, turn_vectors=vectors, conv_ids=conv_ids,
-                         conv_vectors=conv_vectors), centering
+        logger.info(
+            "prepared %d rows -> %d customer turns, %d conversations (embed %.1fs)",
+            ing.n_rows,
+            len(customer),
+            len(conv_ids),
+            t2 - t1,
+        )
+        return _Prepared(
+            ingest=ing, customer=customer, turn_vectors=vectors, conv_ids=conv_ids, conv_vectors=conv_vectors
+        ), centering
 
     def _mapper(self, cfg: Config) -> ZeroShotDepartmentMapper:
         if not hasattr(self, "_mapper_obj"):
             self._mapper_obj = ZeroShotDepartmentMapper(
-                taxonomy=self.taxonomy_, embedder=self._embedder(cfg), centering=self.centering_,
+                taxonomy=self.taxonomy_,
+                embedder=self._embedder(cfg),
+                centering=self.centering_,
                 unassigned_threshold=cfg.departments.unassigned_threshold,
                 keyword_weight=cfg.departments.keyword_weight,
             ).fit()
@@ -134,21 +144,32 @@ class VocMiner:
         w = turn_weights(customer["text"].tolist())
         c = customer.assign(_w=w, _ws=w * customer["sentiment"].to_numpy())
         agg = c.groupby("conversation_id", sort=False).agg(
-            _ws=("_ws", "sum"), _w=("_w", "sum"), n_customer_turns=("text", "size"),
+            _ws=("_ws", "sum"),
+            _w=("_w", "sum"),
+            n_customer_turns=("text", "size"),
         )
         emo = (
-            c.groupby(["conversation_id", "emotion"], sort=False)["_w"].sum().reset_index()
+            c.groupby(["conversation_id", "emotion"], sort=False)["_w"]
+            .sum()
+            .reset_index()
             .sort_values(["conversation_id", "_w", "emotion"], ascending=[True, False, True])
             .drop_duplicates("conversation_id")
             .set_index("conversation_id")["emotion"]
         )
         lang = _conversation_language(customer)
         meta = turns.groupby("conversation_id", sort=False).agg(
-            started_at=("timestamp", "min"), channel=("channel", "first"), n_turns=("text", "size"),
+            started_at=("timestamp", "min"),
+            channel=("channel", "first"),
+            n_turns=("text", "size"),
         )
         topics = {t.id: t for t in self.topics_}
-        tags = pd.DataFrame({"conversation_id": prep.conv_ids, "topic_id": labels.astype("int64"),
-                             "topic_similarity": np.round(sims, 4)})
+        tags = pd.DataFrame(
+            {
+                "conversation_id": prep.conv_ids,
+                "topic_id": labels.astype("int64"),
+                "topic_similarity": np.round(sims, 4),
+            }
+        )
         tags["topic_label"] = [topics[t].label if t in topics else "outlier" for t in tags["topic_id"]]
         dept = [topics[t].department if t in topics else UNASSIGNED for t in tags["topic_id"]]
         conf = [topics[t].department_confidence if t in topics else 0.0 for t in tags["topic_id"]]
@@ -220,11 +241,21 @@ class VocMiner:
         assignments = self._mapper(cfg).map_groups(result.centroids, texts_per_topic)
         for tid, (kw, (label, lzh, len_), a) in enumerate(zip(result.keywords, labels_text, assignments, strict=True)):
             zh, en = split_keywords(kw)
-            self.topics_.append(Topic(
-                id=tid, label=label, label_zh=lzh, label_en=len_, keywords=tuple(w for w, _ in kw),
-                keywords_zh=tuple(zh), keywords_en=tuple(en), size=int((result.labels == tid).sum()),
-                department=a.department, department_confidence=a.confidence, department_scores=a.scores,
-            ))
+            self.topics_.append(
+                Topic(
+                    id=tid,
+                    label=label,
+                    label_zh=lzh,
+                    label_en=len_,
+                    keywords=tuple(w for w, _ in kw),
+                    keywords_zh=tuple(zh),
+                    keywords_en=tuple(en),
+                    size=int((result.labels == tid).sum()),
+                    department=a.department,
+                    department_confidence=a.confidence,
+                    department_scores=a.scores,
+                )
+            )
         t3 = time.perf_counter()
         self.tags_ = self._tags(prep, result.labels, result.similarity, cfg)
         customer = customer.assign(topic_id=customer["conversation_id"].map(conv_topic).astype("int64"))
@@ -237,13 +268,18 @@ class VocMiner:
         centred = self.centering_.transform(prep.turn_vectors, customer["lang"].tolist())
         centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
         self.root_causes_: list[RootCause] = rank_root_causes(
-            topics=self.topics_, tags=self.tags_, customer_turns=customer, turn_vectors=centred,
-            centroids=self.centroids_, growth=self.growth_, surges=self.surges_, taxonomy=self.taxonomy_,
+            topics=self.topics_,
+            tags=self.tags_,
+            customer_turns=customer,
+            turn_vectors=centred,
+            centroids=self.centroids_,
+            growth=self.growth_,
+            surges=self.surges_,
+            taxonomy=self.taxonomy_,
             config=cfg.rank,
         )
         t4 = time.perf_counter()
-        self.timings_.update({"segment_s": t1 - t0, "cluster_s": t2 - t1, "departments_s": t3 - t2,
-                              "rank_s": t4 - t3})
+        self.timings_.update({"segment_s": t1 - t0, "cluster_s": t2 - t1, "departments_s": t3 - t2, "rank_s": t4 - t3})
         self.corpus_hash_ = hashlib.sha256("\n".join(sorted(prep.conv_ids)).encode()).hexdigest()[:16]
         return self
 
@@ -366,7 +402,9 @@ class VocMiner:
                 f"but this config uses {emb.id!r}; use the same `embed.model` or refit."
             )
         if len(miner.topics_) != len(miner.centroids_):
-            raise ModelError(f"Model {str(p)!r}: {len(miner.topics_)} topics but {len(miner.centroids_)} centroids; refit.")
+            raise ModelError(
+                f"Model {str(p)!r}: {len(miner.topics_)} topics but {len(miner.centroids_)} centroids; refit."
+            )
         miner.corpus_hash_ = str(meta.get("corpus_hash", ""))
         return miner
 
@@ -382,4 +420,3 @@ def _iso(value: Any) -> str | None:
     if value is None or pd.isna(value):
         return None
     return pd.Timestamp(value).isoformat()
-

@@ -41,15 +41,18 @@ def choose_fix(templates: Sequence[FixTemplate], keywords: Sequence[str], texts:
     return next((t for t in templates if t.when is None), templates[0])
 
 
-def fix_text(action: FixTemplate, *, share: float, size: int, growth: float, window: int, neg: float,
-             esc: float, surging: bool) -> dict[str, str]:
+def fix_text(
+    action: FixTemplate, *, share: float, size: int, growth: float, window: int, neg: float, esc: float, surging: bool
+) -> dict[str, str]:
     """The fix sentence in en and zh, prefixed with the measured facts."""
     g_en = f", {growth:+.0%} on the previous {window} days" if growth else ""
     g_zh = f"，较前{window}天{growth:+.0%}" if growth else ""
     s_en = ", surging" if surging else ""
     s_zh = "，出现激增" if surging else ""
-    en = (f"{share:.0%} of customer conversations ({size}){g_en}, {neg:.0%} negative, {esc:.0%} escalated{s_en}: "
-          f"{action.en}.")
+    en = (
+        f"{share:.0%} of customer conversations ({size}){g_en}, {neg:.0%} negative, {esc:.0%} escalated{s_en}: "
+        f"{action.en}."
+    )
     zh = f"占客户会话的{share:.0%}（{size}条）{g_zh}，{neg:.0%}为负面，{esc:.0%}升级{s_zh}：{action.zh}。"
     return {"en": en, "zh": zh}
 
@@ -102,11 +105,15 @@ def rank_root_causes(
         config: weights, top_n, evidence count, language.
     """
     total = max(int((tags["topic_id"] >= 0).sum()), 1)
-    stats = tags[tags["topic_id"] >= 0].groupby("topic_id").agg(
-        size=("topic_id", "size"),
-        sentiment=("sentiment", "mean"),
-        negative_share=("sentiment", lambda s: float((s < NEGATIVE).mean())),
-        escalation_rate=("escalation", "mean"),
+    stats = (
+        tags[tags["topic_id"] >= 0]
+        .groupby("topic_id")
+        .agg(
+            size=("topic_id", "size"),
+            sentiment=("sentiment", "mean"),
+            negative_share=("sentiment", lambda s: float((s < NEGATIVE).mean())),
+            escalation_rate=("escalation", "mean"),
+        )
     )
     if stats.empty:
         return []
@@ -117,10 +124,11 @@ def rank_root_causes(
     surging = {s.topic_id for s in surges}
     by_id = {t.id: t for t in topics}
     scored: list[tuple[float, int, dict[str, float]]] = []
-    for tid, row in stats.iterrows():
-        g = float(growth.get(int(tid), 0.0))
+    for tid_key, row in stats.iterrows():
+        tid = int(str(tid_key))
+        g = float(growth.get(tid, 0.0))
         g_part = min(max(g, 0.0), 2.0) / 2.0
-        if int(tid) in surging:
+        if tid in surging:
             g_part = max(g_part, 0.5)
         parts_raw = {
             "volume": (float(row["size"]) / total) / max_share,
@@ -129,18 +137,18 @@ def rank_root_causes(
             "growth": g_part,
         }
         parts = {k: round(weights[k] / wsum * v, 4) for k, v in parts_raw.items()}
-        scored.append((round(sum(parts.values()), 4), int(tid), parts))
+        scored.append((round(sum(parts.values()), 4), tid, parts))
     scored.sort(key=lambda x: (-x[0], x[1]))
     causes: list[RootCause] = []
     lang = config.lang
     for rank, (score, tid, parts) in enumerate(scored[: config.top_n], start=1):
         topic = by_id[tid]
-        row = stats.loc[tid]
+        srow: dict[str, float] = {str(k): float(v) for k, v in stats.loc[tid].to_dict().items()}
         sel = (customer_turns["topic_id"] == tid).to_numpy()
         t_turns = customer_turns[sel]
         g = float(growth.get(tid, 0.0))
         dept = taxonomy.get(topic.department)
-        share = float(row["size"]) / total
+        share = float(srow["size"]) / total
         if dept is not None:
             action = choose_fix(dept.fixes, topic.keywords, t_turns["text"].head(200).tolist())
         else:
@@ -148,18 +156,38 @@ def rank_root_causes(
                 en="assign an owner for this topic and review its conversations",
                 zh="为该问题指定负责部门并复核相关会话",
             )
-        fixes = fix_text(action, share=share, size=int(row["size"]), growth=g, window=config.growth_window_days,
-                         neg=float(row["negative_share"]), esc=float(row["escalation_rate"]),
-                         surging=tid in surging)
-        causes.append(RootCause(
-            rank=rank, topic_id=tid, label=topic.label_zh if lang == "zh" else topic.label_en,
-            label_i18n={"en": topic.label_en, "zh": topic.label_zh},
-            keywords=topic.keywords, department=topic.department,
-            department_name=taxonomy.display_name(topic.department, lang),
-            department_confidence=topic.department_confidence, size=int(row["size"]), share=round(share, 4),
-            sentiment=round(float(row["sentiment"]), 4), negative_share=round(float(row["negative_share"]), 4),
-            escalation_rate=round(float(row["escalation_rate"]), 4), growth=round(g, 4), surging=tid in surging,
-            impact_score=score, score_parts=parts, recommended_fix=fixes[lang], recommended_fix_i18n=fixes,
-            evidence=pick_evidence(t_turns, turn_vectors[sel], centroids[tid], config.n_evidence),
-        ))
+        fixes = fix_text(
+            action,
+            share=share,
+            size=int(srow["size"]),
+            growth=g,
+            window=config.growth_window_days,
+            neg=float(srow["negative_share"]),
+            esc=float(srow["escalation_rate"]),
+            surging=tid in surging,
+        )
+        causes.append(
+            RootCause(
+                rank=rank,
+                topic_id=tid,
+                label=topic.label_zh if lang == "zh" else topic.label_en,
+                label_i18n={"en": topic.label_en, "zh": topic.label_zh},
+                keywords=topic.keywords,
+                department=topic.department,
+                department_name=taxonomy.display_name(topic.department, lang),
+                department_confidence=topic.department_confidence,
+                size=int(srow["size"]),
+                share=round(share, 4),
+                sentiment=round(float(srow["sentiment"]), 4),
+                negative_share=round(float(srow["negative_share"]), 4),
+                escalation_rate=round(float(srow["escalation_rate"]), 4),
+                growth=round(g, 4),
+                surging=tid in surging,
+                impact_score=score,
+                score_parts=parts,
+                recommended_fix=fixes[lang],
+                recommended_fix_i18n=fixes,
+                evidence=pick_evidence(t_turns, turn_vectors[sel], centroids[tid], config.n_evidence),
+            )
+        )
     return causes

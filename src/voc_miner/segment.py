@@ -111,7 +111,10 @@ class JiebaSpacySegmenter:
             for t in doc:
                 lemma = t.lemma_.lower()
                 if (
-                    t.is_alpha and len(lemma) > 1 and lemma not in stop and t.lower_ not in stop
+                    t.is_alpha
+                    and len(lemma) > 1
+                    and lemma not in stop
+                    and t.lower_ not in stop
                     and t.pos_ not in ("PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "INTJ")
                 ):
                     toks.append(lemma)

@@ -26,7 +26,7 @@ from voc_miner.types import Surge
 def week_start(ts: pd.Series) -> pd.Series:
     """Monday (date string) of each timestamp's ISO week."""
     t = pd.to_datetime(ts, utc=True)
-    monday = (t.dt.tz_localize(None).dt.normalize() - pd.to_timedelta(t.dt.weekday, unit="D"))
+    monday = t.dt.tz_localize(None).dt.normalize() - pd.to_timedelta(t.dt.day_of_week, unit="D")
     return monday.dt.strftime("%Y-%m-%d")
 
 
@@ -58,10 +58,10 @@ def detect_surges(
         c = g["count"].to_numpy()
         if len(c) < 4:
             continue
-        for i, (wk, x) in enumerate(zip(g["week_start"], c, strict=True)):
+        for i, (wk, x) in enumerate(zip(g["week_start"].tolist(), c.tolist(), strict=True)):
             base = float(max(np.median(np.delete(c, i)), 1.0))
-            p = float(poisson.sf(int(x) - 1, base))
-            tests.append((int(tid), str(wk), int(x), base, p))
+            pv = float(poisson.sf(int(x) - 1, base))
+            tests.append((int(str(tid)), str(wk), int(x), base, pv))
     if not tests:
         return []
     p = np.asarray([t[4] for t in tests])
@@ -76,8 +76,17 @@ def detect_surges(
     for (tid, wk, x, base, pv), qv in zip(tests, q, strict=True):
         if qv <= fdr and x >= min_ratio * base and x >= min_count:
             z = (x - base) / np.sqrt(base)
-            out.append(Surge(topic_id=tid, week_start=wk, count=x, expected=round(base, 2), z=round(float(z), 2),
-                             p_value=float(pv), q_value=float(qv)))
+            out.append(
+                Surge(
+                    topic_id=tid,
+                    week_start=wk,
+                    count=x,
+                    expected=round(base, 2),
+                    z=round(float(z), 2),
+                    p_value=float(pv),
+                    q_value=float(qv),
+                )
+            )
     return sorted(out, key=lambda s: (s.p_value, s.topic_id, s.week_start))
 
 

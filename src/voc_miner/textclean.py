@@ -58,9 +58,7 @@ _DROP_ZH_PUNCT: Final = str.maketrans(dict.fromkeys(_ZH_PUNCT))
 
 # --------------------------------------------------------------------------- HTML
 _SCRIPT_STYLE_RE: Final = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_COMMENT_RE: Final = re.compile(
-    r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?\]\]>|<![A-Za-z][^<>]*>|<\?[^<>]*\?>", re.DOTALL
-)
+_COMMENT_RE: Final = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?\]\]>|<![A-Za-z][^<>]*>|<\?[^<>]*\?>", re.DOTALL)
 _INLINE_TAGS: Final = frozenset(
     (
         "a",
@@ -118,8 +116,10 @@ _URL_TRAILING: Final = ".,;:!?'"
 # @mention: "@" not preceded by an e-mail local-part character, then a nickname
 # (letters incl. CJK, digits, "_", "-"); optional Weibo repost/reply prefix and colon.
 _MENTION_RE: Final = re.compile(r"(?:回复\s?|//\s?)?(?<![A-Za-z0-9._%+\-])@[\w\-]{1,30}[:：]?")
-# Weibo topic: #...# on one line, 1-40 chars, not starting/ending with whitespace.
-_HASHTAG_RE: Final = re.compile(r"#(?![\s#])[^#\r\n]{1,40}(?<!\s)#")
+# Weibo topic: #...# on one line, 1-40 chars containing a Han character, no sentence
+# punctuation, not starting/ending with whitespace.  The Han and punctuation
+# conditions keep "ID#1101…, order#SF123" and "C# and F#" intact.
+_HASHTAG_RE: Final = re.compile(rf"#(?![\s#])(?=[^#\r\n]{{0,39}}[{_HAN_CLASS}])[^#\r\n,.!?;，。！？；]{{1,40}}(?<!\s)#")
 _LATIN_EMOTICONS: Final = (
     "doge|ok|good|haha|hehe|lol|smile|grin|cry|sob|shy|angry|awkward|facepalm|smirk|thumbsup|"
     "thumbsdown|heart|brokenheart|rose|wilt|sun|moon|hug|clap|wave|speechless|chuckle|laugh|"

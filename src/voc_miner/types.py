@@ -18,13 +18,33 @@ UNASSIGNED = "unassigned"
 
 #: Canonical turn table produced by ``io.ingest``: one row per accepted input row.
 TURN_COLUMNS: tuple[str, ...] = (
-    "row", "conversation_id", "turn", "speaker", "text", "timestamp", "channel", "lang",
+    "row",
+    "conversation_id",
+    "turn",
+    "speaker",
+    "text",
+    "timestamp",
+    "channel",
+    "lang",
 )
 #: Per-conversation tag table written to ``tags.parquet``.
 TAG_COLUMNS: tuple[str, ...] = (
-    "conversation_id", "topic_id", "topic_label", "topic_similarity", "department",
-    "department_confidence", "sentiment", "emotion", "escalation", "escalation_score",
-    "escalation_turn", "lang", "channel", "started_at", "n_turns", "n_customer_turns",
+    "conversation_id",
+    "topic_id",
+    "topic_label",
+    "topic_similarity",
+    "department",
+    "department_confidence",
+    "sentiment",
+    "emotion",
+    "escalation",
+    "escalation_score",
+    "escalation_turn",
+    "lang",
+    "channel",
+    "started_at",
+    "n_turns",
+    "n_customer_turns",
 )
 #: Reject table: every input row that is not tagged, with a machine-readable reason.
 REJECT_COLUMNS: tuple[str, ...] = ("row", "conversation_id", "reason", "detail")
@@ -70,9 +90,14 @@ class Topic:
     def from_json(cls, d: dict[str, Any]) -> Topic:
         """Inverse of :meth:`to_json`."""
         return cls(
-            id=int(d["id"]), label=str(d["label"]), label_zh=str(d["label_zh"]), label_en=str(d["label_en"]),
-            keywords=tuple(d["keywords"]), keywords_zh=tuple(d["keywords_zh"]),
-            keywords_en=tuple(d["keywords_en"]), size=int(d["size"]),
+            id=int(d["id"]),
+            label=str(d["label"]),
+            label_zh=str(d["label_zh"]),
+            label_en=str(d["label_en"]),
+            keywords=tuple(d["keywords"]),
+            keywords_zh=tuple(d["keywords_zh"]),
+            keywords_en=tuple(d["keywords_en"]),
+            size=int(d["size"]),
             department=str(d.get("department", UNASSIGNED)),
             department_confidence=float(d.get("department_confidence", 0.0)),
             department_scores={str(k): float(v) for k, v in d.get("department_scores", {}).items()},

@@ -1,0 +1,112 @@
+"""The CLI as a user runs it: subprocesses, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .conftest import DEMO
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "voc_miner.cli", *args], capture_output=True, text=True, timeout=600)
+
+
+def _one_line_error(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in proc.stderr
+    for f in fragments:
+        assert f in lines[0]
+
+
+def test_help_on_every_command() -> None:
+    for cmd in ("fit", "tag", "report", "demo"):
+        proc = run(cmd, "--help")
+        assert proc.returncode == 0 and "Usage" in proc.stdout
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    _one_line_error(run("fit", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o"), "-q"), "does not exist")
+
+
+def test_wrong_text_column(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    pd.DataFrame({"body": ["退款没到账"]}).to_csv(p, index=False)
+    _one_line_error(run("fit", str(p), "--out", str(tmp_path / "o"), "-q"), "'text' not found", "--text-col")
+
+
+def test_non_utf8_bytes(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_bytes("text\n包裹被压坏了\n".encode("gbk"))
+    _one_line_error(run("fit", str(p), "--out", str(tmp_path / "o"), "-q"), "not valid utf-8-sig", "--encoding")
+
+
+def test_only_empty_text(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("text\n\n   \n", encoding="utf-8")
+    _one_line_error(run("fit", str(p), "--out", str(tmp_path / "o"), "-q"), "No conversation with a usable")
+
+
+def test_bad_taxonomy(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("text\n退款没到账\n", encoding="utf-8")
+    tax = tmp_path / "tax.yaml"
+    tax.write_text("name: x\ndepartments:\n  - id: a\n", encoding="utf-8")
+    _one_line_error(run("fit", str(p), "--out", str(tmp_path / "o"), "--taxonomy", str(tax), "-q"),
+                    "departments['a'].name")
+
+
+def test_bad_model_dir(tmp_path: Path) -> None:
+    _one_line_error(run("tag", str(tmp_path / "none"), str(DEMO), "--out", str(tmp_path / "t.parquet")),
+                    "does not exist")
+
+
+@pytest.fixture(scope="module")
+def fitted_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    turns = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
+    keep = sorted(turns["conversation_id"].unique())[:300]
+    sub = turns[turns["conversation_id"].isin(keep)].rename(columns={"text": "message", "speaker": "role"})
+    d = tmp_path_factory.mktemp("cli")
+    sub.to_csv(d / "chats.csv", index=False)
+    out = d / "run"
+    proc = run("fit", str(d / "chats.csv"), "--out", str(out), "--text-col", "message", "--speaker-col", "role", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "rows read" in proc.stdout
+    return out
+
+
+def test_fit_writes_every_output(fitted_run: Path) -> None:
+    for name in ("root_causes.json", "report.md", "report.html", "tags.parquet", "turns.parquet", "rejects.csv",
+                 "model/meta.json", "model/centroids.npy", "model/topics.json", "model/config.toml",
+                 "model/language_means.npy", "model/departments.yaml"):
+        assert (fitted_run / name).is_file(), name
+    tags = pd.read_parquet(fitted_run / "tags.parquet")
+    for col in ("conversation_id", "topic_id", "topic_label", "department", "sentiment", "emotion",
+                "escalation", "escalation_score"):
+        assert col in tags.columns
+    assert not list((fitted_run / "model").glob("*.pkl"))
+
+
+def test_tag_cli_matches_fit(fitted_run: Path, tmp_path: Path) -> None:
+    src = fitted_run.parent / "chats.csv"
+    out = tmp_path / "tags.parquet"
+    proc = run("tag", str(fitted_run / "model"), str(src), "--out", str(out), "--text-col", "message",
+               "--speaker-col", "role", "-q")
+    assert proc.returncode == 0, proc.stderr
+    got = pd.read_parquet(out).set_index("conversation_id")["topic_id"]
+    want = pd.read_parquet(fitted_run / "tags.parquet").set_index("conversation_id")["topic_id"]
+    assert got.sort_index().equals(want.sort_index())
+
+
+def test_report_rerenders_in_chinese(fitted_run: Path, tmp_path: Path) -> None:
+    proc = run("report", str(fitted_run), "--out", str(tmp_path), "--lang", "zh")
+    assert proc.returncode == 0, proc.stderr
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "客户之声" in md and "建议措施" in md

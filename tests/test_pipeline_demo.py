@@ -1,0 +1,126 @@
+"""Acceptance on the bundled synthetic demo corpus (fitted once per session)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from voc_miner import VocMiner
+from voc_miner.errors import ModelError, NotFittedError
+from voc_miner.types import EMOTIONS
+
+from .conftest import DEMO, REPO
+
+
+def _planted(demo_miner: VocMiner, demo_labels: pd.DataFrame) -> pd.DataFrame:
+    tags = demo_miner.tags_.merge(demo_labels, on="conversation_id", suffixes=("", "_planted"))
+    return tags[tags["cause"] != "other"]
+
+
+def test_planted_causes_rank_in_top_12_with_their_department(demo_miner: VocMiner, demo_labels: pd.DataFrame) -> None:
+    tags = _planted(demo_miner, demo_labels)
+    top = {rc.topic_id: rc for rc in demo_miner.root_causes_[:12]}
+    found = []
+    for cause, g in tags.groupby("cause"):
+        tid = int(g["topic_id"].value_counts().index[0])
+        rc = top.get(tid)
+        if rc is not None and rc.department == g["department_planted"].iloc[0]:
+            found.append(cause)
+    assert len(found) >= 8, found
+
+
+def test_conversations_get_their_planted_department(demo_miner: VocMiner, demo_labels: pd.DataFrame) -> None:
+    tags = _planted(demo_miner, demo_labels)
+    assert (tags["department"] == tags["department_planted"]).mean() >= 0.85
+
+
+def test_planted_surge_is_flagged(demo_miner: VocMiner, demo_labels: pd.DataFrame) -> None:
+    tags = _planted(demo_miner, demo_labels)
+    late = tags[tags["cause"] == "late_delivery"]["topic_id"].value_counts().index[0]
+    flagged = {(s.topic_id, s.week_start) for s in demo_miner.surges_}
+    assert (late, "2026-10-05") in flagged
+
+
+def test_outputs_are_complete_and_in_range(demo_miner: VocMiner) -> None:
+    tags = demo_miner.tags_
+    assert tags["conversation_id"].is_unique
+    assert tags["sentiment"].between(-1, 1).all()
+    assert set(tags["emotion"]) <= set(EMOTIONS)
+    assert set(demo_miner.turns_["emotion"]) <= set(EMOTIONS)
+    assert (demo_miner.turns_["speaker"] == "customer").all()
+    assert tags["escalation_score"].between(0, 1).all()
+    assert tags["escalation"].any() and not tags["escalation"].all()
+    assert (tags["topic_id"] < 0).mean() < 0.1
+    counts = demo_miner.ingest_counts_
+    assert counts["read"] == counts["accepted"] + counts["rejected"]
+
+
+def test_root_causes_are_explained(demo_miner: VocMiner) -> None:
+    for rc in demo_miner.root_causes_:
+        assert abs(sum(rc.score_parts.values()) - rc.impact_score) < 1e-3
+        assert len(rc.evidence) == 3
+        assert f"{rc.share:.0%}" in rc.recommended_fix
+        assert rc.recommended_fix_i18n["zh"] and rc.recommended_fix_i18n["en"]
+        for w in rc.keywords:
+            assert " " not in w and w.strip("，。！？,.!?") == w
+    scores = [rc.impact_score for rc in demo_miner.root_causes_]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_keywords_contain_real_zh_and_en_words(demo_miner: VocMiner) -> None:
+    words = [w for t in demo_miner.topics_ for w in t.keywords]
+    assert any("\u4e00" <= w[0] <= "\u9fff" for w in words)
+    assert any(w.isascii() and w.isalpha() for w in words)
+    assert not {"的", "了", "the", "and", "hi", "你好"} & set(words)
+
+
+def test_save_load_tag_reproduces_fit(demo_miner: VocMiner, demo_model_dir: Path) -> None:
+    loaded = VocMiner.load(demo_model_dir)
+    res = loaded.tag(DEMO)
+    merged = res.tags.merge(demo_miner.tags_, on="conversation_id", suffixes=("", "_fit"))
+    assert len(merged) == len(demo_miner.tags_)
+    assert (merged["topic_id"] == merged["topic_id_fit"]).all()
+    assert (merged["department"] == merged["department_fit"]).all()
+    np.testing.assert_allclose(merged["sentiment"], merged["sentiment_fit"], atol=1e-3)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.integers(min_value=1, max_value=60), seed=st.integers(min_value=0, max_value=10_000))
+def test_tags_do_not_depend_on_the_batch(demo_miner: VocMiner, batch: int, seed: int) -> None:
+    turns = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
+    rng = np.random.default_rng(seed)
+    ids = rng.choice(turns["conversation_id"].unique(), size=batch, replace=False)
+    res = demo_miner.tag(turns[turns["conversation_id"].isin(ids)])
+    fit = demo_miner.tags_.set_index("conversation_id").loc[res.tags["conversation_id"], "topic_id"]
+    assert res.tags["topic_id"].tolist() == fit.tolist()
+
+
+def test_root_causes_json_matches_schema(demo_miner: VocMiner) -> None:
+    import jsonschema
+
+    schema = json.loads((REPO / "schemas" / "root_causes.schema.json").read_text(encoding="utf-8"))
+    doc = json.loads(json.dumps(demo_miner.root_causes_json(), default=str))
+    jsonschema.validate(doc, schema)
+
+
+def test_unfitted_and_mismatched_models_fail_clearly(demo_model_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(NotFittedError, match="call fit"):
+        VocMiner().tag(pd.DataFrame({"text": ["x"]}))
+    bad = tmp_path / "model"
+    bad.mkdir()
+    for f in demo_model_dir.iterdir():
+        (bad / f.name).write_bytes(f.read_bytes())
+    meta = json.loads((bad / "meta.json").read_text())
+    meta["embedder"]["id"] = "other-embedder"
+    (bad / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="other-embedder"):
+        VocMiner.load(bad)
+    (bad / "centroids.npy").unlink()
+    with pytest.raises(ModelError, match="centroids.npy"):
+        VocMiner.load(bad)
