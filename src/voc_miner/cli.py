@@ -37,6 +37,7 @@ def _err(msg: str) -> None:
 def _setup_logging(quiet: bool) -> None:
     # The CLI is an application, so it may configure logging (the library never does).
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter
 
 
 def _config(config: Path | None, lang: str | None, overrides: list[str] | None) -> Config:

@@ -272,7 +272,7 @@ class BertopicClusterer:
             new_cents[new] = cents[old]
         new_cents = new_cents[: len(perm)]
         labels, sims = assign_to_centroids(vectors, new_cents, floor=cfg.similarity_floor)
-        keywords = ctfidf_keywords(tokens, labels, len(new_cents), top_n=cfg.top_n_words)
+        keywords = ctfidf_keywords(tokens, labels, len(new_cents), top_n=3 * cfg.top_n_words)
         logger.info(
             "cluster: %d docs -> %d topics, %.1f%% outliers (HDBSCAN alone: %d clusters, %.1f%% outliers)",
             n,
@@ -306,7 +306,7 @@ def make_labels(keywords: Sequence[Sequence[tuple[str, float]]]) -> list[tuple[s
         zh, en = split_keywords(kw)
         label_zh = " / ".join((zh or en)[:3]) or f"话题 {i}"
         label_en = " / ".join((en or zh)[:3]) or f"topic {i}"
-        both = " / ".join([w for w, _ in kw][:4]) or f"topic {i}"
+        both = " / ".join([*zh[:2], *en[:2]]) or f"topic {i}"
         seen[both] += 1
         if seen[both] > 1:
             both, label_zh, label_en = f"{both} #{i}", f"{label_zh} #{i}", f"{label_en} #{i}"

@@ -104,7 +104,9 @@ def read_table(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
             import io as _io
 
             sep = "\t" if suffix == ".tsv" else ","
-            return pd.read_csv(_io.StringIO(raw), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+            return pd.read_csv(
+                _io.StringIO(raw), sep=sep, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False
+            )
         if suffix == ".json" and raw.lstrip().startswith("["):
             return pd.DataFrame(json.loads(raw))
         return _read_jsonl(raw, p)
@@ -195,7 +197,8 @@ def ingest_frame(
     ts = col(cols.timestamp)
     if ts is not None:
         if pd.api.types.is_numeric_dtype(ts):
-            unit: Literal["ms", "s"] = "ms" if float(pd.to_numeric(ts, errors="coerce").abs().max() or 0) > 1e11 else "s"
+            peak = float(pd.to_numeric(ts, errors="coerce").abs().max() or 0)
+            unit: Literal["ms", "s"] = "ms" if peak > 1e11 else "s"
             work["timestamp"] = pd.to_datetime(ts, unit=unit, utc=True, errors="coerce")
         else:
             work["timestamp"] = pd.to_datetime(ts.astype("string"), utc=True, errors="coerce", format="mixed")

@@ -156,6 +156,7 @@ _LANDLINE_RE: Final = re.compile(
 )
 
 _HAS_DIGIT: Final = re.compile(r"[0-9]")
+_EN_CUE_WORDS: Final = ("order", "tracking", "waybill", "shipment", "parcel")
 _BLANK: Final = "\x00"  # stands in for claimed text in later detection rounds
 _MAX_ROUNDS: Final = 4
 _NON_DIGIT: Final = re.compile(r"[^0-9Xx]")
@@ -213,6 +214,25 @@ def _card_prefix_ok(digits: str) -> bool:
 def _valid_card(digits: str) -> bool:
     """Return whether a digit string is a plausible payment-card number."""
     return 13 <= len(digits) <= 19 and _card_prefix_ok(digits) and _luhn_ok(digits)
+
+
+def _may_have_order_cue(folded: str) -> bool:
+    """Cheap pre-check: could a default order pattern match (is there a cue word)?"""
+    if "单" in folded:
+        return True
+    lowered = folded.lower()
+    return any(word in lowered for word in _EN_CUE_WORDS)
+
+
+def _touches_ascii(folded: str, m: PiiMatch) -> bool:
+    """Return whether another candidate could border ``m`` and be blocked by it.
+
+    The built-in look-arounds test only ASCII letters and digits, and candidates
+    start with a letter, digit or one of ``+(._%-`` and end with a letter or digit.
+    """
+    before = folded[m.start - 1] if m.start > 0 else " "
+    after = folded[m.end] if m.end < len(folded) else " "
+    return (before.isascii() and before.isalnum()) or (after.isascii() and (after.isalnum() or after in "+(._%-"))
 
 
 # --------------------------------------------------------------------------- public types
@@ -285,9 +305,7 @@ class PiiConfig:
         merged = dict(DEFAULT_PLACEHOLDERS)
         for kind, value in given.items():
             if not isinstance(value, str) or not value:
-                raise ConfigError(
-                    f"PiiConfig.placeholders[{kind!r}] must be a non-empty string, got {value!r}"
-                )
+                raise ConfigError(f"PiiConfig.placeholders[{kind!r}] must be a non-empty string, got {value!r}")
             merged[kind] = value
         object.__setattr__(self, "placeholders", MappingProxyType(merged))
 
@@ -347,13 +365,12 @@ class PiiMasker:
         '手机<PHONE>，邮箱<EMAIL>'
     """
 
-    __slots__ = ("_config", "_detectors", "_order_needs_digit", "_order_res")
+    __slots__ = ("_config", "_default_order", "_detectors", "_order_res")
 
     def __init__(self, *, config: PiiConfig | None = None) -> None:
         self._config = config if config is not None else PiiConfig()
         self._order_res = tuple(re.compile(p) for p in self._config.order_patterns)
-        # The default patterns cannot match text without digits; custom ones might.
-        self._order_needs_digit = self._config.order_patterns == DEFAULT_ORDER_PATTERNS
+        self._default_order = self._config.order_patterns == DEFAULT_ORDER_PATTERNS
         table: dict[PiiKind, _Detector] = {
             "email": self._find_email,
             "order": self._find_order,
@@ -395,19 +412,23 @@ class PiiMasker:
         if not isinstance(text, str):
             raise TypeError(f"PiiMasker expects str, got {type(text).__name__}")
         folded = text.translate(_FOLD_TABLE)
-        has_digit = _HAS_DIGIT.search(folded) is not None
-        has_at = "@" in folded
-        if not has_digit and not has_at and (self._order_needs_digit or not self._config.mask_order):
-            return []
+        active = self._active_detectors(folded)
         found: list[PiiMatch] = []
         for _ in range(_MAX_ROUNDS):
-            new = self._detect_round(folded, found, has_digit=has_digit, has_at=has_at)
+            if not active:
+                break
+            new, conflict = self._detect_round(folded, active, found)
             if not new:
                 break
             found.extend(new)
+            if self._default_order and not conflict and not any(_touches_ascii(folded, m) for m in new):
+                break
             # Blank out what was claimed and look again: a claimed span no longer
             # blocks its neighbours' look-arounds ("…002Xorder #SF123…"), exactly as
-            # a placeholder would not, which makes mask() idempotent.
+            # a placeholder would not, which makes mask() idempotent.  The built-in
+            # look-arounds only test ASCII characters, so a round is needed only when
+            # a new span touches one, or when a candidate lost to an overlapping span
+            # (a shorter match, e.g. a landline without its extension, may remain).
             parts: list[str] = []
             pos = 0
             for m in sorted(new, key=lambda m: m.start):
@@ -419,29 +440,52 @@ class PiiMasker:
         found.sort(key=lambda m: m.start)
         return found
 
+    def _active_detectors(self, folded: str) -> tuple[tuple[PiiKind, _Detector], ...]:
+        """Return the enabled detectors that can possibly match ``folded``."""
+        has_digit = _HAS_DIGIT.search(folded) is not None
+        has_at = "@" in folded
+        active: list[tuple[PiiKind, _Detector]] = []
+        for kind, detector in self._detectors:
+            if kind == "email":
+                if not has_at:
+                    continue
+            elif kind == "order":
+                # The default patterns need a digit and a cue word; custom ones always run.
+                if self._default_order and not (has_digit and _may_have_order_cue(folded)):
+                    continue
+            elif not has_digit:
+                continue
+            active.append((kind, detector))
+        return tuple(active)
+
+    @staticmethod
     def _detect_round(
-        self, folded: str, taken: list[PiiMatch], *, has_digit: bool, has_at: bool
-    ) -> list[PiiMatch]:
-        """Run every enabled detector once; return matches not overlapping ``taken``."""
+        folded: str, active: tuple[tuple[PiiKind, _Detector], ...], taken: list[PiiMatch]
+    ) -> tuple[list[PiiMatch], bool]:
+        """Run the detectors once.
+
+        Returns:
+            The matches not overlapping ``taken`` or each other, and whether any
+            candidate was dropped for overlapping.
+        """
         # Claimed spans never overlap, so sorted starts and sorted ends line up and an
         # overlap test is two bisections (texts can hold thousands of numbers).
         starts = sorted(m.start for m in taken)
         ends = sorted(m.end for m in taken)
         new: list[PiiMatch] = []
-        for kind, detector in self._detectors:
-            if kind == "email":
-                if not has_at:
-                    continue
-            elif not has_digit and (kind != "order" or self._order_needs_digit):
-                continue
+        conflict = False
+        for kind, detector in active:
             for start, end in detector(folded):
+                if start >= end:
+                    continue
                 i = bisect.bisect_right(starts, start)
-                if start >= end or (i > 0 and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
+                if (i > 0 and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
+                    conflict = True
                     continue
                 starts.insert(i, start)
                 ends.insert(i, end)
                 new.append(PiiMatch(kind=kind, start=start, end=end))
-        return new
+        return new, conflict
 
     def mask(self, text: str) -> str:
         """Replace every PII span in ``text`` by its placeholder.

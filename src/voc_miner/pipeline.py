@@ -238,6 +238,7 @@ class VocMiner:
             if tid >= 0:
                 texts_per_topic[tid].append(str(text))
         self.topics_ = []
+        n_kw = cfg.cluster.top_n_words
         assignments = self._mapper(cfg).map_groups(result.centroids, texts_per_topic)
         for tid, (kw, (label, lzh, len_), a) in enumerate(zip(result.keywords, labels_text, assignments, strict=True)):
             zh, en = split_keywords(kw)
@@ -247,9 +248,9 @@ class VocMiner:
                     label=label,
                     label_zh=lzh,
                     label_en=len_,
-                    keywords=tuple(w for w, _ in kw),
-                    keywords_zh=tuple(zh),
-                    keywords_en=tuple(en),
+                    keywords=tuple(w for w, _ in kw[:n_kw]),
+                    keywords_zh=tuple(zh[:n_kw]),
+                    keywords_en=tuple(en[:n_kw]),
                     size=int((result.labels == tid).sum()),
                     department=a.department,
                     department_confidence=a.confidence,

@@ -26,16 +26,26 @@ from voc_miner.types import Evidence, RootCause, Surge, Topic
 NEGATIVE = -0.2
 
 
-def choose_fix(templates: Sequence[FixTemplate], keywords: Sequence[str], texts: Sequence[str]) -> FixTemplate:
-    """The template whose ``when`` words occur most in the topic's keywords and texts (default otherwise)."""
-    blob = " ".join(keywords).lower() + " " + " ".join(texts).lower()
-    best: tuple[int, int] = (0, -1)
+def choose_fix(
+    templates: Sequence[FixTemplate], keywords: Sequence[str], texts: Sequence[str], *, min_share: float = 0.3
+) -> FixTemplate:
+    """The template whose ``when`` words occur in the largest share of the topic's texts.
+
+    A template needs its words in at least ``min_share`` of the texts (or among the topic
+    keywords); otherwise the department's default template (no ``when``) is used.
+    """
+    low = [t.lower() for t in texts]
+    kw = {k.lower() for k in keywords}
+    best: tuple[float, int] = (0.0, -1)
     for i, t in enumerate(templates):
         if t.when is None:
             continue
-        hits = sum(blob.count(w.lower()) for w in [*t.when.en, *t.when.zh])
-        if hits > best[0]:
-            best = (hits, i)
+        words = [w.lower() for w in (*t.when.en, *t.when.zh)]
+        share = sum(any(w in text for w in words) for text in low) / max(len(low), 1)
+        if kw & set(words):
+            share = max(share, min_share)
+        if share >= min_share and share > best[0]:
+            best = (share, i)
     if best[1] >= 0:
         return templates[best[1]]
     return next((t for t in templates if t.when is None), templates[0])

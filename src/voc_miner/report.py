@@ -157,6 +157,11 @@ def render_html(
     )
 
 
+def _day(value: object) -> str:
+    """YYYY-MM-DD of an ISO timestamp (or an em dash)."""
+    return str(value)[:10] if value else "—"
+
+
 def _md(text: object) -> str:
     s = str(text)
     return (

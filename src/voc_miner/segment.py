@@ -115,7 +115,7 @@ class JiebaSpacySegmenter:
                     and len(lemma) > 1
                     and lemma not in stop
                     and t.lower_ not in stop
-                    and t.pos_ not in ("PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "INTJ")
+                    and t.pos_ not in ("PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "INTJ", "ADV", "NUM")
                 ):
                     toks.append(lemma)
             out.append(toks)

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
-
 from voc_miner.types import Surge
 
 
@@ -53,6 +51,8 @@ def detect_surges(
     counts: pd.DataFrame, *, fdr: float = 0.05, min_ratio: float = 2.0, min_count: int = 5
 ) -> list[Surge]:
     """Surging (topic, week) pairs, most significant first; outlier topic -1 is skipped."""
+    from scipy.stats import poisson  # imported here: scipy.stats costs ~2 s at CLI start-up
+
     tests: list[tuple[int, str, int, float, float]] = []
     for tid, g in counts[counts["topic_id"] >= 0].groupby("topic_id"):
         c = g["count"].to_numpy()
