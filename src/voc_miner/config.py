@@ -98,7 +98,7 @@ class ClusterConfig:
     selection_method: str = "eom"
     umap_neighbors: int = 15
     umap_components: int = 5
-    similarity_floor: float = 0.20
+    similarity_floor: float = 0.15
     merge_similarity: float = 0.92
     cross_lingual_merge: float = 0.5
     refine_iterations: int = 2

@@ -11,7 +11,8 @@ kind       placeholder     what is detected
 =========  ==============  ===========================================================
 email      ``<EMAIL>``     ``local@domain.tld`` (ASCII addresses)
 order      ``<ORDER>``     order / tracking numbers after a cue (``订单号``, ``order #``)
-id         ``<ID>``        mainland resident ID (18 chars, GB 11643 checksum, real date)
+id         ``<ID>``        mainland resident ID (18 chars, GB 11643 checksum, real date;
+                           also the 15-digit pre-1999 form), valid province code
 card       ``<CARD>``      bank cards, 13-19 digits, Luhn-valid, known IIN prefix
 phone      ``<PHONE>``     mainland mobile numbers, optional ``+86``/``0086``/``86``
 landline   ``<LANDLINE>``  ``0xx(x)-xxxxxxx(x)``, ``(010) 12345678``, optional extension
@@ -19,7 +20,9 @@ landline   ``<LANDLINE>``  ``0xx(x)-xxxxxxx(x)``, ``(010) 12345678``, optional e
 
 Detectors run in the order of the table; a later detector never claims text that
 an earlier one has claimed (so an ID is never half-masked as a phone number, and
-a card number is never split into phone numbers).
+a card number is never split into phone numbers).  When a claimed span borders
+ASCII text, detection is repeated with the claimed text blanked out, as a
+placeholder would be, so that ``mask(mask(text)) == mask(text)``.
 
 Matching is done on a copy of the text in which full-width ASCII forms (``１３８``,
 ``＠``, ``（``) and Unicode dashes are folded to ASCII one character for one
@@ -35,11 +38,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Final, Literal, get_args
+from typing import Any, Final, Literal, get_args
 
 from voc_miner.errors import ConfigError
 
@@ -86,9 +90,10 @@ _ORDER_SEP: Final = r"(?:[ \t]*(?:[:\#=]|(?i:is)(?![A-Za-z])|是|为))*[ \t]*"
 
 DEFAULT_ORDER_PATTERNS: Final[tuple[str, ...]] = (
     # Cue immediately followed by a 10-24 character alphanumeric token with at least
-    # six digits (so "order confirmation" is never masked).
+    # six digits (so "order confirmation" is never masked), or an Amazon-style
+    # 3-7-7 order number.
     rf"{_ORDER_CUE}{_ORDER_SEP}"
-    r"(?P<value>(?=(?:[A-Za-z]*[0-9]){6})[A-Za-z0-9]{10,24})(?![A-Za-z0-9])",
+    r"(?P<value>(?=(?:[A-Za-z]*[0-9]){6})[A-Za-z0-9]{10,24}|[0-9]{3}-[0-9]{7}-[0-9]{7})(?![A-Za-z0-9])",
     # A bare 16-20 digit run a few words after a cue ("订单号查一下 2026100512345678"),
     # as long as the words in between do not name a card or an identity document and
     # no sentence break intervenes.
@@ -121,9 +126,24 @@ _EMAIL_RE: Final = re.compile(
 _ID_RE: Final = re.compile(
     r"(?<![0-9])"
     r"[1-9][0-9]{5}(?P<sep>[ \-]?)"
-    r"(?P<y>(?:18|19|20)[0-9]{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12][0-9]|3[01])"
+    r"(?P<y>(?:19|20)[0-9]{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12][0-9]|3[01])"
     r"(?P=sep)[0-9]{3}[0-9Xx]"
     r"(?![0-9])"
+)
+
+# Pre-1999 15-digit ID: region, YYMMDD (19YY), 3-digit sequence, no check character.
+_ID15_RE: Final = re.compile(
+    r"(?<![0-9])"
+    r"[1-9][0-9]{5}(?P<sep>[ \-]?)"
+    r"(?P<y>[0-9]{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12][0-9]|3[01])"
+    r"(?P=sep)[0-9]{3}"
+    r"(?![0-9])"
+)
+# First two digits of a mainland ID: province-level region (71 Taiwan, 81/82 Hong
+# Kong/Macau, 83 Taiwan residence permit); foreigners' permanent-residence IDs start with 9.
+_ID_PROVINCES: Final = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "  # noqa: SIM905
+    "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
 )
 
 _CARD_PLAIN_RE: Final = re.compile(r"(?<![0-9])[0-9]{13,19}(?![0-9])")
@@ -139,7 +159,8 @@ _MOBILE_RE: Final = re.compile(
     r"(?:(?:\(\+?86\)|\+86|(?<![0-9])(?:0086|86))[ \-]?|(?<![0-9]))"
     r"(?:1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4}"  # 13812345678, 138 1234 5678, 138-1234-5678
     r"|1[3-9][0-9]\.[0-9]{4}\.[0-9]{4}"  # 138.1234.5678
-    r"|1[3-9][0-9]{2}[ \-][0-9]{4}[ \-][0-9]{3})"  # 1381 2345 678
+    r"|1[3-9][0-9]{2}[ \-][0-9]{4}[ \-][0-9]{3}"  # 1381 2345 678
+    r"|1[3-9][0-9]{2}[ \-][0-9]{3}[ \-][0-9]{4})"  # 1381-234-5678
     r"(?![0-9])"
 )
 
@@ -170,6 +191,11 @@ def _id_checksum_ok(chars: str) -> bool:
     """Return whether an 18-character ID string has a valid GB 11643 check character."""
     total = sum(int(c) * w for c, w in zip(chars[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == chars[17].upper()
+
+
+def _id_region_ok(chars: str) -> bool:
+    """Return whether an ID starts with a real province code (or 9, foreign residents)."""
+    return chars[0] == "9" or chars[:2] in _ID_PROVINCES
 
 
 def _birth_date_ok(year: int, month: int, day: int) -> bool:
@@ -326,6 +352,12 @@ class PiiConfig:
                 ) from exc
         object.__setattr__(self, "order_patterns", tuple(patterns))
 
+    def __reduce__(self) -> tuple[Callable[[], PiiConfig], tuple[()]]:
+        """Pickle support (the read-only ``placeholders`` view cannot be pickled as is)."""
+        kwargs: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        kwargs["placeholders"] = dict(self.placeholders)
+        return functools.partial(PiiConfig, **kwargs), ()
+
     def enabled_kinds(self) -> tuple[PiiKind, ...]:
         """Return the enabled PII kinds in detector order.
 
@@ -387,6 +419,10 @@ class PiiMasker:
     def config(self) -> PiiConfig:
         """The configuration this masker was built with."""
         return self._config
+
+    def __reduce__(self) -> tuple[Callable[[], PiiMasker], tuple[()]]:
+        """Pickle support: rebuild from the configuration (for multiprocessing)."""
+        return functools.partial(PiiMasker, config=self._config), ()
 
     # ------------------------------------------------------------------ public API
     def find(self, text: str) -> list[PiiMatch]:
@@ -558,9 +594,15 @@ class PiiMasker:
     def _find_id(folded: str) -> Iterator[tuple[int, int]]:
         for m in _ID_RE.finditer(folded):
             chars = _NON_DIGIT.sub("", m.group())
-            if len(chars) != 18 or not _id_checksum_ok(chars):
+            if len(chars) != 18 or not _id_region_ok(chars) or not _id_checksum_ok(chars):
                 continue
             if _birth_date_ok(int(m.group("y")), int(m.group("m")), int(m.group("d"))):
+                yield m.span()
+        for m in _ID15_RE.finditer(folded):
+            digits = _NON_DIGIT.sub("", m.group())
+            if digits[:2] in ("34", "37") and _luhn_ok(digits):  # Amex, not an Anhui/Shandong ID
+                continue
+            if _id_region_ok(digits) and _birth_date_ok(1900 + int(m.group("y")), int(m.group("m")), int(m.group("d"))):
                 yield m.span()
 
     @staticmethod

@@ -255,10 +255,9 @@ def clean_text(text: str, *, max_chars: int = 1_000_000) -> CleanResult:
         text = _EMOTICON_RE.sub(" ", text)
     text = _EMOJI_RE.sub(" ", text)
 
-    if _HAN_RE.search(text) is None:
+    has_han = _HAN_RE.search(text) is not None
+    if not has_han:
         text = text.translate(_ZH_PUNCT_TO_ASCII)
-    elif "，" in text or "：" in text:
-        text = _DIGIT_SEP_RE.sub(lambda m: "," if m.group() == "，" else ":", text)
 
     text = _SPACE_RE.sub(" ", text).strip()
     text = _SPACE_AROUND_ZH_PUNCT_RE.sub("", text)
@@ -266,6 +265,8 @@ def clean_text(text: str, *, max_chars: int = 1_000_000) -> CleanResult:
     text = _SAME_PUNCT_RUN_RE.sub(r"\1", text)
     text = _DOT_RUN_RE.sub("...", text)
     text = _ELLIPSIS_RUN_RE.sub("……", text)
+    if has_han and ("，" in text or "：" in text):
+        text = _DIGIT_SEP_RE.sub(lambda m: "," if m.group() == "，" else ":", text)
 
     if len(text) > max_chars:
         text = text[:max_chars].rstrip()
