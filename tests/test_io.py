@@ -101,3 +101,10 @@ def test_csv_jsonl_parquet_and_frame_agree(tmp_path: Path) -> None:
 def test_empty_input_is_an_error() -> None:
     with pytest.raises(InputDataError, match="no rows"):
         ingest(pd.DataFrame({"text": []}))
+
+
+def test_text_without_words_is_rejected_with_its_own_reason() -> None:
+    res = ingest(pd.DataFrame({"text": ["13812345678", "[抱抱][抱抱]", "  ", "退款没到账"]}))
+    assert dict(zip(res.rejects["row"], res.rejects["reason"], strict=True)) == {
+        0: "no_words", 1: "no_words", 2: "empty_text"}
+    assert "13812345678" not in " ".join(res.rejects["detail"])

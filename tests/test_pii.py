@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
+import pickle
 import re
 
 import pytest
@@ -60,6 +62,7 @@ POSITIVES = [
     ("Tel13812345678", "Tel<PHONE>"),
     ("手机１３８１２３４５６７８", "手机<PHONE>"),
     ("号码138.1234.5678", "号码<PHONE>"),
+    ("号码1381-234-5678", "号码<PHONE>"),
     ("199 8765 4321和166 1234 5678", "<PHONE>和<PHONE>"),
     # landline
     ("座机010-62345678坏了", "座机<LANDLINE>坏了"),
@@ -77,6 +80,7 @@ POSITIVES = [
     (f"ID {ID_WITH_X.lower()}", "ID <ID>"),
     (f"ID{VALID_ID}", "ID<ID>"),
     (f"{VALID_ID[:6]} {VALID_ID[6:14]} {VALID_ID[14:]}", "<ID>"),
+    ("旧身份证110105900307123还能用吗", "旧身份证<ID>还能用吗"),  # 15-digit pre-1999 form
     # card
     (f"卡号{VALID_CARD}被扣款", "卡号<CARD>被扣款"),
     ("card 4111 1111 1111 1111.", "card <CARD>."),
@@ -95,6 +99,7 @@ POSITIVES = [
     ("order #1234567890", "order #<ORDER>"),
     ("Order No.: JD20261005001", "Order No.: <ORDER>"),
     ("tracking number is 1Z999AA10123456784", "tracking number is <ORDER>"),
+    ("Order # 112-3456789-1234567 arrived broken", "Order # <ORDER> arrived broken"),
     ("订单号帮忙查一下 2026100512345678901", "订单号帮忙查一下 <ORDER>"),
     # mixtures and priority
     ("13812345678@163.com", "<EMAIL>"),
@@ -149,6 +154,8 @@ NEGATIVES = [
     "商品编号100012345678",
     "110105199003071234",  # ID with a wrong check character
     "110105199013071230",  # ID with month 13
+    make_id("100105", dt.date(1990, 3, 7), "123"),  # valid checksum, no province 10
+    "110105901307123",  # 15-digit ID with month 13
     "4111111111111112",  # Luhn-invalid card
     "2026100512345678",  # 16 digits, no cue, not a card prefix
     "@中国电信客服 你好",
@@ -246,6 +253,14 @@ def test_config_validation(kwargs: dict[str, object], message: str) -> None:
     assert isinstance(info.value, VocMinerError)
 
 
+def test_masker_and_config_pickle_round_trip() -> None:
+    masker = PiiMasker(config=PiiConfig(mask_email=False, placeholders={"phone": "[P]"}))
+    clone = pickle.loads(pickle.dumps(masker))
+    assert clone.config == masker.config
+    assert clone.mask("13812345678 a@b.com") == "[P] a@b.com"
+    assert copy.deepcopy(masker).config == masker.config
+
+
 def test_list_of_order_patterns_is_accepted_and_stored_as_tuple() -> None:
     cfg = PiiConfig(order_patterns=[r"X[0-9]{10}"])  # type: ignore[arg-type]
     assert cfg.order_patterns == (r"X[0-9]{10}",)
@@ -263,12 +278,8 @@ def test_birth_date_must_not_be_in_the_future() -> None:
 
 
 # --------------------------------------------------------------------------- properties
-_HAN = (
-    "的我你是了不在有人这中大来上个们到说和地也子时道出而要于就下得可年生自会那后能对着事其里所去行过家用发天"
-)
-_CONTEXT_CHARS = (
-    _HAN + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ,.!?，。！？：:；（）()、\n\t-+#_"
-)
+_HAN = "的我你是了不在有人这中大来上个们到说和地也子时道出而要于就下得可年生自会那后能对着事其里所去行过家用发天"
+_CONTEXT_CHARS = _HAN + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ,.!?，。！？：:；（）()、\n\t-+#_"
 context = st.one_of(
     st.text(alphabet=_CONTEXT_CHARS, max_size=15),
     # Arbitrary Unicode, but no digits of any kind and no "@": any digit or "@" in the

@@ -11,8 +11,9 @@ zero-shot and combines two kinds of evidence per department:
   department's keywords (substring for zh, whole word for en).
 
 ``score = (1 - w) * similarity_rescaled + w * keyword_share``; the confidence is
-the softmax (temperature 0.05) of the scores; below ``unassigned_threshold`` the
-topic is ``unassigned``.
+the softmax (temperature 0.05) of the scores times ``min(1, best score / 0.5)``, so
+a topic that matches no department well gets a low confidence; below
+``unassigned_threshold`` the topic is ``unassigned``.
 
 Example:
     >>> tax = load_taxonomy()
@@ -257,8 +258,10 @@ class ZeroShotDepartmentMapper:
             z = np.exp((row - row.max()) / 0.05)
             p = z / z.sum()
             best = int(np.argmax(p))
-            conf = float(p[best])
-            dept = ids[best] if conf >= self.unassigned_threshold and row[best] > 0.15 else UNASSIGNED
+            # Relative certainty (softmax) times absolute evidence: a topic that matches no
+            # department well must not get a confident owner just because one is least bad.
+            conf = float(p[best]) * float(np.clip(row[best] / 0.5, 0.0, 1.0))
+            dept = ids[best] if conf >= self.unassigned_threshold else UNASSIGNED
             out.append(
                 DepartmentAssignment(
                     department=dept,

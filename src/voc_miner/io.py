@@ -11,7 +11,7 @@ Canonical schema (one row per turn)::
     lang             str       optional; detected per turn when absent (zh / en / mixed / other)
 
 Every input row ends up either in the turn table or in the reject table with a
-machine-readable reason (``empty_text``, ``unknown_speaker``, ``duplicate_turn``,
+machine-readable reason (``empty_text``, ``no_words``, ``unknown_speaker``, ``duplicate_turn``,
 ``other_language``, ``no_customer_turn``); nothing is dropped silently.
 
 Example:
@@ -211,8 +211,10 @@ def ingest_frame(
     mask = masker or PiiMasker()
     texts: list[str] = []
     langs: list[str] = []
+    raw_texts: list[str] = []
     for i, value in enumerate(text.tolist()):
         raw_text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        raw_texts.append(raw_text)
         cleaned = clean_text(raw_text, max_chars=cfg.max_chars).text
         if cfg.mask_pii:
             cleaned = mask.mask(cleaned)
@@ -230,9 +232,13 @@ def ingest_frame(
 
     reasons = pd.Series("", index=work.index, dtype="object")
     details = pd.Series("", index=work.index, dtype="object")
-    empty = work["lang"] == "empty"
+    blank = pd.Series([not t.strip() for t in raw_texts], index=work.index)
+    empty = (work["lang"] == "empty") & blank
     reasons[empty] = "empty_text"
-    details[empty] = "text is empty after cleaning"
+    details[empty] = "text is missing or blank"
+    no_words = (work["lang"] == "empty") & ~blank
+    reasons[no_words] = "no_words"
+    details[no_words] = "no words left after cleaning and PII masking (only numbers, emoticons or personal data)"
     bad_speaker = (work["speaker"] == "") & (reasons == "")
     reasons[bad_speaker] = "unknown_speaker"
     details[bad_speaker] = (
