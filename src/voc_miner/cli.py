@@ -165,7 +165,7 @@ def _demo_corpus() -> Path:
 @app.command()
 def tag(
     model: Annotated[Path, typer.Argument(help="Model directory written by fit (DIR/model).")],
-    input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Input file: CSV, TSV, JSONL or Parquet.")],
+    input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Input file: Parquet, CSV, TSV or JSONL.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output Parquet file of per-conversation tags.")],
     text_col: TextCol = "text",
     conversation_col: ConvCol = "conversation_id",
@@ -173,24 +173,45 @@ def tag(
     turn_col: TurnCol = "turn",
     time_col: TimeCol = "timestamp",
     channel_col: ChannelCol = "channel",
+    encoding: Encoding = None,
+    chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="Rows per chunk (bounds memory).")] = 20_000,
+    threads: Annotated[int | None, typer.Option("--threads", help="Embedding threads (default: all cores).")] = None,
     quiet: Quiet = False,
 ) -> None:
-    """Tag the conversations of INPUT with a saved MODEL; rejected rows go to OUT.rejects.csv."""
+    """Tag INPUT with a saved MODEL, streaming in chunks; resumable: rerun the same command after a crash.
+
+    Writes OUT (one row per conversation) and OUT.rejects.csv (rows not tagged, with a reason).
+    Exit codes: 0 done, 2 bad input/options/model, 130 interrupted (rerun to resume), 1 internal error.
+    """
+    from dataclasses import replace
+
+    from voc_miner.batch import stream_tag
     from voc_miner.pipeline import VocMiner
-    from voc_miner.report import csv_safe
 
     _setup_logging(quiet)
+    logging.getLogger("voc_miner").setLevel(logging.WARNING)  # the progress bar reports instead of per-chunk logs
     miner = VocMiner.load(model)
-    miner.columns = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
-    miner.config_ = miner._config()
-    res = miner.tag(input_)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    res.tags.to_parquet(out, index=False)
-    rej = out.with_suffix(".rejects.csv")
-    csv_safe(res.rejects).to_csv(rej, index=False)
+    cfg = miner.config_
+    cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
+    cfg = replace(cfg, ingest=replace(cfg.ingest, columns=cols, encoding=encoding),
+                  embed=replace(cfg.embed, threads=threads or cfg.embed.threads))
+    miner.config_ = cfg.validate()
+
+    def tag_fn(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        res = miner.tag(df)
+        return res.tags, res.rejects
+
+    t0 = time.perf_counter()
+    try:
+        stats = stream_tag(tag_fn, input_, out, model_dir=model, id_col=conversation_col, chunk_rows=chunk_rows,
+                           encoding=encoding, progress=not quiet)
+    except KeyboardInterrupt:
+        _err("interrupted; rerun the same command to resume from the last finished chunk")
+        raise typer.Exit(130) from None
     typer.echo(
-        f"rows read {res.n_rows}, conversations tagged {len(res.tags)}, rows rejected {len(res.rejects)}; "
-        f"wrote {out} and {rej}"
+        f"rows read {stats.rows}, conversations tagged {stats.conversations}, rows rejected {stats.rejected_rows} "
+        f"({stats.chunks} chunks, {stats.resumed_chunks} resumed) in {time.perf_counter() - t0:.0f}s; "
+        f"wrote {out} and {out.with_suffix('.rejects.csv')}"
     )
 
 

@@ -69,14 +69,41 @@ class ColumnsConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class IngestConfig:
-    """Reading and cleaning input."""
+    """Reading and cleaning input.
+
+    Attributes:
+        columns: input column names (see :class:`ColumnsConfig`).
+        encoding: encoding of CSV/TSV/JSON files; ``None`` (or ``"auto"``) detects UTF-8, UTF-8 with
+            BOM, UTF-16/32 with BOM, GB18030/GBK and Big5. Any Python codec name is accepted.
+        on_decode_error: what happens to a row holding bytes that are not valid in the file's
+            encoding: ``"reject"`` (reason ``undecodable_bytes``) or ``"replace"`` (kept, bad bytes
+            become U+FFFD and the row is flagged in the turn table's ``undecodable`` column).
+        customer_speakers, agent_speakers: speaker labels (case-insensitive) of each side.
+        max_chars: cleaned texts longer than this are cut and flagged (``truncated``), never dropped.
+        to_simplified: convert Traditional to Simplified Chinese (needs ``pip install opencc``).
+        dayfirst: read ambiguous slash dates such as ``01/02/2026`` as day first (default month first).
+        mask_pii: mask personal data (phones, IDs, cards, e-mails, order numbers) in the text.
+    """
 
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)
     encoding: str | None = None
+    on_decode_error: str = "reject"
     customer_speakers: tuple[str, ...] = CUSTOMER_SPEAKERS
     agent_speakers: tuple[str, ...] = AGENT_SPEAKERS
     max_chars: int = 20_000
+    to_simplified: bool = False
+    dayfirst: bool = False
     mask_pii: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_chars, bool) or not isinstance(self.max_chars, int) or self.max_chars < 1:
+            raise ConfigError(f"`ingest.max_chars` must be an int >= 1; got {self.max_chars!r}.")
+        if self.on_decode_error not in ("reject", "replace"):
+            raise ConfigError(f"`ingest.on_decode_error` must be 'reject' or 'replace'; got {self.on_decode_error!r}.")
+        if self.encoding is not None and (not isinstance(self.encoding, str) or not self.encoding.strip()):
+            raise ConfigError(
+                f"`ingest.encoding` must be a codec name such as 'utf-8' or 'gb18030', or unset; got {self.encoding!r}."
+            )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -30,11 +30,12 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Final, Literal
+from functools import lru_cache
+from typing import Any, Final, Literal
 
-from voc_miner.errors import ConfigError
+from voc_miner.errors import ConfigError, DependencyError
 
-__all__ = ["CleanResult", "Language", "clean_text", "detect_language"]
+__all__ = ["CleanResult", "Language", "clean_text", "detect_language", "split_sentences", "to_simplified"]
 
 Language = Literal["zh", "en", "mixed", "other", "empty"]
 
@@ -354,3 +355,160 @@ def detect_language(text: str) -> Language:
     if han >= 2 and en_words >= 2 and min(zh_words, en_words) >= MIXED_MIN_SHARE * words:
         return "mixed"
     return "zh" if zh_words >= en_words else "en"
+
+
+# --------------------------------------------------------------------------- Traditional -> Simplified
+@lru_cache(maxsize=1)
+def _t2s_converter() -> Any:
+    try:
+        import opencc
+    except ImportError as exc:
+        raise DependencyError(
+            "Traditional -> Simplified conversion (ingest.to_simplified) needs OpenCC: pip install opencc "
+            "(or set ingest.to_simplified = false)."
+        ) from exc
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert Traditional Chinese characters and phrases to Simplified Chinese (OpenCC ``t2s``).
+
+    Text without Han characters is returned unchanged without loading OpenCC.
+
+    Raises:
+        DependencyError: when the optional ``opencc`` package is not installed.
+
+    Example:
+        >>> to_simplified("order 123 arrived")
+        'order 123 arrived'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"to_simplified expects str, got {type(text).__name__}")
+    if _HAN_RE.search(text) is None:
+        return text
+    out: str = _t2s_converter().convert(text)
+    return out
+
+
+# --------------------------------------------------------------------------- sentence splitting
+# Candidate sentence ends: full-width ends (always a boundary), ASCII ! ? ; and dots, each with
+# any closing quotes/brackets that follow.
+_SENT_END_RE: Final = re.compile(r"(?:[。！？；]+|…+|[!?;]+|\.+)[”’\"'」』）)】》]*")
+_FULL_WIDTH_END: Final = frozenset("。！？；…")
+_ABBREVIATIONS: Final = frozenset(
+    ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "no", "nos", "vs", "etc", "eg", "ie", "e.g", "i.e", "approx", "inc", "ltd", "co", "corp", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"]
+)
+_WORD_BEFORE_RE: Final = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_SOFT_BREAK_RE: Final = re.compile(r"[，、：,:]+[”’\"'」』）)】》]*\s*|\s+")
+
+
+def _is_boundary(text: str, start: int, end: int) -> bool:
+    """Whether the punctuation run ``text[start:end]`` ends a sentence."""
+    run = text[start:end]
+    if any(ch in _FULL_WIDTH_END for ch in run):
+        return True
+    nxt = text[end] if end < len(text) else ""
+    if nxt == "":
+        return True
+    if nxt.isascii() and nxt.isalnum():
+        return False  # "3.5", "Yahoo!Mail", "a;b", "e.g.x"
+    if not nxt.isspace():
+        return _HAN_RE.match(nxt) is not None  # "ok.我", "wait!我"; not "a.<PHONE>"
+    # Followed by white space: "!", "?" and ";" end the sentence; dots need a closer look.
+    if not run.startswith("."):
+        return True
+    rest = text[end:].lstrip()
+    if rest[:1].islower():
+        return False  # "approx. five", "e.g. this", "waited... and"
+    if run.rstrip("”’\"'」』）)】》") == ".":
+        word = _WORD_BEFORE_RE.search(text, 0, start)
+        if word is not None:
+            w = word.group(1).lower().rstrip(".")
+            if w in _ABBREVIATIONS or len(w) == 1:
+                return False  # "Mr. Li", "No. 5", "J. Smith"
+    return True
+
+
+def _split_long(sentence: str, max_chars: int) -> list[str]:
+    """Cut a sentence longer than ``max_chars`` at commas (else spaces, else anywhere)."""
+    out: list[str] = []
+    rest = sentence
+    while len(rest) > max_chars:
+        cut = 0
+        for m in _SOFT_BREAK_RE.finditer(rest, 1, max_chars + 1):
+            if m.end() <= max_chars:
+                # prefer a comma-like break; a space only when no comma fits
+                if not m.group().isspace() or cut == 0 or rest[cut - 1].isspace():
+                    cut = m.end()
+        if cut == 0:
+            cut = max_chars
+        piece = rest[:cut].strip()
+        if piece:
+            out.append(piece)
+        rest = rest[cut:].lstrip()
+    if rest.strip():
+        out.append(rest.strip())
+    return out
+
+
+def split_sentences(text: str, *, max_chars: int = 200) -> list[str]:
+    """Split a (cleaned) ticket text into sentences, Chinese and English punctuation aware.
+
+    A sentence ends after ``。！？；…`` (always); after ``! ? ;`` when followed by the end of
+    the text, white space or a Chinese character; after ``.`` / ``...`` when followed by the
+    end of the text, a Chinese character, or white space and then something that is not a
+    lower-case letter, and never after ``Mr.``/``No.``/``e.g.``-style abbreviations, initials
+    or inside numbers (``3.5``). Closing quotes and brackets stay
+    with their sentence; line breaks are boundaries too. Sentences longer than
+    ``max_chars`` are cut at the last comma (``，、：,:``) that fits, else at a space,
+    else hard at ``max_chars``.
+
+    Invariants: every sentence is stripped, non-empty and at most ``max_chars`` long, and
+    joining the sentences gives the text back up to white space.
+
+    Args:
+        text: Text to split; cleaned text (see :func:`clean_text`) works best.
+        max_chars: Maximum length of one sentence.
+
+    Returns:
+        The sentences, in order; ``[]`` for blank text.
+
+    Raises:
+        TypeError: If ``text`` is not a string.
+        ConfigError: If ``max_chars`` is not a positive integer.
+
+    Example:
+        >>> split_sentences("快递三天没动。客服也不回复！退款呢？")
+        ['快递三天没动。', '客服也不回复！', '退款呢？']
+        >>> split_sentences("Mr. Li said the refund takes 3.5 days. It has been two weeks! 还没到账")
+        ['Mr. Li said the refund takes 3.5 days.', 'It has been two weeks!', '还没到账']
+        >>> split_sentences("尺码偏小，颜色也不对，包装还破了", max_chars=6)
+        ['尺码偏小，', '颜色也不对，', '包装还破了']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"split_sentences expects str, got {type(text).__name__}")
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
+        raise ConfigError(f"max_chars must be a positive integer, got {max_chars!r}")
+    sentences: list[str] = []
+    for line in text.splitlines():
+        start = 0
+        for m in _SENT_END_RE.finditer(line):
+            if _is_boundary(line, m.start(), m.end()):
+                piece = line[start : m.end()].strip()
+                if piece:
+                    sentences.append(piece)
+                start = m.end()
+        tail = line[start:].strip()
+        if tail:
+            sentences.append(tail)
+    # A fragment of only punctuation / symbols ("!!", "...") joins the sentence before it.
+    merged: list[str] = []
+    for s in sentences:
+        if merged and not any(ch.isalnum() for ch in s):
+            merged[-1] = merged[-1] + s
+        else:
+            merged.append(s)
+    out: list[str] = []
+    for s in merged:
+        out.extend(_split_long(s, max_chars) if len(s) > max_chars else [s])
+    return out

@@ -1,0 +1,263 @@
+"""Streaming, resumable batch tagging with bounded memory.
+
+The input is read in chunks (Parquet row batches, CSV/JSONL line chunks); a chunk is
+cut only between conversations (the rows of the last, possibly incomplete conversation
+are carried into the next chunk), so rows of one conversation must be contiguous in
+the file, as help-desk exports are. Each chunk is tagged with the same pure function as
+:meth:`VocMiner.tag` and written as a Parquet part file, atomically (temp file +
+rename), then recorded in ``_progress.json``. A rerun after a crash or ``kill -9``
+skips the recorded chunks and rewrites any part written but not recorded, so the
+final output has every conversation exactly once. At the end the parts are merged
+into the output file and the rejects into ``<out>.rejects.csv``.
+
+Exit codes of ``voc-miner tag``: 0 done; 2 bad input/options/model; 130 interrupted
+(rerun the same command to resume); 1 internal error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from voc_miner.errors import InputDataError, InputFileNotFoundError
+from voc_miner.types import REJECT_COLUMNS
+
+logger = logging.getLogger("voc_miner")
+
+TagFn = Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class StreamStats:
+    """Summary of a streaming tag run."""
+
+    rows: int
+    conversations: int
+    rejected_rows: int
+    chunks: int
+    resumed_chunks: int
+
+
+def _raw_chunks(path: Path, chunk_rows: int, encoding: str | None) -> Iterator[pd.DataFrame]:
+    """Yield raw DataFrame chunks of about ``chunk_rows`` rows."""
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        for batch in pf.iter_batches(batch_size=chunk_rows):
+            yield batch.to_pandas()
+    elif suffix in (".csv", ".tsv"):
+        sep = "\t" if suffix == ".tsv" else ","
+        reader = pd.read_csv(
+            path, sep=sep, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False,
+            chunksize=chunk_rows, encoding=encoding or "utf-8-sig",
+        )
+        try:
+            yield from reader
+        except UnicodeDecodeError as exc:
+            raise InputDataError(
+                f"Input {str(path)!r} is not valid {encoding or 'utf-8'}; pass its encoding, e.g. --encoding gb18030."
+            ) from exc
+    elif suffix in (".jsonl", ".ndjson"):
+        buf: list[dict[str, Any]] = []
+        with path.open(encoding=encoding or "utf-8-sig") as fh:
+            for lineno, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    buf.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise InputDataError(f"{str(path)!r} line {lineno} is not valid JSON ({exc.msg}).") from exc
+                if len(buf) >= chunk_rows:
+                    yield pd.DataFrame.from_records(buf)
+                    buf = []
+        if buf:
+            yield pd.DataFrame.from_records(buf)
+    else:
+        raise InputDataError(f"Streaming tag reads .parquet, .csv, .tsv or .jsonl; got {suffix!r}.")
+
+
+def conversation_chunks(chunks: Iterator[pd.DataFrame], id_col: str | None) -> Iterator[pd.DataFrame]:
+    """Re-cut chunks so that no conversation spans two of them; adds a global ``_row`` column.
+
+    Without an id column every row is its own conversation (flat tickets) and gets the id
+    ``row-<global row number>``, the same id a whole-file ingest would give it.
+    """
+    carry: pd.DataFrame | None = None
+    offset = 0
+    for raw in chunks:
+        chunk = raw.reset_index(drop=True)
+        chunk.insert(0, "_row", range(offset, offset + len(chunk)))
+        offset += len(chunk)
+        if id_col is None or id_col not in chunk.columns:
+            yield chunk
+            continue
+        if carry is not None:
+            chunk = pd.concat([carry, chunk], ignore_index=True)
+            carry = None
+        ids = chunk[id_col].astype("string")
+        last = ids.iloc[-1]
+        tail = (ids == last).to_numpy()
+        # Only the trailing run of the last id is held back.
+        first_tail = len(chunk)
+        while first_tail > 0 and tail[first_tail - 1]:
+            first_tail -= 1
+        head, carry = chunk.iloc[:first_tail], chunk.iloc[first_tail:]
+        if len(head):
+            yield head
+    if carry is not None and len(carry):
+        yield carry
+
+
+def _fingerprint(path: Path, model_dir: Path, chunk_rows: int) -> str:
+    st = path.stat()
+    h = hashlib.sha256()
+    h.update(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{chunk_rows}".encode())
+    for name in ("meta.json", "topics.json"):
+        p = model_dir / name
+        if p.is_file():
+            h.update(p.read_bytes())
+    return h.hexdigest()[:24]
+
+
+def _atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    df.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def _atomic_write_text(text: str, path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def stream_tag(
+    tag_fn: TagFn,
+    input_path: str | Path,
+    out_path: str | Path,
+    *,
+    model_dir: str | Path,
+    id_col: str | None = "conversation_id",
+    chunk_rows: int = 20_000,
+    encoding: str | None = None,
+    progress: bool = True,
+) -> StreamStats:
+    """Tag ``input_path`` chunk by chunk into the Parquet file ``out_path`` (resumable).
+
+    Args:
+        tag_fn: ``DataFrame -> (tags, rejects)``; rejects carry the chunk-local ``row``.
+        input_path: Parquet, CSV/TSV or JSONL file; rows of a conversation contiguous.
+        out_path: final Parquet file of per-conversation tags.
+        model_dir: the model directory (part of the resume fingerprint).
+        id_col: conversation id column (None or absent: one row = one ticket).
+        chunk_rows: rows per chunk (memory is bounded by this, not by the file size).
+        encoding: text encoding of CSV/JSONL.
+        progress: show a progress bar with rate and ETA (stderr).
+    """
+    src = Path(input_path)
+    if not src.is_file():
+        raise InputFileNotFoundError(f"Input file {str(src)!r} does not exist; check the path.")
+    if chunk_rows < 1:
+        raise InputDataError(f"`chunk_rows` must be >= 1; got {chunk_rows}.")
+    out = Path(out_path)
+    parts = out.with_name(out.name + ".parts")
+    parts.mkdir(parents=True, exist_ok=True)
+    progress_file = parts / "_progress.json"
+    fp = _fingerprint(src, Path(model_dir), chunk_rows)
+    done: set[int] = set()
+    if progress_file.is_file():
+        state = json.loads(progress_file.read_text(encoding="utf-8"))
+        if state.get("fingerprint") == fp:
+            done = set(state.get("done", []))
+        else:
+            logger.info("input, model or chunk size changed since the last run: starting over")
+            shutil.rmtree(parts)
+            parts.mkdir(parents=True)
+    total = _count_rows(src)
+    bar = _progress_bar(total, progress)
+    resumed = len(done)
+    chunk_id = -1
+    try:
+        for chunk_id, chunk in enumerate(conversation_chunks(_raw_chunks(src, chunk_rows, encoding), id_col)):
+            n = len(chunk)
+            if chunk_id in done:
+                bar.update(n)
+                continue
+            global_rows = chunk["_row"].to_numpy()
+            tags, rejects = tag_fn(chunk.drop(columns="_row"))
+            rejects = rejects.assign(row=global_rows[rejects["row"].to_numpy()] if len(rejects) else rejects["row"])
+            _atomic_write_parquet(tags, parts / f"tags-{chunk_id:06d}.parquet")
+            _atomic_write_parquet(rejects, parts / f"rejects-{chunk_id:06d}.parquet")
+            done.add(chunk_id)
+            _atomic_write_text(json.dumps({"fingerprint": fp, "done": sorted(done)}), progress_file)
+            bar.update(n)
+    finally:
+        bar.close()
+    n_chunks = chunk_id + 1
+    tag_parts = [parts / f"tags-{i:06d}.parquet" for i in range(n_chunks)]
+    rej_parts = [parts / f"rejects-{i:06d}.parquet" for i in range(n_chunks)]
+    conversations = _merge(tag_parts, out)
+    rejected = _merge_rejects(rej_parts, out.with_suffix(".rejects.csv"))
+    shutil.rmtree(parts)
+    return StreamStats(rows=total, conversations=conversations, rejected_rows=rejected, chunks=n_chunks,
+                       resumed_chunks=resumed)
+
+
+def _count_rows(path: Path) -> int:
+    if path.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    with path.open("rb") as fh:
+        n = sum(1 for _ in fh)
+    return n - 1 if path.suffix.lower() in (".csv", ".tsv") else n
+
+
+def _progress_bar(total: int, enabled: bool) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="row", disable=not enabled, desc="tagging", smoothing=0.1)
+
+
+def _merge(parts: list[Path], out: Path) -> int:
+    """Concatenate part files into ``out`` without loading them all at once; returns the row count."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer: pq.ParquetWriter | None = None
+    n = 0
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    try:
+        for p in parts:
+            table = pq.read_table(p)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, table.schema)
+            writer.write_table(table.cast(writer.schema) if table.schema != writer.schema else table)
+            n += table.num_rows
+        if writer is None:
+            pq.write_table(pa.table({}), tmp)
+    finally:
+        if writer is not None:
+            writer.close()
+    os.replace(tmp, out)
+    return n
+
+
+def _merge_rejects(parts: list[Path], out: Path) -> int:
+    from voc_miner.report import csv_safe
+
+    frames = [pd.read_parquet(p) for p in parts if p.is_file()]
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(REJECT_COLUMNS))
+    csv_safe(df).to_csv(out, index=False)
+    return len(df)

@@ -1,0 +1,111 @@
+"""Streaming, resumable tagging: chunks never split a conversation; crashes lose and duplicate nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from voc_miner.batch import conversation_chunks, stream_tag
+
+from .conftest import DEMO
+
+
+def _fake_tag(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ok = df["text"].fillna("").astype(str).str.strip() != ""
+    tags = df[ok].groupby("conversation_id", sort=False).agg(n_turns=("text", "size")).reset_index()
+    rejects = pd.DataFrame({"row": df.index[~ok.to_numpy()], "conversation_id": df.loc[~ok, "conversation_id"],
+                            "reason": "empty_text", "detail": ""})
+    return tags, rejects
+
+
+def _chats(n_conv: int = 50) -> pd.DataFrame:
+    rows = []
+    for c in range(n_conv):
+        for t in range(1 + c % 4):
+            rows.append({"conversation_id": f"c{c:03d}", "turn": t, "speaker": "customer",
+                         "text": "" if (c, t) == (7, 0) else f"text {c}-{t}"})
+    return pd.DataFrame(rows)
+
+
+def test_chunks_never_split_a_conversation() -> None:
+    df = _chats()
+    pieces = list(conversation_chunks(iter([df.iloc[i:i + 7] for i in range(0, len(df), 7)]), "conversation_id"))
+    seen: set[str] = set()
+    for p in pieces:
+        ids = set(p["conversation_id"])
+        assert not ids & seen
+        seen |= ids
+    assert pd.concat(pieces)["_row"].tolist() == list(range(len(df)))
+
+
+def test_flat_tickets_get_global_row_numbers() -> None:
+    df = pd.DataFrame({"text": [f"t{i}" for i in range(10)]})
+    pieces = list(conversation_chunks(iter([df.iloc[:4], df.iloc[4:]]), "conversation_id"))
+    assert pd.concat(pieces)["_row"].tolist() == list(range(10))
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_crash_then_rerun_gives_every_conversation_once(tmp_path: Path, suffix: str) -> None:
+    df = _chats()
+    src = tmp_path / f"in{suffix}"
+    if suffix == ".parquet":
+        df.to_parquet(src)
+    elif suffix == ".csv":
+        df.to_csv(src, index=False)
+    else:
+        df.to_json(src, orient="records", lines=True, force_ascii=False)
+    model = tmp_path / "model"
+    model.mkdir()
+    calls = {"n": 0}
+
+    def flaky(chunk: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        return _fake_tag(chunk)
+
+    out = tmp_path / "tags.parquet"
+    with pytest.raises(KeyboardInterrupt):
+        stream_tag(flaky, src, out, model_dir=model, chunk_rows=10, progress=False)
+    assert not out.exists()
+    stats = stream_tag(_fake_tag, src, out, model_dir=model, chunk_rows=10, progress=False)
+    assert stats.resumed_chunks == 3
+    got = pd.read_parquet(out)
+    assert got["conversation_id"].is_unique
+    assert sorted(got["conversation_id"]) == sorted(df["conversation_id"].unique())
+    rejects = pd.read_csv(out.with_suffix(".rejects.csv"))
+    assert rejects["row"].tolist() == [df.index[(df["conversation_id"] == "c007") & (df["turn"] == 0)][0]]
+    assert not out.with_name(out.name + ".parts").exists()
+
+
+def test_kill_9_then_rerun_cli(demo_model_dir: Path, tmp_path: Path) -> None:
+    turns = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
+    src = tmp_path / "in.parquet"
+    turns.to_parquet(src)
+    out = tmp_path / "tags.parquet"
+    cmd = [sys.executable, "-m", "voc_miner.cli", "tag", str(demo_model_dir), str(src), "--out", str(out),
+           "--chunk-rows", "400", "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parts = out.with_name(out.name + ".parts")
+    deadline = time.time() + 300
+    while time.time() < deadline and not list(parts.glob("tags-000001.parquet")):
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "resumed" in done.stdout and " 0 resumed" not in done.stdout
+    got = pd.read_parquet(out)
+    assert got["conversation_id"].is_unique
+    rejected = pd.read_csv(out.with_suffix(".rejects.csv"))
+    tagged_rows = turns["conversation_id"].isin(got["conversation_id"]).sum()
+    assert tagged_rows + len(rejected) >= len(turns)
+    assert set(got["conversation_id"]) == set(turns["conversation_id"])
