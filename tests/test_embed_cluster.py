@@ -99,3 +99,13 @@ def test_outlier_below_floor() -> None:
     cents = np.eye(3, dtype=np.float32)
     labels, sims = assign_to_centroids(np.array([[0.0, 0.0, -1.0], [1.0, 0.1, 0.0]], np.float32), cents, floor=0.3)
     assert labels.tolist() == [-1, 0]
+
+
+def test_large_corpus_fits_on_a_sample_and_assigns_the_rest() -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    x, y = _blobs(n_per=80, seed=4)
+    tokens = [[f"w{c}"] for c in y]
+    res = BertopicClusterer(config=ClusterConfig(min_cluster_size=10, max_fit_conversations=120)).fit(tokens, x)
+    assert (res.raw_labels == -1).sum() >= len(x) - 120
+    assert adjusted_rand_score(y, res.labels) > 0.95

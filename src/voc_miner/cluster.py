@@ -250,13 +250,20 @@ class BertopicClusterer:
         cfg = self.config
         vectors = normalise(np.asarray(vectors, dtype=np.float32))
         n = len(vectors)
-        mcs = cfg.min_cluster_size or auto_min_cluster_size(n)
-        if n < max(2 * mcs, 10):
+        sample = np.arange(n)
+        if n > cfg.max_fit_conversations:
+            # Large corpora: density clustering on a seeded sample; every conversation is then
+            # assigned to the nearest centroid by the refinement below.
+            sample = np.sort(np.random.default_rng(cfg.seed).choice(n, cfg.max_fit_conversations, replace=False))
+        m = len(sample)
+        mcs = cfg.min_cluster_size or auto_min_cluster_size(m)
+        raw = np.full(n, OUTLIER_TOPIC, dtype=np.int64)
+        if m < max(2 * mcs, 10):
             # Too little data for density clustering: one topic, still fully usable.
-            raw = np.zeros(n, dtype=np.int64)
+            raw[sample] = 0
         else:
-            docs = [" ".join(t) if t else "emptydoc" for t in tokens]
-            raw = self._hdbscan_labels(docs, vectors, mcs)
+            docs = [" ".join(tokens[i]) if tokens[i] else "emptydoc" for i in sample]
+            raw[sample] = self._hdbscan_labels(docs, vectors[sample], mcs)
         labels = _relabel_by_size(raw, 1)
         labels = _merge_close(vectors, labels, cfg.merge_similarity)
         if langs is not None:

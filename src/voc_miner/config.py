@@ -129,6 +129,7 @@ class ClusterConfig:
     merge_similarity: float = 0.92
     cross_lingual_merge: float = 0.5
     refine_iterations: int = 2
+    max_fit_conversations: int = 60_000
     top_n_words: int = 10
     seed: int = 42
 
@@ -194,6 +195,8 @@ class Config:
             raise ConfigError(f"`cluster.selection_method` must be 'eom' or 'leaf'; got {c.selection_method!r}.")
         if not -1.0 <= c.similarity_floor < 1.0:
             raise ConfigError(f"`cluster.similarity_floor` must be in [-1, 1); got {c.similarity_floor}.")
+        if c.max_fit_conversations < 100:
+            raise ConfigError(f"`cluster.max_fit_conversations` must be >= 100; got {c.max_fit_conversations}.")
         if self.rank.lang not in ("en", "zh"):
             raise ConfigError(f"`rank.lang` must be 'en' or 'zh'; got {self.rank.lang!r}.")
         if self.rank.top_n < 1:
