@@ -262,7 +262,7 @@ class BertopicClusterer:
             # Too little data for density clustering: one topic, still fully usable.
             raw[sample] = 0
         else:
-            docs = [" ".join(tokens[i]) if tokens[i] else "emptydoc" for i in sample]
+            docs = [" ".join(tokens[i]) if tokens[i] else "emptydoc" for i in sample.tolist()]
             raw[sample] = self._hdbscan_labels(docs, vectors[sample], mcs)
         labels = _relabel_by_size(raw, 1)
         labels = _merge_close(vectors, labels, cfg.merge_similarity)

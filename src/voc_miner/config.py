@@ -130,6 +130,7 @@ class ClusterConfig:
     cross_lingual_merge: float = 0.5
     refine_iterations: int = 2
     max_fit_conversations: int = 60_000
+    lineage_similarity: float = 0.7
     top_n_words: int = 10
     seed: int = 42
 

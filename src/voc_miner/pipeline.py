@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -30,11 +31,12 @@ from voc_miner.cluster import BertopicClusterer, assign_to_centroids, make_label
 from voc_miner.config import ColumnsConfig, Config, dump_config, load_config
 from voc_miner.departments import Taxonomy, ZeroShotDepartmentMapper, load_taxonomy
 from voc_miner.embed import LanguageCentering, make_embedder, pool_conversations, turn_weights
-from voc_miner.errors import ModelError, NotFittedError
+from voc_miner.errors import InputDataError, ModelError, NotFittedError
 from voc_miner.io import IngestResult, ingest
 from voc_miner.rank import rank_root_causes
 from voc_miner.segment import JiebaSpacySegmenter
 from voc_miner.spikes import detect_surges, growth, weekly_counts
+from voc_miner.steering import apply_op, match_topics, validate_op
 from voc_miner.types import OUTLIER_TOPIC, TAG_COLUMNS, UNASSIGNED, RootCause, Surge, Topic
 
 logger = logging.getLogger("voc_miner")
@@ -71,6 +73,25 @@ class VocMiner:
             or else the shipped e-commerce taxonomy.
         columns: column mapping shortcut, overrides ``config.ingest.columns``.
     """
+
+    # Learned state (set by fit or load).
+    config_: Config
+    taxonomy_: Taxonomy
+    centering_: LanguageCentering
+    centroids_: np.ndarray
+    topics_: list[Topic]
+    steering_: list[dict[str, Any]]
+    lineage_: pd.DataFrame
+    tags_: pd.DataFrame
+    turns_: pd.DataFrame
+    rejects_: pd.DataFrame
+    trends_: pd.DataFrame
+    surges_: list[Surge]
+    growth_: dict[int, float]
+    root_causes_: list[RootCause]
+    ingest_counts_: dict[str, int]
+    corpus_hash_: str
+    timings_: dict[str, float]
 
     def __init__(
         self,
@@ -195,24 +216,27 @@ class VocMiner:
         return tags[cols].reset_index(drop=True)
 
     # ------------------------------------------------------------------ fit
-    def fit(self, data: Source) -> VocMiner:
+    def fit(self, data: Source, *, previous: VocMiner | str | Path | None = None) -> VocMiner:
         """Discover topics in ``data`` and rank root causes.
 
         Args:
             data: a DataFrame, a file path or several paths (CSV, TSV, JSONL, Parquet).
+            previous: last month's model (a fitted VocMiner or a saved model directory): topic ids
+                are carried over by centroid matching, the ``lineage_`` table says what was kept,
+                born, merged, split or died, and the previous model's steering edits are re-applied.
 
         Returns:
             ``self``, with learned state in attributes ending in ``_``: ``topics_``, ``tags_``,
-            ``turns_``, ``root_causes_``, ``surges_``, ``trends_``, ``rejects_``, ``centroids_``.
+            ``turns_``, ``root_causes_``, ``surges_``, ``trends_``, ``rejects_``, ``centroids_``,
+            ``lineage_``, ``steering_``.
         """
         cfg = self._config()
         self.config_ = cfg
         tax = self.taxonomy
         self.taxonomy_ = tax if isinstance(tax, Taxonomy) else load_taxonomy(tax or cfg.departments.taxonomy)
-        prep, self.centering_ = self._prepare(data, cfg, None)
+        prev = VocMiner.load(previous) if isinstance(previous, (str, Path)) else previous
+        prep, self.centering_ = self._prepare(data, cfg, prev.centering_ if prev is not None else None)
         if not prep.conv_ids:
-            from voc_miner.errors import InputDataError
-
             raise InputDataError(
                 "No conversation with a usable customer turn; check the speaker column and text column "
                 f"(rejected: {prep.ingest.counts()})."
@@ -231,58 +255,126 @@ class VocMiner:
         t2 = time.perf_counter()
         self.centroids_ = result.centroids
         labels_text = make_labels(result.keywords)
-        conv_topic = dict(zip(prep.conv_ids, result.labels.tolist(), strict=True))
         texts_per_topic: list[list[str]] = [[] for _ in range(len(result.centroids))]
-        for cid, text in customer.groupby("conversation_id", sort=False)["text"].agg(" ".join).items():
-            tid = conv_topic[str(cid)]
-            if tid >= 0:
-                texts_per_topic[tid].append(str(text))
-        self.topics_ = []
+        conv_text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
+        for cid, row in zip(prep.conv_ids, result.labels.tolist(), strict=True):
+            if row >= 0:
+                texts_per_topic[row].append(str(conv_text[cid]))
         n_kw = cfg.cluster.top_n_words
         assignments = self._mapper(cfg).map_groups(result.centroids, texts_per_topic)
-        for tid, (kw, (label, lzh, len_), a) in enumerate(zip(result.keywords, labels_text, assignments, strict=True)):
+        topics: list[Topic] = []
+        for row, (kw, (label, lzh, len_), a) in enumerate(zip(result.keywords, labels_text, assignments, strict=True)):
             zh, en = split_keywords(kw)
-            self.topics_.append(
+            topics.append(
                 Topic(
-                    id=tid,
+                    id=row,
                     label=label,
                     label_zh=lzh,
                     label_en=len_,
                     keywords=tuple(w for w, _ in kw[:n_kw]),
                     keywords_zh=tuple(zh[:n_kw]),
                     keywords_en=tuple(en[:n_kw]),
-                    size=int((result.labels == tid).sum()),
+                    size=int((result.labels == row).sum()),
                     department=a.department,
                     department_confidence=a.confidence,
                     department_scores=a.scores,
                 )
             )
+        if prev is not None:
+            ids, self.lineage_ = match_topics(
+                prev.centroids_, [t.id for t in prev.topics_], self.centroids_, threshold=cfg.cluster.lineage_similarity
+            )
+            topics = [replace(t, id=i) for t, i in zip(topics, ids, strict=True)]
+            carried = prev.steering_
+        else:
+            self.lineage_ = pd.DataFrame(
+                {
+                    "previous_topic_id": pd.array([None] * len(topics), dtype="Int64"),
+                    "topic_id": pd.array([t.id for t in topics], dtype="Int64"),
+                    "similarity": [None] * len(topics),
+                    "status": "born",
+                }
+            )
+            carried = []
+        self.topics_ = topics
+        self.steering_ = []
+        for op in carried:
+            present = {t.id for t in self.topics_}
+            if all(op[k] in present for k in ("topic", "into") if k in op):
+                self.topics_, self.centroids_ = apply_op(op, self.topics_, self.centroids_)
+                self.steering_.append(op)
         t3 = time.perf_counter()
-        self.tags_ = self._tags(prep, result.labels, result.similarity, cfg)
-        customer = customer.assign(topic_id=customer["conversation_id"].map(conv_topic).astype("int64"))
+        self._fit_prep = prep
+        self._finish(cfg)
+        t4 = time.perf_counter()
+        self.timings_.update({"segment_s": t1 - t0, "cluster_s": t2 - t1, "departments_s": t3 - t2, "rank_s": t4 - t3})
+        self.corpus_hash_ = hashlib.sha256("\n".join(sorted(prep.conv_ids)).encode()).hexdigest()[:16]
+        return self
+
+    def _assign(self, vectors: np.ndarray, cfg: Config) -> tuple[np.ndarray, np.ndarray]:
+        """Topic ids (not rows) of the nearest centroids, -1 below the similarity floor."""
+        rows, sims = assign_to_centroids(vectors, self.centroids_, floor=cfg.cluster.similarity_floor)
+        ids = np.asarray([t.id for t in self.topics_] + [OUTLIER_TOPIC], dtype=np.int64)
+        return ids[rows], sims
+
+    def _finish(self, cfg: Config) -> None:
+        """Tags, trends, surges and ranking from the fitted data and the current topics."""
+        prep = self._fit_prep
+        labels, sims = self._assign(prep.conv_vectors, cfg)
+        sizes = Counter(labels.tolist())
+        self.topics_ = [replace(t, size=int(sizes.get(t.id, 0))) for t in self.topics_]
+        self.tags_ = self._tags(prep, labels, sims, cfg)
+        conv_topic = dict(zip(prep.conv_ids, labels.tolist(), strict=True))
+        customer = prep.customer.assign(topic_id=prep.customer["conversation_id"].map(conv_topic).astype("int64"))
         self.turns_ = customer
         self.rejects_ = prep.ingest.rejects
         self.ingest_counts_ = prep.ingest.counts()
         self.trends_ = weekly_counts(self.tags_)
-        self.surges_: list[Surge] = detect_surges(self.trends_)
+        self.surges_ = detect_surges(self.trends_)
         self.growth_ = growth(self.tags_, window_days=cfg.rank.growth_window_days)
         centred = self.centering_.transform(prep.turn_vectors, customer["lang"].tolist())
         centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
-        self.root_causes_: list[RootCause] = rank_root_causes(
+        self.root_causes_ = rank_root_causes(
             topics=self.topics_,
             tags=self.tags_,
             customer_turns=customer,
             turn_vectors=centred,
-            centroids=self.centroids_,
+            centroids={t.id: c for t, c in zip(self.topics_, self.centroids_, strict=True)},
             growth=self.growth_,
             surges=self.surges_,
             taxonomy=self.taxonomy_,
             config=cfg.rank,
         )
-        t4 = time.perf_counter()
-        self.timings_.update({"segment_s": t1 - t0, "cluster_s": t2 - t1, "departments_s": t3 - t2, "rank_s": t4 - t3})
-        self.corpus_hash_ = hashlib.sha256("\n".join(sorted(prep.conv_ids)).encode()).hexdigest()[:16]
+
+    # ------------------------------------------------------------------ steering
+    def _steer(self, op: dict[str, Any]) -> VocMiner:
+        self._check_fitted()
+        validate_op(op, [t.id for t in self.topics_], self.taxonomy_.ids())
+        self.topics_, self.centroids_ = apply_op(op, self.topics_, self.centroids_)
+        self.steering_.append(op)
+        if hasattr(self, "_fit_prep"):
+            self._finish(self.config_)
         return self
+
+    def rename_topic(
+        self, topic_id: int, label: str | None = None, *, label_zh: str | None = None, label_en: str | None = None
+    ) -> VocMiner:
+        """Give a topic a human label (kept by save/load, tagging and monthly refits)."""
+        return self._steer(
+            {"op": "rename", "topic": topic_id, "label": label, "label_zh": label_zh, "label_en": label_en}
+        )
+
+    def merge_topics(self, topic_id: int, into: int) -> VocMiner:
+        """Merge topic ``topic_id`` into topic ``into`` (the merged centroid is the size-weighted mean)."""
+        return self._steer({"op": "merge", "topic": topic_id, "into": into})
+
+    def move_topic(self, topic_id: int, department: str) -> VocMiner:
+        """Assign a topic to another department (or ``"unassigned"``), with confidence 1."""
+        return self._steer({"op": "move", "topic": topic_id, "department": department})
+
+    def mark_not_complaint(self, topic_id: int, value: bool = True) -> VocMiner:
+        """Exclude a topic (greetings, praise ...) from the ranked root causes; it is still tagged."""
+        return self._steer({"op": "not_complaint", "topic": topic_id, "value": value})
 
     # ------------------------------------------------------------------ tag
     def _check_fitted(self) -> None:
@@ -298,7 +390,7 @@ class VocMiner:
         self._check_fitted()
         cfg = self.config_
         prep, _ = self._prepare(data, cfg, self.centering_)
-        labels, sims = assign_to_centroids(prep.conv_vectors, self.centroids_, floor=cfg.cluster.similarity_floor)
+        labels, sims = self._assign(prep.conv_vectors, cfg)
         tags = self._tags(prep, labels, sims, cfg)
         conv_topic = dict(zip(prep.conv_ids, labels.tolist(), strict=True))
         turns = prep.customer.assign(topic_id=prep.customer["conversation_id"].map(conv_topic).astype("int64"))
@@ -367,6 +459,7 @@ class VocMiner:
         (out / "topics.json").write_text(
             json.dumps([t.to_json() for t in self.topics_], indent=2, ensure_ascii=False), encoding="utf-8"
         )
+        (out / "steering.json").write_text(json.dumps(self.steering_, indent=2, ensure_ascii=False), encoding="utf-8")
         (out / "departments.yaml").write_text(
             yaml.safe_dump(self.taxonomy_.model_dump(exclude_none=True), allow_unicode=True, sort_keys=False),
             encoding="utf-8",
@@ -407,6 +500,8 @@ class VocMiner:
                 f"Model {str(p)!r}: {len(miner.topics_)} topics but {len(miner.centroids_)} centroids; refit."
             )
         miner.corpus_hash_ = str(meta.get("corpus_hash", ""))
+        steering = p / "steering.json"
+        miner.steering_ = json.loads(steering.read_text(encoding="utf-8")) if steering.is_file() else []
         return miner
 
 

@@ -95,7 +95,7 @@ def rank_root_causes(
     tags: pd.DataFrame,
     customer_turns: pd.DataFrame,
     turn_vectors: np.ndarray,
-    centroids: np.ndarray,
+    centroids: Mapping[int, np.ndarray],
     growth: Mapping[int, float],
     surges: Sequence[Surge],
     taxonomy: Taxonomy,
@@ -108,7 +108,7 @@ def rank_root_causes(
         tags: per-conversation tags (``topic_id``, ``sentiment``, ``escalation``).
         customer_turns: customer turns with ``conversation_id``, ``text``, ``lang``, ``topic_id``.
         turn_vectors: centred unit vectors of ``customer_turns`` rows.
-        centroids: topic centroids (row = topic id).
+        centroids: topic id -> centroid.
         growth: topic id -> relative growth.
         surges: detected surges.
         taxonomy: for department names and fix templates.
@@ -125,6 +125,9 @@ def rank_root_causes(
             escalation_rate=("escalation", "mean"),
         )
     )
+    by_id = {t.id: t for t in topics}
+    # Topics an analyst marked as "not a complaint" are tagged but never ranked.
+    stats = stats[[int(str(i)) in by_id and by_id[int(str(i))].is_complaint for i in stats.index]]
     if stats.empty:
         return []
     max_share = float(stats["size"].max()) / total
@@ -132,7 +135,6 @@ def rank_root_causes(
     weights = {"volume": w.volume, "negativity": w.negativity, "escalation": w.escalation, "growth": w.growth}
     wsum = sum(weights.values())
     surging = {s.topic_id for s in surges}
-    by_id = {t.id: t for t in topics}
     scored: list[tuple[float, int, dict[str, float]]] = []
     for tid_key, row in stats.iterrows():
         tid = int(str(tid_key))

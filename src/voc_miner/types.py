@@ -78,6 +78,7 @@ class Topic:
     department: str = UNASSIGNED
     department_confidence: float = 0.0
     department_scores: dict[str, float] = field(default_factory=dict)
+    is_complaint: bool = True
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -101,6 +102,7 @@ class Topic:
             department=str(d.get("department", UNASSIGNED)),
             department_confidence=float(d.get("department_confidence", 0.0)),
             department_scores={str(k): float(v) for k, v in d.get("department_scores", {}).items()},
+            is_complaint=bool(d.get("is_complaint", True)),
         )
 
 

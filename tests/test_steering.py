@@ -1,0 +1,109 @@
+"""Steering edits survive save -> load -> tag and a monthly refit; topic ids carry over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from voc_miner import VocMiner
+from voc_miner.errors import ConfigError
+from voc_miner.steering import match_topics
+
+from .conftest import DEMO
+
+
+@pytest.fixture(scope="module")
+def months() -> tuple[pd.DataFrame, pd.DataFrame]:
+    turns = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
+    start = pd.to_datetime(turns.groupby("conversation_id")["timestamp"].transform("min"), utc=True)
+    sept = turns[start < pd.Timestamp("2026-10-01", tz="UTC")]
+    octo = turns[start >= pd.Timestamp("2026-10-01", tz="UTC")]
+    return sept, octo
+
+
+@pytest.fixture(scope="module")
+def steered(months: tuple[pd.DataFrame, pd.DataFrame], tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    sept, _ = months
+    miner = VocMiner().fit(sept)
+    big = [t.id for t in sorted(miner.topics_, key=lambda t: -t.size)]
+    a, b, c = big[0], big[1], big[2]
+    miner.merge_topics(b, into=a).move_topic(c, "marketing").rename_topic(a, "Merged issue", label_zh="合并的问题")
+    path = tmp_path_factory.mktemp("steer") / "model"
+    miner.save(path)
+    return miner, path, a, b, c
+
+
+def test_steering_applies_to_the_fitted_results(steered) -> None:  # type: ignore[no-untyped-def]
+    miner, _, a, b, c = steered
+    ids = {t.id for t in miner.topics_}
+    assert b not in ids and a in ids
+    assert (miner.tags_["topic_id"] != b).all()
+    topic = {t.id: t for t in miner.topics_}
+    assert topic[c].department == "marketing" and topic[a].label == "Merged issue"
+    assert (miner.tags_.loc[miner.tags_["topic_id"] == c, "department"] == "marketing").all()
+
+
+def test_steering_survives_save_load_tag(steered, months) -> None:  # type: ignore[no-untyped-def]
+    miner, path, a, b, c = steered
+    loaded = VocMiner.load(path)
+    assert loaded.steering_ == miner.steering_
+    res = loaded.tag(months[0])
+    merged = res.tags.merge(miner.tags_, on="conversation_id", suffixes=("", "_fit"))
+    assert (merged["topic_id"] == merged["topic_id_fit"]).all()
+    assert (res.tags.loc[res.tags["topic_id"] == c, "department"] == "marketing").all()
+    assert (res.tags.loc[res.tags["topic_id"] == a, "topic_label"] == "Merged issue").all()
+
+
+def test_refit_next_month_keeps_ids_and_steering(steered, months) -> None:  # type: ignore[no-untyped-def]
+    _, path, a, b, c = steered
+    nxt = VocMiner().fit(months[1], previous=path)
+    lineage = nxt.lineage_
+    assert set(lineage["status"]) <= {"kept", "born", "merged", "split", "died"}
+    kept = set(lineage.loc[lineage["status"] == "kept", "topic_id"].dropna().astype(int))
+    assert len(kept) >= 5
+    topic = {t.id: t for t in nxt.topics_}
+    if c in topic:
+        assert topic[c].department == "marketing"
+    if a in topic:
+        assert topic[a].label == "Merged issue"
+    assert b not in topic or a not in topic
+
+
+def test_not_complaint_is_tagged_but_not_ranked(steered) -> None:  # type: ignore[no-untyped-def]
+    miner = steered[0]
+    tid = miner.root_causes_[0].topic_id
+    miner.mark_not_complaint(tid)
+    assert tid not in {rc.topic_id for rc in miner.root_causes_}
+    assert (miner.tags_["topic_id"] == tid).any()
+    miner.mark_not_complaint(tid, value=False)
+    assert tid in {rc.topic_id for rc in miner.root_causes_}
+
+
+def test_bad_steering_names_the_problem(steered) -> None:  # type: ignore[no-untyped-def]
+    miner = steered[0]
+    with pytest.raises(ConfigError, match="does not exist"):
+        miner.merge_topics(9999, into=miner.topics_[0].id)
+    with pytest.raises(ConfigError, match="not in the taxonomy"):
+        miner.move_topic(miner.topics_[0].id, "astrology")
+
+
+def test_same_data_same_seed_same_topics(months) -> None:  # type: ignore[no-untyped-def]
+    sub = months[1]
+    one, two = VocMiner().fit(sub), VocMiner().fit(sub)
+    pd.testing.assert_frame_equal(one.tags_[["conversation_id", "topic_id"]], two.tags_[["conversation_id", "topic_id"]])
+    np.testing.assert_array_equal(one.centroids_, two.centroids_)
+
+
+def test_match_topics_lineage() -> None:
+    old = np.eye(4, dtype=np.float32)
+    new = np.vstack([old[0], old[1] * 0.9 + old[2] * 0.1, old[1] + old[3] * 0.2, np.full(4, 0.5)])
+    new = (new / np.linalg.norm(new, axis=1, keepdims=True)).astype(np.float32)
+    ids, lineage = match_topics(old, [0, 1, 2, 3], new, threshold=0.7)
+    assert ids == [0, 1, 4, 5]
+    by_new = lineage.dropna(subset=["topic_id"]).set_index("topic_id")["status"].to_dict()
+    assert by_new[0] == "kept" and by_new[1] == "kept" and by_new[4] == "split" and by_new[5] == "born"
+    died = lineage.loc[lineage["status"] == "died", "previous_topic_id"].astype(int).tolist()
+    assert sorted(died) == [2, 3]
