@@ -560,9 +560,6 @@ def write_model_card(path: Path, meta: dict[str, Any]) -> None:
         "- Linear probes on a frozen sentence encoder: well below fine-tuned "
         "transformers (e.g. BERT-base 0.624 Ekman macro-F1 on GoEmotions); negation, "
         "sarcasm and mixed sentiment are handled poorly.",
-        "- Sentiment is trained as binary positive/negative; neutral text gets whatever "
-        "score the probe gives it (often near 0 but not calibrated for neutrality). "
-        "Use the emotion head's `neutral` class to detect neutral turns.",
         "- Domains: Reddit comments (en) and product reviews / Weibo posts (zh). "
         "Customer-service dialogue turns are out of domain; scores on ChnSentiCorp "
         "(hotel domain, unseen in training) indicate cross-domain behaviour.",
@@ -570,8 +567,23 @@ def write_model_card(path: Path, meta: dict[str, Any]) -> None:
         + ", ".join(f"{k} {v:.2f}" for k, v in weakest_en)
         + "; on NLPCC test: "
         + ", ".join(f"{k} {v:.2f}" for k, v in weakest_zh)
-        + ". Disgust (~500), fear (~540) and surprise are rare in GoEmotions train; "
-        "NLPCC has ~90 fear rows in its train split. Predictions of these labels are unreliable.",
+        + ". Emotion train rows per class: GoEmotions "
+        + ", ".join(f"{k} {v}" for k, v in meta["data"]["emotion_train_label_counts"]["goemotions_en"].items())
+        + (
+            "; NLPCC "
+            + ", ".join(
+                f"{k} {v}" for k, v in meta["data"]["emotion_train_label_counts"]["nlpcc2013_weibo_emotion_zh"].items()
+            )
+            if nlpcc_used
+            else ""
+        )
+        + ". Predictions of the rare labels are unreliable.",
+        "- GoEmotions' Ekman `surprise` group also contains curiosity, confusion and realization, so plain "
+        'questions ("What are your opening hours?") are often labelled `surprise`.',
+        "- The sentiment head never saw neutral text. On GoEmotions test rows whose group is neutral the mean "
+        f"|score| is {s['goemo_neutral_mean_abs_sentiment']:.2f} (vs {s['goemo_posneg_mean_abs_sentiment']:.2f} "
+        "on positive/negative rows). Damping with the emotion head, `score * (1 - p(neutral))`, brings these to "
+        f"{s['goemo_neutral_mean_abs_sentiment_damped']:.2f} vs {s['goemo_posneg_mean_abs_sentiment_damped']:.2f}.",
         "- On ChnSentiCorp (hotel reviews, a domain excluded from training) recall is "
         f"{s['chnsenticorp_recall']['negative']:.2f} on negative and "
         f"{s['chnsenticorp_recall']['positive']:.2f} on positive reviews: expect a domain-dependent "
@@ -758,6 +770,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"  VADER on {len(gs['test'].y)} GoEmotions test texts ...")
     vader_pred = vader_predict(gs["test"].texts)
     ek_test_pred = eh.predict(ge["test"].x)
+    neutral_i = [str(c) for c in eh.classes].index("neutral")
+
+    def mean_abs_sentiment(x: FloatArray, damped: bool) -> float:
+        score = 2.0 * sh.proba(x)[:, 1] - 1.0
+        if damped:
+            score = score * (1.0 - eh.proba(x)[:, neutral_i])
+        return r4(float(np.abs(score).mean()))
+
+    # GoEmotions neutral rows (the Ekman and sentiment-group "neutral" are the same rows).
+    ge_neutral_test = [t for t, y in zip(ge["test"].texts, ge["test"].y, strict=True) if y == "neutral"]
+    ge_neutral_x = np.stack([ge_x["test"][t] for t in ge_neutral_test]).astype(np.float32)
     nl_pred = eh.predict(nle.x)
     per_class = f1_score(ge["test"].y, ek_test_pred, labels=list(EKMAN), average=None, zero_division=0)
     scores: dict[str, Any] = {
@@ -783,6 +806,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "goemo_ekman_test_n": len(ge["test"].y),
         "goemo_ekman_test_macro_f1": r4(macro_f1(ge["test"].y, ek_test_pred, EKMAN)),
         "goemo_ekman_test_per_class_f1": {k: r4(v) for k, v in zip(EKMAN, per_class, strict=True)},
+        "goemo_neutral_test_n": len(ge_neutral_test),
+        "goemo_neutral_mean_abs_sentiment": mean_abs_sentiment(ge_neutral_x, damped=False),
+        "goemo_posneg_mean_abs_sentiment": mean_abs_sentiment(gs["test"].x, damped=False),
+        "goemo_neutral_mean_abs_sentiment_damped": mean_abs_sentiment(ge_neutral_x, damped=True),
+        "goemo_posneg_mean_abs_sentiment_damped": mean_abs_sentiment(gs["test"].x, damped=True),
         "nlpcc_test_n": len(nle.y),
         "nlpcc_test_macro_f1": r4(macro_f1(nle.y, nl_pred, EKMAN)),
         "nlpcc_test_per_class_f1": {
@@ -801,6 +829,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "chn_online_shopping_10_cats": len(ost.y),
         },
         "sentiment_train_label_counts": counts(sent_train.y),
+        "emotion_train_label_counts": {"goemotions_en": counts(ge["train"].y)}
+        | ({"nlpcc2013_weibo_emotion_zh": counts(nlt.y)} if use_nlpcc else {}),
         "emotion_train": {"goemotions_en": len(ge["train"].y)}
         | ({"nlpcc2013_weibo_emotion_zh": len(nlt.y)} if use_nlpcc else {}),
         "dev": {

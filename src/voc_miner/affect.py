@@ -104,10 +104,12 @@ class HeadAffectScorer:
             return np.zeros(0, np.float32), [], np.zeros((0, len(EMOTIONS)), np.float32)
         ps = self._sent.predict_proba(vectors)
         pos = ps[:, list(self._sent.classes).index("positive")]
-        sentiment = (2.0 * pos - 1.0).astype(np.float32)
         pe = self._emo.predict_proba(vectors)
         order = [list(self._emo.classes).index(e) for e in EMOTIONS]
         pe = pe[:, order].astype(np.float32)
+        # The polarity head never saw neutral text; damping by p(neutral) from the emotion head
+        # brings neutral GoEmotions rows from |score| 0.54 to 0.28 (models/affect/README.md).
+        sentiment = ((2.0 * pos - 1.0) * (1.0 - pe[:, EMOTIONS.index("neutral")])).astype(np.float32)
         labels = [EMOTIONS[i] for i in np.argmax(pe, axis=1)]
         return sentiment, labels, pe
 
