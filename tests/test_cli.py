@@ -106,7 +106,7 @@ def test_tag_cli_matches_fit(fitted_run: Path, tmp_path: Path) -> None:
 
 
 def test_report_rerenders_in_chinese(fitted_run: Path, tmp_path: Path) -> None:
-    proc = run("report", str(fitted_run), "--out", str(tmp_path), "--lang", "zh")
+    proc = run("report", str(fitted_run), "--out", str(tmp_path), "--lang", "zh", "--month", "2026-10")
     assert proc.returncode == 0, proc.stderr
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "客户之声" in md and "建议措施" in md

@@ -124,3 +124,20 @@ def test_unfitted_and_mismatched_models_fail_clearly(demo_model_dir: Path, tmp_p
     (bad / "centroids.npy").unlink()
     with pytest.raises(ModelError, match="centroids.npy"):
         VocMiner.load(bad)
+
+
+def test_monthly_report_in_chinese(demo_miner: VocMiner, demo_labels: pd.DataFrame, tmp_path: Path) -> None:
+    import jsonschema
+
+    paths = demo_miner.report(tmp_path, month="2026-10", lang="zh")
+    doc = json.loads(paths["json"].read_text(encoding="utf-8"))
+    schema = json.loads((REPO / "schemas" / "root_causes.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
+    assert doc["month"]["month"] == "2026-10" and doc["corpus"]["start"].startswith("2026-10")
+    late = _planted(demo_miner, demo_labels).query("cause == 'late_delivery'")["topic_id"].value_counts().index[0]
+    assert late in [e["topic_id"] for e in doc["month"]["rising"]]
+    assert "较上月" in doc["root_causes"][0]["recommended_fix"] or doc["root_causes"][0]["growth"] == 0
+    md = paths["md"].read_text(encoding="utf-8")
+    assert "环比变化" in md and "建议措施" in md
+    with pytest.raises(Exception, match="No conversation started in 2025-01"):
+        demo_miner.report(tmp_path, month="2025-01")

@@ -193,8 +193,11 @@ def tag(
     miner = VocMiner.load(model)
     cfg = miner.config_
     cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
-    cfg = replace(cfg, ingest=replace(cfg.ingest, columns=cols, encoding=encoding),
-                  embed=replace(cfg.embed, threads=threads or cfg.embed.threads))
+    cfg = replace(
+        cfg,
+        ingest=replace(cfg.ingest, columns=cols, encoding=encoding),
+        embed=replace(cfg.embed, threads=threads or cfg.embed.threads),
+    )
     miner.config_ = cfg.validate()
 
     def tag_fn(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -203,8 +206,16 @@ def tag(
 
     t0 = time.perf_counter()
     try:
-        stats = stream_tag(tag_fn, input_, out, model_dir=model, id_col=conversation_col, chunk_rows=chunk_rows,
-                           encoding=encoding, progress=not quiet)
+        stats = stream_tag(
+            tag_fn,
+            input_,
+            out,
+            model_dir=model,
+            id_col=conversation_col,
+            chunk_rows=chunk_rows,
+            encoding=encoding,
+            progress=not quiet,
+        )
     except KeyboardInterrupt:
         _err("interrupted; rerun the same command to resume from the last finished chunk")
         raise typer.Exit(130) from None
@@ -217,30 +228,23 @@ def tag(
 
 @app.command()
 def report(
-    run_dir: Annotated[Path, typer.Argument(help="Output directory of a fit run (root_causes.json, tags.parquet).")],
+    run_dir: Annotated[
+        Path, typer.Argument(help="Output directory of a fit run (model/, tags.parquet, turns.parquet).")
+    ],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write (default: RUN_DIR).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Report language: en or zh.")] = "en",
+    month: Annotated[str | None, typer.Option("--month", help="Report one month, e.g. 2026-10.")] = None,
+    input_: Annotated[
+        Path | None, typer.Option("--input", help="Tickets to tag with RUN_DIR/model and report on instead.")
+    ] = None,
 ) -> None:
-    """Re-render report.md / report.html / root_causes.json of a fit run, e.g. in another language."""
-    from voc_miner.departments import load_taxonomy
-    from voc_miner.report import write_report
+    """Write report.md / report.html / root_causes.json for a fit run: another language, one month, or new data."""
+    from voc_miner.pipeline import VocMiner, report_run
 
-    if lang not in ("en", "zh"):
-        raise VocMinerError(f"--lang must be en or zh; got {lang!r}.")
-    rc_path, tags_path = run_dir / "root_causes.json", run_dir / "tags.parquet"
-    for p in (rc_path, tags_path):
-        if not p.is_file():
-            raise VocMinerError(f"{str(p)!r} not found; pass the --out directory of a `voc-miner fit` run.")
-    doc = json.loads(rc_path.read_text(encoding="utf-8"))
-    tax = load_taxonomy(run_dir / "model" / "departments.yaml")
-    names = {d.id: tax.display_name(d.id, lang) for d in tax.departments}
-    names["unassigned"] = tax.display_name("unassigned", lang)
-    doc["lang"] = lang
-    for rc in doc["root_causes"]:
-        rc["label"] = rc["label_i18n"][lang]
-        rc["recommended_fix"] = rc["recommended_fix_i18n"][lang]
-        rc["department_name"] = names.get(rc["department"], rc["department"])
-    paths = write_report(out or run_dir, doc, pd.read_parquet(tags_path), lang=lang, dept_names=names)
+    if input_ is not None:
+        paths = VocMiner.load(run_dir / "model").report(out or run_dir, lang=lang, month=month, data=input_)
+    else:
+        paths = report_run(run_dir, out_dir=out, lang=lang, month=month)
     typer.echo("wrote " + ", ".join(str(p) for p in paths.values()))
 
 

@@ -411,27 +411,162 @@ class VocMiner:
     def root_causes_json(self) -> dict[str, Any]:
         """The ``root_causes.json`` document (schema: ``schemas/root_causes.schema.json``)."""
         self._check_fitted()
-        n_conv = len(self.tags_)
-        return {
+        return self._document(self.tags_, len(self.turns_), self.root_causes_, self.surges_, self.config_.rank.lang)
+
+    def _document(
+        self,
+        tags: pd.DataFrame,
+        n_turns: int,
+        causes: list[RootCause],
+        surges: list[Surge],
+        lang: str,
+        month: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        n_conv = len(tags)
+        doc: dict[str, Any] = {
             "schema_version": 1,
             "voc_miner_version": __version__,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "lang": self.config_.rank.lang,
+            "lang": lang,
             "taxonomy": self.taxonomy_.name,
             "corpus": {
                 "conversations": n_conv,
-                "customer_turns": len(self.turns_),
+                "customer_turns": n_turns,
                 "topics": len(self.topics_),
-                "outlier_share": round(float((self.tags_["topic_id"] < 0).mean()) if n_conv else 0.0, 4),
-                "escalation_rate": round(float(self.tags_["escalation"].mean()) if n_conv else 0.0, 4),
-                "start": _iso(self.tags_["started_at"].min()),
-                "end": _iso(self.tags_["started_at"].max()),
-                "rows": self.ingest_counts_,
+                "outlier_share": round(float((tags["topic_id"] < 0).mean()) if n_conv else 0.0, 4),
+                "escalation_rate": round(float(tags["escalation"].mean()) if n_conv else 0.0, 4),
+                "start": _iso(tags["started_at"].min()) if n_conv else None,
+                "end": _iso(tags["started_at"].max()) if n_conv else None,
+                "rows": getattr(self, "ingest_counts_", {"read": n_turns, "accepted": n_turns, "rejected": 0}),
             },
             "weights": {k: float(v) for k, v in vars(self.config_.rank.weights).items()},
-            "surges": [vars(s) for s in self.surges_],
-            "root_causes": [rc.to_json() for rc in self.root_causes_],
+            "surges": [vars(s) for s in surges],
+            "root_causes": [rc.to_json() for rc in causes],
         }
+        if month is not None:
+            doc["month"] = month
+        return doc
+
+    def _centred_unit(self, vectors: np.ndarray, langs: list[str]) -> np.ndarray:
+        centred = self.centering_.transform(vectors, langs)
+        out: np.ndarray = centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+        return out
+
+    def monthly(
+        self, tags: pd.DataFrame, turns: pd.DataFrame, turn_vectors: np.ndarray, *, month: str | None, lang: str
+    ) -> dict[str, Any]:
+        """The root_causes document for one month (or everything when ``month`` is None).
+
+        ``tags``/``turns`` are per-conversation tags and per-customer-turn rows (with ``topic_id``), and
+        ``turn_vectors`` the centred unit vectors of ``turns``. With a month, growth is month over month
+        and the document lists the new, rising and falling causes.
+        """
+        cfg = replace(self.config_.rank, lang=lang)
+        trends = weekly_counts(tags)
+        surges = detect_surges(trends)
+        info: dict[str, Any] | None = None
+        if month is None:
+            sel_tags, sel_turns, sel_vec = tags, turns, turn_vectors
+            grow = growth(tags, window_days=cfg.growth_window_days)
+        else:
+            try:
+                start = pd.Timestamp(f"{month}-01", tz="UTC")
+            except ValueError as exc:
+                raise InputDataError(f"--month must look like 2026-10; got {month!r}.") from exc
+            end = start + pd.offsets.MonthBegin(1)
+            prev_start = start - pd.offsets.MonthBegin(1)
+            started = pd.to_datetime(tags["started_at"], utc=True)
+            in_month = ((started >= start) & (started < end)).to_numpy()
+            in_prev = ((started >= prev_start) & (started < start)).to_numpy()
+            if not in_month.any():
+                raise InputDataError(
+                    f"No conversation started in {month}; the data covers "
+                    f"{_iso(started.min())} to {_iso(started.max())}."
+                )
+            now = tags[in_month].groupby("topic_id").size()
+            before = tags[in_prev].groupby("topic_id").size()
+            grow = {
+                int(t): (float(now.get(t, 0)) - float(before.get(t, 0))) / max(float(before.get(t, 0)), 1.0)
+                for t in set(now.index) | set(before.index)
+                if int(t) >= 0
+            }
+            sel_ids = set(tags.loc[in_month, "conversation_id"])
+            turn_mask = turns["conversation_id"].isin(sel_ids).to_numpy()
+            sel_tags, sel_turns, sel_vec = tags[in_month], turns[turn_mask], turn_vectors[turn_mask]
+            weeks = set(pd.date_range(start - pd.Timedelta(days=6), end, freq="D").strftime("%Y-%m-%d"))
+            surges = [s for s in surges if s.week_start in weeks]
+            labels = {t.id: (t.label_zh if lang == "zh" else t.label_en) for t in self.topics_}
+
+            def entry(t: int) -> dict[str, Any]:
+                return {
+                    "topic_id": t,
+                    "label": labels.get(t, str(t)),
+                    "count": int(now.get(t, 0)),
+                    "previous_count": int(before.get(t, 0)),
+                    "growth": round(grow[t], 4),
+                }
+
+            complaint = {t.id for t in self.topics_ if t.is_complaint}
+            ids = sorted(t for t in grow if t in complaint)
+            info = {
+                "month": month,
+                "previous_month": prev_start.strftime("%Y-%m"),
+                "new": [entry(t) for t in ids if before.get(t, 0) == 0 and now.get(t, 0) >= 3],
+                "rising": [entry(t) for t in ids if before.get(t, 0) > 0 and grow[t] >= 0.25],
+                "falling": [entry(t) for t in ids if before.get(t, 0) > 0 and grow[t] <= -0.25],
+            }
+        causes = rank_root_causes(
+            topics=self.topics_,
+            tags=sel_tags,
+            customer_turns=sel_turns,
+            turn_vectors=sel_vec,
+            centroids={t.id: c for t, c in zip(self.topics_, self.centroids_, strict=True)},
+            growth=grow,
+            surges=surges,
+            taxonomy=self.taxonomy_,
+            config=cfg,
+            month_over_month=month is not None,
+        )
+        return self._document(sel_tags, len(sel_turns), causes, surges, lang, info)
+
+    def report(
+        self, out_dir: str | Path, *, lang: str | None = None, month: str | None = None, data: Source | None = None
+    ) -> dict[str, Path]:
+        """Write ``report.html``, ``report.md`` and ``root_causes.json`` into ``out_dir``.
+
+        Args:
+            out_dir: output directory.
+            lang: ``"en"`` or ``"zh"`` (default: ``config.rank.lang``).
+            month: ``"YYYY-MM"``: rank the causes of that month, growth month over month, with new,
+                rising and falling causes.
+            data: tickets to tag with this model first (e.g. this month's export with last month's model);
+                default: the data the model was fitted on.
+        """
+        from voc_miner.report import write_report
+
+        self._check_fitted()
+        lang = lang or self.config_.rank.lang
+        if lang not in ("en", "zh"):
+            raise InputDataError(f"lang must be 'en' or 'zh'; got {lang!r}.")
+        if data is not None:
+            prep, _ = self._prepare(data, self.config_, self.centering_)
+            labels, sims = self._assign(prep.conv_vectors, self.config_)
+            tags = self._tags(prep, labels, sims, self.config_)
+            topic_of = dict(zip(prep.conv_ids, labels.tolist(), strict=True))
+            turns = prep.customer.assign(topic_id=prep.customer["conversation_id"].map(topic_of).astype("int64"))
+            vectors = prep.turn_vectors
+        elif hasattr(self, "_fit_prep"):
+            tags, turns, vectors = self.tags_, self.turns_, self._fit_prep.turn_vectors
+        else:
+            raise NotFittedError("This model was loaded from disk: pass the tickets to report on with data=.")
+        doc = self.monthly(tags, turns, self._centred_unit(vectors, turns["lang"].tolist()), month=month, lang=lang)
+        return write_report(out_dir, doc, tags, lang=lang, dept_names=self.department_names(lang))
+
+    def department_names(self, lang: str) -> dict[str, str]:
+        """Department id -> display name in ``lang`` (``unassigned`` included)."""
+        names = {d.id: self.taxonomy_.display_name(d.id, lang) for d in self.taxonomy_.departments}
+        names[UNASSIGNED] = self.taxonomy_.display_name(UNASSIGNED, lang)
+        return names
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
@@ -516,3 +651,27 @@ def _iso(value: Any) -> str | None:
     if value is None or pd.isna(value):
         return None
     return pd.Timestamp(value).isoformat()
+
+
+def report_run(
+    run_dir: str | Path, *, out_dir: str | Path | None = None, lang: str = "en", month: str | None = None
+) -> dict[str, Path]:
+    """Re-render the reports of a ``voc-miner fit`` output directory, optionally for one month.
+
+    Uses ``RUN_DIR/model``, ``tags.parquet`` and ``turns.parquet``; the customer turns are re-embedded
+    only to pick the evidence quotes nearest each topic centroid.
+    """
+    from voc_miner.report import write_report
+
+    run = Path(run_dir)
+    for name in ("model", "tags.parquet", "turns.parquet"):
+        if not (run / name).exists():
+            raise InputDataError(f"{str(run / name)!r} not found; pass the --out directory of a `voc-miner fit` run.")
+    if lang not in ("en", "zh"):
+        raise InputDataError(f"--lang must be en or zh; got {lang!r}.")
+    miner = VocMiner.load(run / "model")
+    tags = pd.read_parquet(run / "tags.parquet")
+    turns = pd.read_parquet(run / "turns.parquet")
+    vectors = miner._embedder(miner.config_).embed(turns["text"].tolist())
+    doc = miner.monthly(tags, turns, miner._centred_unit(vectors, turns["lang"].tolist()), month=month, lang=lang)
+    return write_report(out_dir or run, doc, tags, lang=lang, dept_names=miner.department_names(lang))

@@ -52,11 +52,21 @@ def choose_fix(
 
 
 def fix_text(
-    action: FixTemplate, *, share: float, size: int, growth: float, window: int, neg: float, esc: float, surging: bool
+    action: FixTemplate,
+    *,
+    share: float,
+    size: int,
+    growth: float,
+    window: int | None,
+    neg: float,
+    esc: float,
+    surging: bool,
 ) -> dict[str, str]:
     """The fix sentence in en and zh, prefixed with the measured facts."""
-    g_en = f", {growth:+.0%} on the previous {window} days" if growth else ""
-    g_zh = f"，较前{window}天{growth:+.0%}" if growth else ""
+    since_en = f"on the previous {window} days" if window else "on last month"
+    since_zh = f"较前{window}天" if window else "较上月"
+    g_en = f", {growth:+.0%} {since_en}" if growth else ""
+    g_zh = f"，{since_zh}{growth:+.0%}" if growth else ""
     s_en = ", surging" if surging else ""
     s_zh = "，出现激增" if surging else ""
     en = (
@@ -100,6 +110,7 @@ def rank_root_causes(
     surges: Sequence[Surge],
     taxonomy: Taxonomy,
     config: RankConfig,
+    month_over_month: bool = False,
 ) -> list[RootCause]:
     """Rank every (non-outlier) topic; return the ``config.top_n`` best.
 
@@ -113,6 +124,7 @@ def rank_root_causes(
         surges: detected surges.
         taxonomy: for department names and fix templates.
         config: weights, top_n, evidence count, language.
+        month_over_month: ``growth`` compares calendar months (changes the wording of the fix).
     """
     total = max(int((tags["topic_id"] >= 0).sum()), 1)
     stats = (
@@ -173,7 +185,7 @@ def rank_root_causes(
             share=share,
             size=int(srow["size"]),
             growth=g,
-            window=config.growth_window_days,
+            window=None if month_over_month else config.growth_window_days,
             neg=float(srow["negative_share"]),
             esc=float(srow["escalation_rate"]),
             surging=tid in surging,

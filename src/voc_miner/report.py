@@ -45,7 +45,11 @@ _T: dict[str, dict[str, str]] = {
         "(clipped relative growth of the last window; a surging topic counts at least 0.5).",
         "keywords": "Keywords",
         "confidence": "confidence",
-        "synthetic": "",
+        "mom": "Month over month",
+        "new": "New",
+        "rising": "Rising",
+        "falling": "Falling",
+        "vs": "vs",
     },
     "zh": {
         "title": "客户之声：主要问题根因",
@@ -75,7 +79,11 @@ _T: dict[str, dict[str, str]] = {
         "升级率、增长（最近窗口相对增长，截断；出现激增的话题至少计 0.5）。",
         "keywords": "关键词",
         "confidence": "置信度",
-        "synthetic": "",
+        "mom": "环比变化",
+        "new": "新出现",
+        "rising": "上升",
+        "falling": "下降",
+        "vs": "对比",
     },
 }
 
@@ -203,6 +211,12 @@ def render_markdown(doc: Mapping[str, Any], *, lang: str) -> str:
             f"({rc['department_confidence']:.2f}) | {rc['share']:.1%} | {rc['impact_score']:.3f} | "
             f"`{_bar(rc['impact_score'] / top)}` |"
         )
+    month = doc.get("month")
+    if month:
+        lines += ["", f"## {t['mom']}: {month['month']} {t['vs']} {month['previous_month']}", ""]
+        for key in ("new", "rising", "falling"):
+            items = ", ".join(f"{_md(e['label'])} ({e['previous_count']}→{e['count']})" for e in month[key])
+            lines.append(f"- **{t[key]}:** {items or '—'}")
     lines += ["", f"## {t['surges']}", ""]
     surges = doc.get("surges", [])
     if not surges:
