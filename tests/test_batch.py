@@ -109,3 +109,16 @@ def test_kill_9_then_rerun_cli(demo_model_dir: Path, tmp_path: Path) -> None:
     tagged_rows = turns["conversation_id"].isin(got["conversation_id"]).sum()
     assert tagged_rows + len(rejected) >= len(turns)
     assert set(got["conversation_id"]) == set(turns["conversation_id"])
+
+
+def test_tagging_a_chunk_without_customer_turns_returns_empty_tags(demo_miner) -> None:  # type: ignore[no-untyped-def]
+    res = demo_miner.tag(pd.DataFrame({"conversation_id": ["x", "x"], "turn": [0, 1], "speaker": ["agent", "agent"],
+                                       "text": ["hello", "anyone?"]}))
+    assert res.tags.empty and list(res.tags.columns)[:2] == ["conversation_id", "topic_id"]
+    assert set(res.rejects["reason"]) == {"no_customer_turn"}
+
+
+def test_flat_ticket_ids_match_whole_file_ingest() -> None:
+    df = pd.DataFrame({"text": [f"t{i}" for i in range(6)]})
+    pieces = list(conversation_chunks(iter([df.iloc[:4], df.iloc[4:]]), "conversation_id"))
+    assert pd.concat(pieces)["conversation_id"].tolist() == [str(i) for i in range(6)]

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["config", "io", "segment", "embed", "cluster", "affect", "spikes", "departments", "pipeline", "pii",
+MODULES = ["config", "io", "segment", "embed", "cluster", "affect", "spikes", "departments", "pipeline", "pii", "steering", "distributed", "batch",
            "textclean"]
 
 

@@ -59,8 +59,14 @@ def _raw_chunks(path: Path, chunk_rows: int, encoding: str | None) -> Iterator[p
     elif suffix in (".csv", ".tsv"):
         sep = "\t" if suffix == ".tsv" else ","
         reader = pd.read_csv(
-            path, sep=sep, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False,
-            chunksize=chunk_rows, encoding=encoding or "utf-8-sig",
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            chunksize=chunk_rows,
+            encoding=encoding or "utf-8-sig",
         )
         try:
             yield from reader
@@ -90,8 +96,8 @@ def _raw_chunks(path: Path, chunk_rows: int, encoding: str | None) -> Iterator[p
 def conversation_chunks(chunks: Iterator[pd.DataFrame], id_col: str | None) -> Iterator[pd.DataFrame]:
     """Re-cut chunks so that no conversation spans two of them; adds a global ``_row`` column.
 
-    Without an id column every row is its own conversation (flat tickets) and gets the id
-    ``row-<global row number>``, the same id a whole-file ingest would give it.
+    Without an id column every row is its own conversation (flat tickets) and gets its global
+    row number as id, the same id a whole-file ingest would give it.
     """
     carry: pd.DataFrame | None = None
     offset = 0
@@ -100,8 +106,14 @@ def conversation_chunks(chunks: Iterator[pd.DataFrame], id_col: str | None) -> I
         chunk.insert(0, "_row", range(offset, offset + len(chunk)))
         offset += len(chunk)
         if id_col is None or id_col not in chunk.columns:
+            # Flat tickets: the id a whole-file ingest would give (the global row number).
+            chunk[id_col or "conversation_id"] = chunk["_row"].astype(str)
             yield chunk
             continue
+        ids = chunk[id_col].astype("string").str.strip()
+        blank = (ids.isna() | (ids == "")).to_numpy()
+        if blank.any():  # as whole-file ingest does: a row without an id is its own conversation
+            chunk.loc[blank, id_col] = "row-" + chunk.loc[blank, "_row"].astype(str)
         if carry is not None:
             chunk = pd.concat([carry, chunk], ignore_index=True)
             carry = None
@@ -210,8 +222,9 @@ def stream_tag(
     conversations = _merge(tag_parts, out)
     rejected = _merge_rejects(rej_parts, out.with_suffix(".rejects.csv"))
     shutil.rmtree(parts)
-    return StreamStats(rows=total, conversations=conversations, rejected_rows=rejected, chunks=n_chunks,
-                       resumed_chunks=resumed)
+    return StreamStats(
+        rows=total, conversations=conversations, rejected_rows=rejected, chunks=n_chunks, resumed_chunks=resumed
+    )
 
 
 def _count_rows(path: Path) -> int:

@@ -160,6 +160,8 @@ class VocMiner:
     def _tags(self, prep: _Prepared, labels: np.ndarray, sims: np.ndarray, cfg: Config) -> pd.DataFrame:
         """Per-conversation tag table (TAG_COLUMNS) from topics and customer turns."""
         turns, customer = prep.ingest.turns, prep.customer
+        if customer.empty:  # e.g. a chunk whose rows were all rejected: no conversation to tag
+            return _empty_tags()
         esc, traj = escalation_table(customer, lexicon=CueLexicon.default(), threshold=cfg.affect.escalation_threshold)
         customer["escalation_trajectory"] = np.round(traj, 4)
         w = turn_weights(customer["text"].tolist())
@@ -638,6 +640,24 @@ class VocMiner:
         steering = p / "steering.json"
         miner.steering_ = json.loads(steering.read_text(encoding="utf-8")) if steering.is_file() else []
         return miner
+
+
+def _empty_tags() -> pd.DataFrame:
+    """A tag table with no rows and the same dtypes as a filled one."""
+    dtypes = {
+        "topic_id": "int64",
+        "topic_similarity": "float64",
+        "department_confidence": "float64",
+        "sentiment": "float64",
+        "escalation": "bool",
+        "escalation_score": "float64",
+        "escalation_turn": "int64",
+        "n_turns": "int64",
+        "n_customer_turns": "int64",
+    }
+    df = pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in [*TAG_COLUMNS, "escalation_cues"]})
+    df["started_at"] = pd.Series(dtype="datetime64[ns, UTC]")
+    return df
 
 
 def _conversation_language(customer: pd.DataFrame) -> pd.Series:
