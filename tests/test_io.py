@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voc_miner.config import ColumnsConfig, IngestConfig
-from voc_miner.errors import InputDataError, InputFileNotFoundError
-from voc_miner.io import ingest, read_table
+from voc_miner.errors import ConfigError, DependencyError, InputDataError, InputFileNotFoundError
+from voc_miner.io import ingest, parse_timestamps, read_table
+from voc_miner.textclean import split_sentences, to_simplified
 
 CHAT = pd.DataFrame({
     "conversation_id": ["a", "a", "a", "b", "b", "c"],
@@ -64,26 +67,49 @@ def test_missing_file(tmp_path: Path) -> None:
         read_table(tmp_path / "nope.csv")
 
 
-def test_non_utf8_bytes_name_the_encoding_fix(tmp_path: Path) -> None:
+def test_gbk_is_detected_and_can_be_forced(tmp_path: Path) -> None:
     p = tmp_path / "gbk.csv"
     p.write_bytes("text\n包裹被压坏了\n".encode("gbk"))
-    with pytest.raises(InputDataError, match="--encoding gb18030"):
-        read_table(p)
+    assert read_table(p)["text"].tolist() == ["包裹被压坏了"]
     assert read_table(p, encoding="gb18030")["text"].tolist() == ["包裹被压坏了"]
+    assert ingest(p).encodings == {str(p): "gb18030"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "gbk",
+                                      "gb18030", "big5"])
+def test_encodings_round_trip(tmp_path: Path, encoding: str) -> None:
+    big5 = ["包裹被壓壞了，客服也不回覆", "退款還沒到帳"]
+    texts = big5 if encoding == "big5" else ["包裹被压坏了，客服也不回复", "Refund 还没到账"]
+    p = tmp_path / "t.csv"
+    p.write_bytes(pd.DataFrame({"text": texts}).to_csv(index=False).encode(encoding))
+    assert read_table(p)["text"].tolist() == texts
+
+
+def test_undecodable_bytes_cost_only_their_row(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    rows = [f"第{i}个包裹被压坏了，要求退货退款".encode() for i in range(6)]
+    rows[2] = rows[2][:5] + b"\xff" + rows[2][5:]
+    p.write_bytes(b"text\n" + b"\n".join(rows) + b"\n")
+    res = ingest(p)
+    assert res.rejects[["row", "reason", "line"]].values.tolist() == [[2, "undecodable_bytes", 4]]
+    kept = ingest(p, config=IngestConfig(on_decode_error="replace"))
+    assert len(kept.turns) == 6 and kept.turns["undecodable"].tolist() == [False, False, True, False, False, False]
+    assert "\ufffd" in kept.turns["text"][2] and kept.counts()["undecodable"] == 1
 
 
 def test_unknown_encoding(tmp_path: Path) -> None:
     p = tmp_path / "a.csv"
     p.write_text("text\nx\n", encoding="utf-8")
-    with pytest.raises(InputDataError, match="Unknown encoding"):
+    with pytest.raises(InputDataError, match=r"Unknown encoding 'klingon'.*--encoding"):
         read_table(p, encoding="klingon")
 
 
-def test_bad_jsonl_line_is_named(tmp_path: Path) -> None:
+def test_bad_jsonl_line_is_a_reject_naming_the_line(tmp_path: Path) -> None:
     p = tmp_path / "a.jsonl"
     p.write_text('{"text": "ok"}\n{broken\n', encoding="utf-8")
-    with pytest.raises(InputDataError, match="line 2"):
-        read_table(p)
+    res = ingest(p)
+    assert res.rejects[["row", "reason", "line"]].values.tolist() == [[1, "malformed_row", 2]]
+    assert "line 2" in res.rejects["detail"][0]
 
 
 def test_csv_jsonl_parquet_and_frame_agree(tmp_path: Path) -> None:
@@ -108,3 +134,173 @@ def test_text_without_words_is_rejected_with_its_own_reason() -> None:
     assert dict(zip(res.rejects["row"], res.rejects["reason"], strict=True)) == {
         0: "no_words", 1: "no_words", 2: "empty_text"}
     assert "13812345678" not in " ".join(res.rejects["detail"])
+
+
+# ---------------------------------------------------------------------------- rows and columns
+def test_explicitly_named_missing_column_is_an_error_default_names_are_optional() -> None:
+    df = pd.DataFrame({"text": ["退款没到账"], "role": ["customer"]})
+    assert len(ingest(df).turns) == 1  # no "speaker" column: flat tickets
+    msg = r"Speaker column 'rolle' not found \(did you mean 'role'\?\).*--speaker-col"
+    with pytest.raises(InputDataError, match=msg):
+        ingest(df, config=IngestConfig(columns=ColumnsConfig(speaker="rolle")))
+    with pytest.raises(InputDataError, match=r"Timestamp column 'created' not found.*--time-col"):
+        ingest(df, config=IngestConfig(columns=ColumnsConfig(timestamp="created")))
+
+
+def test_missing_speaker_cell_vs_missing_speaker_column() -> None:
+    df = pd.DataFrame({"speaker": ["customer", None, " "], "text": ["退款没到账", "快递丢了", "赠品没收到"],
+                       "conversation_id": ["a", "b", "c"]})
+    with_col = ingest(df)
+    assert with_col.rejects["reason"].tolist() == ["missing_speaker", "missing_speaker"]
+    without = ingest(pd.DataFrame({"text": ["退款没到账", "快递丢了"]}))
+    assert without.turns["speaker"].tolist() == ["customer", "customer"]
+
+
+def test_timestamps_in_many_formats_and_zones() -> None:
+    values = ["2026-10-01T10:00:00+08:00", "2026-10-01 02:00", "2026/10/01 02:00", "Thu, 01 Oct 2026 10:00:00 +0800",
+              "2026年10月1日 10时00分", "1790000000", 1790000000123, "2026-10-01 10:00 UTC+8", "someday", "", None, "0"]
+    ts, unparsed = parse_timestamps(pd.Series(values, dtype=object))
+    assert [str(t) for t in ts[:5]] == ["2026-10-01 02:00:00+00:00"] * 3 + ["2026-10-01 02:00:00+00:00",
+                                                                           "2026-10-01 10:00:00+00:00"]
+    assert str(ts[5]) == "2026-09-21 14:13:20+00:00" and str(ts[6]) == "2026-09-21 14:13:20.123000+00:00"
+    assert str(ts[7]) == "2026-10-01 02:00:00+00:00"
+    assert unparsed.tolist() == [False] * 8 + [True, False, False, True]
+
+
+def test_unparsed_timestamp_keeps_the_row_and_is_counted() -> None:
+    res = ingest(pd.DataFrame({"text": ["退款没到账", "快递丢了"], "timestamp": ["2026-10-01", "next tuesday"]}))
+    assert len(res.turns) == 2 and res.turns["timestamp"].isna().tolist() == [False, True]
+    assert res.turns["timestamp_unparsed"].tolist() == [False, True]
+    assert res.counts()["timestamp_unparsed"] == 1
+
+
+def test_dayfirst_option() -> None:
+    df = pd.DataFrame({"text": ["退款没到账"], "timestamp": ["03/04/2026"]})
+    assert str(ingest(df).turns["timestamp"][0]) == "2026-03-04 00:00:00+00:00"
+    assert str(ingest(df, config=IngestConfig(dayfirst=True)).turns["timestamp"][0]) == "2026-04-03 00:00:00+00:00"
+
+
+@pytest.mark.parametrize("text", ["荷物が届きません。返金してください", "배송이 너무 늦어요 환불해 주세요",
+                                  "Посылка пришла разбитой", "الطرد وصل مكسورا", "พัสดุเสียหาย"])
+def test_other_languages_are_rejected_not_segmented(text: str) -> None:
+    res = ingest(pd.DataFrame({"text": [text, "退款没到账"]}))
+    assert res.rejects["reason"].tolist() == ["other_language"] and len(res.turns) == 1
+
+
+def test_one_megabyte_text_is_truncated_and_flagged_not_dropped(tmp_path: Path) -> None:
+    big = "快递太慢了，客服也不回复，" * 30_000 + "最后一句"  # 390k chars, about 1.1 MB of UTF-8
+    assert len(big.encode()) > 1_000_000
+    p = tmp_path / "big.jsonl"
+    p.write_text(json.dumps({"text": big}, ensure_ascii=False) + "\n" + '{"text": "短"}\n', encoding="utf-8")
+    res = ingest(p)
+    assert len(res.turns) == 2 and res.counts()["truncated"] == 1
+    assert res.turns["truncated"].tolist() == [True, False]
+    assert len(res.turns["text"][0]) <= IngestConfig().max_chars
+    whole = ingest(p, config=IngestConfig(max_chars=1_000_000))
+    assert whole.counts()["truncated"] == 0 and whole.turns["text"][0].endswith("最后一句")
+    csv_path = tmp_path / "big.csv"
+    pd.DataFrame({"text": [big, "短"]}).to_csv(csv_path, index=False)  # over the csv module's default field limit
+    assert ingest(csv_path).counts()["truncated"] == 1
+
+
+def test_invalid_max_chars_and_decode_mode_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="max_chars"):
+        IngestConfig(max_chars=0)
+    with pytest.raises(ConfigError, match="on_decode_error"):
+        IngestConfig(on_decode_error="ignore")
+
+
+def test_unreadable_inputs_name_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "book.xlsx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(InputDataError, match=r"spreadsheet.*export it as CSV"):
+        ingest(tmp_path / "book.xlsx")
+    with pytest.raises(InputDataError, match="is a directory"):
+        ingest(tmp_path)
+    (tmp_path / "bin.csv").write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(InputDataError, match="binary"):
+        ingest(tmp_path / "bin.csv")
+
+
+def test_unreadable_file_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = tmp_path / "a.csv"
+    p.write_text("text\nx\n", encoding="utf-8")
+
+    def deny(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    with pytest.raises(InputDataError, match="cannot be read \\(Permission denied\\); check that the file is readable"):
+        ingest(p)
+
+
+# ---------------------------------------------------------------------------- textclean additions
+def test_to_simplified_option() -> None:
+    pytest.importorskip("opencc")
+    df = pd.DataFrame({"text": ["這個商品質量太差了，退貨退款還沒到帳", "Refund please"]})
+    res = ingest(df, config=IngestConfig(to_simplified=True))
+    assert res.turns["text"].tolist()[0].startswith("这个商品质量太差了，退货退款还没到")
+    assert to_simplified("發票抬頭") == "发票抬头"
+
+
+def test_to_simplified_without_opencc_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from voc_miner import textclean
+
+    real_import = builtins.__import__
+
+    def fake_import(name: str, *args: object, **kwargs: object) -> object:
+        if name == "opencc":
+            raise ImportError("no opencc")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    textclean._t2s_converter.cache_clear()
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    try:
+        with pytest.raises(DependencyError, match="pip install opencc"):
+            to_simplified("發票")
+        assert to_simplified("no han") == "no han"
+    finally:
+        textclean._t2s_converter.cache_clear()
+
+
+SPLITS = [
+    ("快递三天没动。客服也不回复！退款呢？", ["快递三天没动。", "客服也不回复！", "退款呢？"]),
+    ("“太差了！”他说。", ["“太差了！”", "他说。"]),
+    ("等了三天……还没到", ["等了三天……", "还没到"]),
+    ("价格是3.5元。No. 5 order? yes", ["价格是3.5元。", "No. 5 order?", "yes"]),
+    ("Mr. Li called. The refund e.g. this one is late! 真的", ["Mr. Li called.", "The refund e.g. this one is late!",
+                                                              "真的"]),
+    ("I waited... and waited. Then gave up", ["I waited... and waited.", "Then gave up"]),
+    ("where is my order? i paid; nobody came", ["where is my order?", "i paid;", "nobody came"]),
+    ("Version 2.0.1 crashes!!! 好吧", ["Version 2.0.1 crashes!!!", "好吧"]),
+    ("第一行\n第二行", ["第一行", "第二行"]),
+    ("完了。！！", ["完了。！！"]),
+    ("", []),
+    ("   ", []),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), SPLITS)
+def test_split_sentences_table(text: str, want: list[str]) -> None:
+    assert split_sentences(text) == want
+
+
+def test_split_sentences_cuts_long_sentences_at_commas_then_spaces() -> None:
+    zh = "尺码偏小，颜色也不对，包装还破了，客服态度很差，退款一直没到账"
+    parts = split_sentences(zh, max_chars=12)
+    assert parts == ["尺码偏小，颜色也不对，", "包装还破了，", "客服态度很差，", "退款一直没到账"]
+    assert "".join(parts) == zh
+    en = "the app crashes at checkout and the refund page shows error 500 and nobody answers"
+    parts = split_sentences(en, max_chars=30)
+    assert parts == ["the app crashes at checkout", "and the refund page shows", "error 500 and nobody answers"]
+    assert split_sentences("x" * 25, max_chars=10) == ["x" * 10, "x" * 10, "x" * 5]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("退款没到账快递ab Z.。!?！？，,…\n3\"”")), max_size=120),
+       max_chars=st.integers(1, 40))
+def test_split_sentences_property(text: str, max_chars: int) -> None:
+    parts = split_sentences(text, max_chars=max_chars)
+    assert all(p and p == p.strip() and len(p) <= max_chars for p in parts)
+    assert "".join("".join(parts).split()) == "".join(text.split())

@@ -1,18 +1,60 @@
-"""Ingest: CSV / TSV / JSONL / Parquet / pandas into the canonical turn table.
+"""Ingest: CSV / TSV / JSONL / JSON / Parquet / plain text / pandas into the canonical turn table.
+
+Files by suffix: ``.csv`` (delimiter sniffed among ``, ; | tab``; Excel's ``sep=`` line honoured),
+``.tsv``, ``.jsonl``/``.ndjson``, ``.json`` (an array of objects, ``{"key": [...]}`` or JSON Lines),
+``.parquet``/``.pq``, ``.txt`` (one ticket per non-blank line, column ``text``). Blank lines are not
+rows. Workbooks, archives and other binary files are refused with a message naming the fix.
 
 Canonical schema (one row per turn)::
 
-    conversation_id  str       required for chats; flat tickets get the row number
-    turn             int       order inside the conversation; defaults to the row order
-    speaker          str       "customer" or "agent"; flat tickets are all "customer"
-    text             str       required
-    timestamp        datetime  optional (UTC; naive values are taken as UTC)
-    channel          str       optional ("chat", "email", ...)
-    lang             str       optional; detected per turn when absent (zh / en / mixed / other)
+    row                 int       position of the input row (0-based, across all input files)
+    conversation_id     str       required for chats; flat tickets get the row number
+    turn                int       order inside the conversation; defaults to the row order
+    speaker             str       "customer" or "agent"; flat tickets are all "customer"
+    text                str       cleaned, PII-masked text
+    timestamp           datetime  optional (UTC; naive values are taken as UTC); NaT when missing/unparsed
+    channel             str       optional ("chat", "email", ...); "unknown" when absent
+    lang                str       given (zh / en / mixed) or detected per turn
+    truncated           bool      the text was longer than ``IngestConfig.max_chars`` and was cut
+    timestamp_unparsed  bool      a timestamp was given but could not be read (the row is kept, NaT)
+    undecodable         bool      bad bytes were replaced (only with ``on_decode_error="replace"``)
 
-Every input row ends up either in the turn table or in the reject table with a
-machine-readable reason (``empty_text``, ``no_words``, ``unknown_speaker``, ``duplicate_turn``,
-``other_language``, ``no_customer_turn``); nothing is dropped silently.
+**Nothing is dropped silently**: every input row ends up either in the turn table or in
+the reject table (``row, conversation_id, reason, detail, source, line``) with one
+machine-readable reason from :data:`REJECT_REASONS`, so ``rows read == accepted +
+rejected`` always holds. Reasons, in the order they are checked:
+
+==================  ========================================================================
+``malformed_row``   a CSV/TSV line with more fields than the header, a JSON line that is not
+                    valid JSON or not an object
+``undecodable_bytes``  bytes that are not valid in the file's encoding (any column)
+``invalid_text``    the text cell is a list, object or boolean, not a string
+``empty_text``      the text is missing, NaN or white space only
+``no_words``        nothing but digits, emoticons, emoji or PII is left after cleaning
+``missing_speaker`` the speaker column exists but this cell is empty
+``unknown_speaker`` the speaker is neither a customer nor an agent label
+``other_language``  neither Chinese nor English (Japanese, Korean, Russian, Arabic, ...)
+``duplicate_turn``  same conversation id and turn number as an earlier accepted row
+``duplicate_row``   (no turn column) same conversation, speaker, text and timestamp as an
+                    earlier accepted row
+``no_customer_turn``  the conversation has no accepted customer turn
+==================  ========================================================================
+
+Speaker rule: without a speaker column every row is the customer (flat tickets); with one,
+an empty cell is ``missing_speaker`` (the row cannot be attributed).
+
+Encodings (files): UTF-8 and UTF-8 with BOM, UTF-16/UTF-32 with BOM (or UTF-16 without BOM
+when its zero bytes give it away), GB18030/GBK and Big5 are detected; any Python codec can be
+forced with ``IngestConfig.encoding``. Bytes that are invalid in the chosen encoding only
+affect their own rows (``undecodable_bytes``), never the whole file.
+
+Timestamps: ISO 8601 with or without zone, ``2026/10/01 10:00``, ``2026年10月1日 10:05``,
+RFC 2822 (``Tue, 01 Oct 2026 10:00:00 +0800``), ``Oct 1, 2026 5pm``, ``20261001``, epoch
+seconds / milliseconds / microseconds (numbers or digit strings, told apart by magnitude),
+``GMT+8``/``UTC+08:00`` suffixes. A value that cannot be read, or that falls outside
+1971-2099 (``0``, ``0000-00-00``), becomes NaT; the row is kept and counted as
+``timestamp_unparsed``. Zone abbreviations other than UTC/GMT/Z (``CST`` is both China and
+US Central) are not guessed.
 
 Example:
     >>> import pandas as pd
@@ -20,131 +62,746 @@ Example:
     >>> result = ingest_frame(df)
     >>> len(result.turns), list(result.rejects["reason"])
     (2, ['empty_text'])
+    >>> result.counts()["read"] == result.counts()["accepted"] + result.counts()["rejected"]
+    True
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import csv
+import dataclasses
+import difflib
+import io as _io
 import json
 import logging
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from voc_miner.config import ColumnsConfig, IngestConfig
 from voc_miner.errors import InputDataError, InputFileNotFoundError
 from voc_miner.pii import PiiMasker
-from voc_miner.textclean import clean_text, detect_language
+from voc_miner.textclean import clean_text, detect_language, to_simplified
 from voc_miner.types import REJECT_COLUMNS, TURN_COLUMNS
 
 logger = logging.getLogger("voc_miner")
 
-SUPPORTED_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq")
+SUPPORTED_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq", ".txt")
+
+#: Machine-readable reject reasons, in the order they are checked, with their meaning.
+REJECT_REASONS: Final[Mapping[str, str]] = {
+    "malformed_row": "the line could not be parsed (too many CSV fields, invalid JSON, not a JSON object)",
+    "undecodable_bytes": "the row holds bytes that are not valid in the file's encoding",
+    "invalid_text": "the text cell is not a string (a list, object or boolean)",
+    "empty_text": "text is missing or blank",
+    "no_words": "no words left after cleaning and PII masking (only numbers, emoticons or personal data)",
+    "missing_speaker": "the speaker cell is empty",
+    "unknown_speaker": "the speaker is neither a customer nor an agent label",
+    "other_language": "text is neither Chinese nor English",
+    "duplicate_turn": "same conversation_id and turn as an earlier row",
+    "duplicate_row": "same conversation, speaker, text and timestamp as an earlier row",
+    "no_customer_turn": "conversation has no customer turn with usable text",
+}
+#: Columns of the reject table (``REJECT_COLUMNS`` plus where the row came from).
+REJECT_TABLE_COLUMNS: Final = (*REJECT_COLUMNS, "source", "line")
+#: Flag columns added to the turn table after ``TURN_COLUMNS``.
+TURN_FLAG_COLUMNS: Final = ("truncated", "timestamp_unparsed", "undecodable")
+
+_OPTION_OF: Final = {
+    "text": "--text-col",
+    "conversation_id": "--conversation-col",
+    "speaker": "--speaker-col",
+    "turn": "--turn-col",
+    "timestamp": "--time-col",
+    "channel": "--channel-col",
+    "lang": "--set ingest.columns.lang=...",
+}
+_SURROGATE_RE: Final = re.compile("[\ud800-\udfff]")
+_INVISIBLE_RE: Final = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+"
+)
+_ASCII_BYTES: Final = bytes(range(128))
+_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 
 
 @dataclass(frozen=True, kw_only=True)
 class IngestResult:
-    """Accepted turns and rejected rows of one ingest call."""
+    """Accepted turns and rejected rows of one ingest call.
+
+    Attributes:
+        turns: the canonical turn table (``TURN_COLUMNS`` + ``TURN_FLAG_COLUMNS``).
+        rejects: one row per rejected input row (``REJECT_TABLE_COLUMNS``).
+        n_rows: input rows read; always ``len(turns) + len(rejects)``.
+        encodings: the encoding used for each input file (empty for DataFrames).
+    """
 
     turns: pd.DataFrame
     rejects: pd.DataFrame
     n_rows: int
+    encodings: Mapping[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        """Rows read, accepted and rejected by reason."""
+        """Rows read, accepted and rejected (in total and by reason), plus row flags.
+
+        Keys: ``read``, ``accepted``, ``rejected``, ``rejected:<reason>`` for each reason
+        that occurred, and among accepted rows ``truncated`` and ``timestamp_unparsed``
+        (and ``undecodable`` when bad bytes were replaced).
+        """
         out = {"read": self.n_rows, "accepted": len(self.turns), "rejected": len(self.rejects)}
         for reason, n in self.rejects["reason"].value_counts().sort_index().items():
             out[f"rejected:{reason}"] = int(n)
+        for flag in TURN_FLAG_COLUMNS:
+            if flag in self.turns.columns:
+                n_flag = int(self.turns[flag].sum())
+                if flag != "undecodable" or n_flag:
+                    out[flag] = n_flag
         return out
 
 
-def read_table(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
-    """Read one input file into a DataFrame of strings, by its suffix.
+# =========================================================================== reading files
+@dataclass(kw_only=True)
+class _Table:
+    """One input file parsed into rows; malformed records are rows with all cells missing."""
 
-    Raises:
-        InputFileNotFoundError: the path does not exist.
-        InputDataError: unsupported suffix, undecodable bytes or malformed content.
-    """
+    frame: pd.DataFrame
+    errors: dict[int, tuple[str, str]] = field(default_factory=dict)  # row -> (reason, detail)
+    lines: list[int | None] = field(default_factory=list)
+    source: str = ""
+    encoding: str = ""
+
+
+def _fail(path: Path, problem: str, fix: str) -> InputDataError:
+    return InputDataError(f"Input {str(path)!r} {problem}; {fix}.")
+
+
+def _check_path(path: str | Path) -> Path:
     p = Path(path)
     if not p.exists():
         raise InputFileNotFoundError(f"Input file {str(p)!r} does not exist; check the path.")
     if p.is_dir():
-        raise InputDataError(
-            f"Input {str(p)!r} is a directory; pass one or more files ({', '.join(SUPPORTED_SUFFIXES)})."
-        )
+        raise _fail(p, "is a directory", f"pass one or more files ({', '.join(SUPPORTED_SUFFIXES)})")
     suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
+        raise _fail(p, "is a spreadsheet workbook", "export it as CSV (UTF-8) or Parquet and pass that file")
+    if suffix in (".gz", ".zip", ".bz2", ".xz", ".7z"):
+        raise _fail(p, "is compressed", f"decompress it first; supported: {', '.join(SUPPORTED_SUFFIXES)}")
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputDataError(
-            f"Input {str(p)!r} has unsupported suffix {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}."
-        )
-    if suffix in (".parquet", ".pq"):
+        raise _fail(p, f"has unsupported suffix {suffix!r}", f"use one of {', '.join(SUPPORTED_SUFFIXES)}")
+    return p
+
+
+def _read_bytes(p: Path) -> bytes:
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise _fail(p, f"cannot be read ({exc.strerror or exc})", "check that the file is readable by you") from exc
+
+
+_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+)
+_MAGIC: Final = (
+    (b"PK\x03\x04", "is a ZIP archive (an .xlsx workbook?)", "export it as CSV (UTF-8) or Parquet"),
+    (b"\xd0\xcf\x11\xe0", "is an old Excel/Office file", "export it as CSV (UTF-8) or Parquet"),
+    (b"\x1f\x8b", "is gzip-compressed", "decompress it first"),
+    (b"%PDF", "is a PDF document", "export the tickets as CSV, JSON Lines or Parquet"),
+    (b"PAR1", "is a Parquet file with the wrong suffix", "rename it to .parquet"),
+    (b"SQLite format 3", "is an SQLite database", "export the table as CSV or Parquet"),
+)
+
+
+def _count_bad(text: str) -> int:
+    """Bytes that ``surrogateescape`` turned into lone surrogates."""
+    return len(_SURROGATE_RE.findall(text)) if _SURROGATE_RE.search(text) else 0
+
+
+_GB2312_COMMON: Final = ("gb2312", lambda b: b[0] in (0xA1, 0xA3) or 0xB0 <= b[0] <= 0xD7)
+_BIG5_COMMON: Final = ("cp950", lambda b: 0xA1 <= b[0] <= 0xA3 or (0xA4 <= b[0] <= 0xC6 and len(b) == 2))
+
+
+def _common_share(text: str, table: tuple[str, Any]) -> float:
+    """Share of non-ASCII characters (first 200k chars) that are common characters of a legacy charset.
+
+    Common = GB2312 level-1 hanzi and punctuation, or Big5 level-1 hanzi and punctuation. Real
+    Chinese text scores above 0.9; text decoded with the wrong codec (mojibake) scores low.
+    """
+    codec, is_common = table
+    counts: dict[str, int] = {}
+    for ch in text[:200_000]:
+        if ord(ch) > 127:
+            counts[ch] = counts.get(ch, 0) + 1
+    total = sum(counts.values())
+    if total == 0:
+        return 1.0
+    good = 0
+    for ch, n in counts.items():
         try:
-            return pd.read_parquet(p)
-        except (OSError, ValueError) as exc:
+            b = ch.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if is_common(b):
+            good += n
+    return good / total
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """UTF-16 without BOM: zero bytes (high bytes of ASCII characters) all on one parity, strict decode works."""
+    sample = data[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if even + odd < 2 or len(data) % 2:
+        return None
+    codec = "utf-16-le" if odd >= 0.7 * (even + odd) else ("utf-16-be" if even >= 0.7 * (even + odd) else None)
+    if codec is None:
+        return None
+    try:
+        head = data[:4096].decode(codec, "ignore")[:2000]
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    printable = sum(1 for ch in head if ch.isprintable() or ch in "\t\r\n")
+    has_lines = "\n" in head or "\r" in head or len(head) < 200
+    return codec if has_lines and printable >= 0.95 * len(head) else None
+
+
+def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input") -> tuple[str, str]:
+    """Decode file bytes; invalid bytes become lone surrogates (``surrogateescape``) for per-row reporting.
+
+    With ``encoding=None`` (or ``"auto"``): a BOM decides (UTF-8/16/32); else UTF-16 without
+    BOM when zero bytes give it away; else strict UTF-8; else GB18030 (GBK) when it decodes
+    cleanly and reads as common Simplified Chinese, Big5 when that fits better; else
+    whichever of UTF-8 / GB18030 leaves fewer bad bytes.
+
+    Returns:
+        ``(text, encoding_used)``.
+
+    Raises:
+        InputDataError: unknown encoding name, or binary content (workbook, archive, PDF).
+
+    Example:
+        >>> decode_bytes("退款没到账".encode("gbk"))
+        ('退款没到账', 'gb18030')
+        >>> decode_bytes(b"\\xef\\xbb\\xbftext")
+        ('text', 'utf-8-sig')
+    """
+    path = Path(name)
+    if encoding is not None and encoding.strip().lower() not in ("", "auto"):
+        enc = encoding.strip()
+        try:
+            info = codecs.lookup(enc)
+        except LookupError as exc:
             raise InputDataError(
-                f"Cannot read Parquet file {str(p)!r}: {exc}; check that it is a Parquet file."
+                f"Unknown encoding {enc!r}; pass a Python codec name such as utf-8, gb18030, gbk, big5 or utf-16 "
+                "(--encoding), or leave it out to auto-detect."
             ) from exc
-    enc = encoding or "utf-8-sig"
+        if info.name == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            enc, data = "utf-8-sig", data[3:]
+        try:
+            text = data.decode(enc, "surrogateescape")
+        except UnicodeError:  # codecs without error-handler support (e.g. some UTF-16 corner cases)
+            text = data.decode(enc, "replace")
+        return text.removeprefix("\ufeff"), enc
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, "surrogateescape"), label
+    utf16 = _sniff_utf16(data)
+    if utf16 is not None:
+        return data.decode(utf16, "surrogateescape"), utf16
+    head = data[:4096]
+    for magic, problem, fix in _MAGIC:
+        if head.startswith(magic):
+            raise _fail(path, problem, fix)
+    n_control = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if n_control > max(8, len(head) // 50):  # a few stray control bytes are corruption, many mean binary
+        raise _fail(path, "looks like a binary file (many control bytes)", "pass a CSV, JSON Lines or Parquet file")
     try:
-        raw = p.read_bytes().decode(enc)
-    except LookupError as exc:
-        raise InputDataError(
-            f"Unknown encoding {enc!r}; pass a Python codec name such as utf-8, gb18030, utf-16."
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise InputDataError(
-            f"Input {str(p)!r} is not valid {enc} (byte {exc.start}: {exc.object[exc.start : exc.start + 4]!r}); "
-            "pass its encoding, e.g. --encoding gb18030 or --encoding utf-16."
-        ) from exc
-    try:
-        if suffix in (".csv", ".tsv"):
-            import io as _io
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    u8 = data.decode("utf-8", "surrogateescape")
+    bad_u8 = _count_bad(u8)
+    non_ascii = len(data.translate(None, _ASCII_BYTES))
+    if non_ascii >= 60 and bad_u8 <= 0.02 * non_ascii:
+        return u8, "utf-8"  # UTF-8 with a few corrupt bytes: report those rows only
+    with contextlib.suppress(UnicodeDecodeError):
+        gb = data.decode("gb18030")
+        if _common_share(gb, _GB2312_COMMON) >= 0.6:
+            return gb, "gb18030"
+    with contextlib.suppress(UnicodeDecodeError):
+        b5 = data.decode("cp950")
+        if _common_share(b5, _BIG5_COMMON) >= 0.6:
+            return b5, "big5"
+    gb_esc = data.decode("gb18030", "surrogateescape")
+    if _count_bad(gb_esc) < bad_u8 and _common_share(gb_esc, _GB2312_COMMON) >= 0.6:
+        return gb_esc, "gb18030"  # GBK with a few corrupt bytes
+    return u8, "utf-8"
 
-            sep = "\t" if suffix == ".tsv" else ","
-            return pd.read_csv(
-                _io.StringIO(raw), sep=sep, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False
+
+def _unique_header(names: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(names):
+        name = raw.strip().lstrip("\ufeff").strip() or f"Unnamed: {i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines with their endings, split on \\n, \\r\\n and \\r only (as the csv module counts them)."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+
+
+def _guess_delimiter(first_line: str, default: str) -> str:
+    if default == "\t":
+        return default
+    counts = {d: first_line.count(d) for d in (",", "\t", ";", "|")}
+    if counts[","] == 0:
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best] > 0:
+            return best
+    return default
+
+
+def _parse_csv(raw: str, path: Path, sep: str) -> _Table:
+    lines = _split_lines(raw)
+    first = 0
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    if first == len(lines):
+        return _Table(frame=pd.DataFrame())
+    m = re.fullmatch(r"\s*sep=(.)\s*", lines[first])  # Excel's "sep=;" hint line
+    if m:
+        sep, first = m.group(1), first + 1
+    else:
+        sep = _guess_delimiter(lines[first], sep)
+    body = "".join(lines[first:])
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, len(body) + 1))  # one 1 MB ticket must not fail the file
+    try:
+        header, records, line_nos = _csv_records(body, sep, first + 1)
+    finally:
+        csv.field_size_limit(old_limit)
+    if not header:
+        return _Table(frame=pd.DataFrame())
+    columns = _unique_header(header)
+    n_cols = len(columns)
+    rows: list[list[str | None]] = []
+    errors: dict[int, tuple[str, str]] = {}
+    for i, fields in enumerate(records):
+        if len(fields) > n_cols and any(f.strip() for f in fields[n_cols:]):
+            errors[i] = (
+                "malformed_row",
+                f"line {line_nos[i]} has {len(fields)} fields but the header has {n_cols}; "
+                "quote fields that contain the separator",
             )
-        if suffix == ".json" and raw.lstrip().startswith("["):
-            return pd.DataFrame(json.loads(raw))
-        return _read_jsonl(raw, p)
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise InputDataError(f"Cannot parse {str(p)!r}: {exc}; check the file format.") from exc
+            rows.append([None] * n_cols)
+            continue
+        cells: list[str | None] = [f if f != "" else None for f in fields[:n_cols]]
+        cells.extend([None] * (n_cols - len(cells)))
+        rows.append(cells)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns)
+    return _Table(frame=frame, errors=errors, lines=list(line_nos))
 
 
-def _read_jsonl(raw: str, path: Path) -> pd.DataFrame:
-    records: list[dict[str, object]] = []
+def _csv_records(body: str, sep: str, first_line: int) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header and records; an unterminated quote at the end is re-read line by line without quoting."""
+    reader = csv.reader(_io.StringIO(body, newline=""), delimiter=sep)
+    header: list[str] = []
+    records: list[list[str]] = []
+    line_nos: list[int] = []
+    consumed = 0
+    for fields in reader:
+        start = consumed + first_line
+        consumed = reader.line_num
+        if not fields:
+            continue  # a blank line is not a record
+        if not header:
+            header = fields
+            continue
+        records.append(fields)
+        line_nos.append(start)
+    if records and body.count('"') % 2 == 1:
+        # The last record swallowed the rest of the file in an unterminated quote.
+        body_lines = _split_lines(body)
+        start_idx = line_nos[-1] - first_line
+        tail = "".join(body_lines[start_idx:])
+        if tail.count('"') % 2 == 1:
+            records.pop()
+            line_nos.pop()
+            plain = csv.reader(_io.StringIO(tail, newline=""), delimiter=sep, quoting=csv.QUOTE_NONE)
+            for k, fields in enumerate(plain):
+                if fields:
+                    records.append(fields)
+                    line_nos.append(first_line + start_idx + k)
+            logger.warning("ingest: unterminated quote from line %d; read the rest line by line", line_nos[-1])
+    return header, records, line_nos
+
+
+def _parse_lines(raw: str) -> _Table:
+    """Plain text: one ticket per non-blank line, in a column named ``text``."""
+    texts: list[str] = []
+    lines: list[int | None] = []
     for lineno, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
+        if line.strip():
+            texts.append(line)
+            lines.append(lineno)
+    return _Table(frame=pd.DataFrame({"text": pd.Series(texts, dtype=object)}), lines=lines)
+
+
+def _parse_jsonl(raw: str, path: Path) -> _Table:
+    records: list[dict[str, Any]] = []
+    errors: dict[int, tuple[str, str]] = {}
+    lines: list[int | None] = []
+    for lineno, line in enumerate(raw.splitlines(), start=1):
+        stripped = line.strip().lstrip("\ufeff")
+        if not stripped:
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise InputDataError(
-                f"{str(path)!r} line {lineno} is not valid JSON ({exc.msg}); fix or remove that line."
-            ) from exc
-        if not isinstance(obj, dict):
-            raise InputDataError(f"{str(path)!r} line {lineno} is not a JSON object; each line must be one object.")
+            errors[len(records)] = ("malformed_row", f"line {lineno} is not valid JSON ({exc.msg})")
+            obj = {}
+        else:
+            if not isinstance(obj, dict):
+                errors[len(records)] = ("malformed_row", f"line {lineno} is a JSON {type(obj).__name__}, not an object")
+                obj = {}
         records.append(obj)
-    return pd.DataFrame.from_records(records)
+        lines.append(lineno)
+    return _Table(frame=_records_frame(records), errors=errors, lines=lines)
+
+
+def _records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    if not records:
+        return pd.DataFrame()
+    cols: dict[str, None] = {}
+    for r in records:
+        for k in r:
+            cols.setdefault(str(k), None)
+    data = {c: [r.get(c) for r in records] for c in cols}
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}, index=pd.RangeIndex(len(records)))
+    return frame
+
+
+def _parse_json(raw: str, path: Path) -> _Table:
+    try:
+        doc = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        if raw.lstrip().startswith("["):
+            raise _fail(
+                path,
+                f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+                "fix the file or export it as JSON Lines (one object per line)",
+            ) from exc
+        return _parse_jsonl(raw, path)
+    if isinstance(doc, dict):
+        lists = [v for v in doc.values() if isinstance(v, list)]
+        doc = lists[0] if len(doc) == 1 and len(lists) == 1 else [doc]
+    if not isinstance(doc, list):
+        raise _fail(path, f"holds a JSON {type(doc).__name__}", "pass an array of objects or JSON Lines")
+    records: list[dict[str, Any]] = []
+    errors: dict[int, tuple[str, str]] = {}
+    for i, obj in enumerate(doc):
+        if isinstance(obj, dict):
+            records.append(obj)
+        else:
+            errors[i] = ("malformed_row", f"element {i} is a JSON {type(obj).__name__}, not an object")
+            records.append({})
+    return _Table(frame=_records_frame(records), errors=errors, lines=[None] * len(records))
+
+
+def _load(path: str | Path, encoding: str | None) -> _Table:
+    p = _check_path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        try:
+            frame = pd.read_parquet(p)
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise _fail(p, f"cannot be read as Parquet ({msg})", "check that it is a complete Parquet file") from exc
+        return _Table(frame=frame.reset_index(drop=True), lines=[None] * len(frame), source=str(p), encoding="parquet")
+    raw, enc = decode_bytes(_read_bytes(p), encoding, name=str(p))
+    if suffix in (".csv", ".tsv"):
+        table = _parse_csv(raw, p, "\t" if suffix == ".tsv" else ",")
+    elif suffix == ".txt":
+        table = _parse_lines(raw)
+    elif suffix == ".json":
+        table = _parse_json(raw, p)
+    else:
+        table = _parse_jsonl(raw, p)
+    table.source, table.encoding = str(p), enc
+    bad = _count_bad(raw)
+    if bad:
+        logger.warning(
+            "ingest: %s has %d byte(s) that are not valid %s; their rows are flagged (undecodable_bytes). "
+            "If that is most of the file, pass the right encoding (--encoding).",
+            p,
+            bad,
+            enc,
+        )
+    return table
+
+
+def read_table(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
+    """Read one input file into a DataFrame, by its suffix (encoding auto-detected by default).
+
+    Malformed records (a CSV line with too many fields, an invalid JSON line) are kept as
+    rows whose cells are all missing, so row positions match the file's records; use
+    :func:`ingest` to get them reported with a reason.
+
+    Raises:
+        InputFileNotFoundError: the path does not exist.
+        InputDataError: unsupported suffix, unknown encoding, binary or unreadable file.
+    """
+    return _load(path, encoding).frame
 
 
 def read_inputs(paths: Sequence[str | Path], *, encoding: str | None = None) -> pd.DataFrame:
-    """Read and concatenate several input files (same columns expected)."""
+    """Read and concatenate several input files (columns are united; missing cells are NaN)."""
     if not paths:
         raise InputDataError("No input given; pass at least one CSV/JSONL/Parquet file.")
     frames = [read_table(p, encoding=encoding) for p in paths]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
+# =========================================================================== cell values
+def _is_missing(v: Any) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, float | np.floating) and math.isnan(v)
+
+
+_NA_STRINGS: Final = frozenset(("nan", "null", "none", "n/a", "#n/a", "<na>", "nat", "undefined", "(null)"))
+
+
+def _text_cell(v: Any) -> tuple[str, str]:
+    """``(text, problem)`` where problem is "" or a reject reason; NA-like strings count as empty."""
+    if isinstance(v, str):
+        return ("" if len(v) <= 12 and v.strip().lower() in _NA_STRINGS else v), ""
+    if _is_missing(v):
+        return "", ""
+    if isinstance(v, bytes | bytearray):
+        try:
+            return bytes(v).decode("utf-8"), ""
+        except UnicodeDecodeError:
+            return "", "undecodable_bytes"
+    if isinstance(v, bool | np.bool_):
+        return "", "invalid_text"
+    if isinstance(v, int | float | np.integer | np.floating | Decimal):
+        return str(v), ""
+    return "", "invalid_text"
+
+
+def _str_cell(v: Any) -> str:
+    """A scalar id/speaker/channel cell as a stripped string ("" when missing)."""
+    if _is_missing(v):
+        return ""
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return str(int(v))  # "123.0" from a numeric id column
+    if isinstance(v, bytes | bytearray):
+        return bytes(v).decode("utf-8", "replace").strip()
+    return str(v).strip()
+
+
+def _fix_surrogates(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, list[str]]]:
+    """Find cells with lone surrogates (undecodable bytes); return a copy with them replaced by U+FFFD."""
+    bad: dict[int, list[str]] = {}
+    out = frame
+    for col in frame.columns:
+        s = frame[col]
+        if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
+            continue
+        hits = [i for i, v in enumerate(s.tolist()) if isinstance(v, str) and _SURROGATE_RE.search(v)]
+        if not hits:
+            continue
+        if out is frame:
+            out = frame.copy()
+        vals = s.astype(object).tolist()
+        for i in hits:
+            vals[i] = _SURROGATE_RE.sub("\ufffd", vals[i])
+            bad.setdefault(i, []).append(str(col))
+        out[col] = pd.Series(vals, index=frame.index, dtype=object)
+    return out, bad
+
+
+# =========================================================================== timestamps
+_ZH_DATE_RE: Final = re.compile(
+    r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(?:(?:上午|早上|凌晨)|(下午|晚上))?\s*"
+    r"(?:(\d{1,2})\s*[时点:：]\s*(?:(\d{1,2})\s*[分:：]?\s*(?:(\d{1,2})\s*秒?)?)?)?$"
+)
+_GMT_OFFSET_RE: Final = re.compile(r"\s*(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
+_EPOCH_RE: Final = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_YMD_RE: Final = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
+_TS_MIN: Final = pd.Timestamp("1971-01-01", tz="UTC")
+_TS_MAX: Final = pd.Timestamp("2100-01-01", tz="UTC")
+_NAT: Final = np.iinfo(np.int64).min  # NaT as int64 nanoseconds
+
+
+def _normalise_ts_string(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).strip()
+    m = _ZH_DATE_RE.match(s)
+    if m:
+        y, mo, d, pm, h, mi, sec = m.groups()
+        hour = int(h or 0) + (12 if pm and h and int(h) < 12 else 0)
+        return f"{y}-{int(mo):02d}-{int(d):02d} {hour:02d}:{int(mi or 0):02d}:{int(sec or 0):02d}"
+    m = _GMT_OFFSET_RE.search(s)
+    if m:
+        sign, hh, mm = m.groups()
+        s = f"{s[: m.start()]}{sign}{int(hh):02d}:{mm or '00'}"
+    return s
+
+
+def _epoch_ns(v: int | float) -> int | None:
+    """Nanoseconds since the epoch for seconds / ms / µs / ns told apart by magnitude (exact for ints)."""
+    a = abs(v)
+    factor = 10**9 if a < 1e11 else 10**6 if a < 1e14 else 10**3 if a < 1e17 else 1
+    if isinstance(v, int):
+        ns = v * factor
+    elif not math.isfinite(v):
+        return None
+    else:
+        ns = round(v * factor)
+    return ns if abs(ns) < 9.2e18 else None
+
+
+def parse_timestamps(values: pd.Series, *, dayfirst: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """Parse a column of mixed timestamps to UTC.
+
+    Returns:
+        ``(timestamps, unparsed)``: a ``datetime64[ns, UTC]`` series (NaT where missing or
+        unreadable) and a boolean array marking cells that held a value that could not be
+        read (or fell outside 1971-2099).
+
+    Example:
+        >>> ts, bad = parse_timestamps(pd.Series(["2026-10-01T10:00:00+08:00", "1790000000", "2026年10月1日 10:05",
+        ...                                       "1790000000000", "soon", None]))
+        >>> [str(t) for t in ts]
+        ['2026-10-01 02:00:00+00:00', '2026-09-21 14:13:20+00:00', '2026-10-01 10:05:00+00:00', \
+'2026-09-21 14:13:20+00:00', 'NaT', 'NaT']
+        >>> bad.tolist()
+        [False, False, False, False, True, False]
+    """
+    n = len(values)
+    index = values.index
+    if pd.api.types.is_datetime64_any_dtype(values):
+        ts = pd.to_datetime(values, utc=True)
+        unparsed = (ts.notna() & ((ts < _TS_MIN) | (ts >= _TS_MAX))).to_numpy()
+        return ts.where(~unparsed), unparsed
+    out_ns = np.full(n, _NAT, dtype=np.int64)
+    given = np.zeros(n, dtype=bool)
+    text_idx: list[int] = []
+    text_vals: list[str] = []
+    for i, v in enumerate(values.tolist()):
+        if _is_missing(v):
+            continue
+        if isinstance(v, pd.Timestamp):
+            given[i] = True
+            t = v.tz_localize("UTC") if v.tzinfo is None else v.tz_convert("UTC")
+            out_ns[i] = t.value
+            continue
+        if isinstance(v, bool | np.bool_):
+            given[i] = True
+            continue
+        if isinstance(v, int | float | np.integer | np.floating | Decimal):
+            given[i] = True
+            ns = _epoch_ns(int(v) if isinstance(v, int | np.integer) else float(v))
+            if ns is not None:
+                out_ns[i] = ns
+            continue
+        s = _normalise_ts_string(str(v))
+        if not s:
+            continue
+        given[i] = True
+        if _YMD_RE.match(s):
+            text_idx.append(i)
+            text_vals.append(f"{s[:4]}-{s[4:6]}-{s[6:]}")
+        elif _EPOCH_RE.match(s):
+            ns = _epoch_ns(int(s) if s.lstrip("+-").isdigit() else float(s))
+            if ns is not None:
+                out_ns[i] = ns
+        else:
+            text_idx.append(i)
+            text_vals.append(s)
+    if text_idx:
+        out_ns[np.asarray(text_idx)] = _parse_strings(text_vals, dayfirst=dayfirst)
+    ts = pd.Series(pd.to_datetime(out_ns, utc=True), index=index).astype("datetime64[ns, UTC]")
+    out_of_range = ts.notna() & ((ts < _TS_MIN) | (ts >= _TS_MAX))
+    ts = ts.where(~out_of_range)
+    unparsed = given & ts.isna().to_numpy()
+    return ts, unparsed
+
+
+def _to_ns(parsed: pd.Series) -> np.ndarray:
+    """A parsed datetime series as int64 nanoseconds (NaT -> ``_NAT``)."""
+    ns: np.ndarray = np.array(parsed.astype("datetime64[ns, UTC]").dt.tz_localize(None).to_numpy().view("int64"))
+    return ns
+
+
+def _parse_strings(values: list[str], *, dayfirst: bool) -> np.ndarray:
+    """ISO 8601 in one vectorised pass; the rest with one guessed format, then one by one."""
+    from pandas.tseries.api import guess_datetime_format
+
+    strs = pd.Series(values, dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = _to_ns(pd.to_datetime(strs, utc=True, errors="coerce", format="ISO8601"))
+        todo = out == _NAT
+        if todo.any():
+            fmt = guess_datetime_format(str(strs[todo].iloc[0]), dayfirst=dayfirst)
+            if fmt is not None:
+                with contextlib.suppress(ValueError, OverflowError, TypeError):
+                    out[todo] = _to_ns(pd.to_datetime(strs[todo], utc=True, errors="coerce", format=fmt))
+            todo = out == _NAT
+        for i in np.flatnonzero(todo).tolist():
+            try:
+                t = pd.Timestamp(pd.to_datetime(values[i], utc=True, dayfirst=dayfirst))
+            except (ValueError, OverflowError, TypeError):
+                continue
+            if not pd.isna(t):
+                out[i] = t.as_unit("ns").value
+    return out
+
+
+# =========================================================================== ingest
 def _check_columns(df: pd.DataFrame, cols: ColumnsConfig) -> None:
-    if cols.text not in df.columns:
-        raise InputDataError(
-            f"Text column {cols.text!r} not found; available columns: {list(map(str, df.columns))}. "
-            "Pass the right one with --text-col (or IngestConfig.columns.text)."
+    """The text column must exist; any other column given with a non-default name must exist too."""
+    available = [str(c) for c in df.columns]
+    shown = available[:20] + (["..."] if len(available) > 20 else [])
+    defaults = ColumnsConfig()
+    for f in dataclasses.fields(ColumnsConfig):
+        name = getattr(cols, f.name)
+        if name in df.columns:
+            continue
+        if f.name != "text" and name == getattr(defaults, f.name):
+            continue  # optional column under its default name: absent is fine
+        close = difflib.get_close_matches(str(name), available, n=1, cutoff=0.6)
+        close += [c for c in available if c.lower().strip() == str(name).lower().strip() and c not in close]
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        label = f.name.replace("_", " ").capitalize()
+        fix = (
+            f"Pass the right one with {_OPTION_OF[f.name]} (IngestConfig.columns.{f.name})"
+            if f.name == "text"
+            else f"pass an existing column with {_OPTION_OF[f.name]} (IngestConfig.columns.{f.name}), or leave it out"
         )
+        raise InputDataError(f"{label} column {name!r} not found{hint}; available columns: {shown}. {fix}.")
 
 
 def ingest_frame(
@@ -159,120 +816,188 @@ def ingest_frame(
     without a conversation-id column every row is its own conversation.
 
     Raises:
-        InputDataError: when the text column is missing.
+        InputDataError: when the text column (or another explicitly named column) is missing.
     """
-    cfg = config or IngestConfig()
+    return _ingest(_Table(frame=df), config=config or IngestConfig(), masker=masker)
+
+
+def _ingest(table: _Table, *, config: IngestConfig, masker: PiiMasker | None) -> IngestResult:
+    cfg = config
     cols = cfg.columns
+    df = table.frame
     _check_columns(df, cols)
+    df = df.reset_index(drop=True)
+    df, bad_cells = _fix_surrogates(df)
     n = len(df)
     rows = pd.RangeIndex(n)
-    work = pd.DataFrame({"row": rows})
+    reasons = np.full(n, "", dtype=object)
+    details = np.full(n, "", dtype=object)
 
-    def col(name: str) -> pd.Series | None:
-        return df[name].reset_index(drop=True) if name in df.columns else None
+    def reject(i: int, reason: str, detail: str) -> None:
+        if not reasons[i]:
+            reasons[i], details[i] = reason, detail
 
-    cid = col(cols.conversation_id)
-    work["conversation_id"] = (
-        cid.astype("string").fillna("").str.strip() if cid is not None else pd.Series(rows.astype(str), dtype="string")
-    )
-    missing_cid = work["conversation_id"] == ""
-    work.loc[missing_cid, "conversation_id"] = "row-" + work.loc[missing_cid, "row"].astype(str)
-    turn = col(cols.turn)
-    if turn is not None:
-        work["turn"] = pd.to_numeric(turn, errors="coerce")
+    for i, (reason, detail) in table.errors.items():
+        reject(i, reason, detail)
+    replace_bad = cfg.on_decode_error == "replace"
+    undecodable = np.zeros(n, dtype=bool)
+    for i, where in sorted(bad_cells.items()):
+        if replace_bad:
+            undecodable[i] = True
+        else:
+            reject(
+                i,
+                "undecodable_bytes",
+                f"column(s) {', '.join(map(repr, where))} hold bytes that are not valid "
+                f"{table.encoding or 'text'}; pass the right --encoding or set ingest.on_decode_error=replace",
+            )
+
+    def col(name: str) -> list[Any] | None:
+        return df[name].tolist() if name in df.columns else None
+
+    # ---- conversation id and turn order
+    cid_raw = col(cols.conversation_id)
+    cids = [_str_cell(v) for v in cid_raw] if cid_raw is not None else [str(i) for i in range(n)]
+    cids = [c if c else f"row-{i}" for i, c in enumerate(cids)]
+    work = pd.DataFrame({"row": rows, "conversation_id": cids})
+    order = work.groupby("conversation_id", sort=False).cumcount()
+    turn_raw = col(cols.turn)
+    if turn_raw is not None:
+        t = pd.to_numeric(pd.Series(turn_raw, dtype=object), errors="coerce").astype("float64")
+        t = t.where(np.isfinite(t) & (t.abs() < 2**53))
+        turn_given = t.notna().to_numpy()
+        work["turn"] = t.fillna(order.astype("float64")).astype("int64")
     else:
-        work["turn"] = work.groupby("conversation_id", sort=False).cumcount()
-    work["turn"] = work["turn"].fillna(work.groupby("conversation_id", sort=False).cumcount()).astype("int64")
-    speaker = col(cols.speaker)
+        work["turn"] = order.astype("int64")
+
+    # ---- speaker
     customer = {s.lower() for s in cfg.customer_speakers}
     agent = {s.lower() for s in cfg.agent_speakers}
-    if speaker is None:
-        work["speaker"] = "customer"
-        raw_speaker = pd.Series(["customer"] * n)
+    speaker_raw = col(cols.speaker)
+    if speaker_raw is None:
+        speakers = ["customer"] * n
+        raw_speakers = speakers
     else:
-        raw_speaker = speaker.astype("string").fillna("").str.strip().str.lower()
-        work["speaker"] = raw_speaker.map(lambda s: "customer" if s in customer else ("agent" if s in agent else ""))
-    text = col(cols.text)
-    assert text is not None
-    ts = col(cols.timestamp)
-    if ts is not None:
-        if pd.api.types.is_numeric_dtype(ts):
-            peak = float(pd.to_numeric(ts, errors="coerce").abs().max() or 0)
-            unit: Literal["ms", "s"] = "ms" if peak > 1e11 else "s"
-            work["timestamp"] = pd.to_datetime(ts, unit=unit, utc=True, errors="coerce")
-        else:
-            work["timestamp"] = pd.to_datetime(ts.astype("string"), utc=True, errors="coerce", format="mixed")
+        raw_speakers = [unicodedata.normalize("NFKC", _str_cell(v)).lower() for v in speaker_raw]
+        raw_speakers = ["" if s in _NA_STRINGS else s for s in raw_speakers]
+        speakers = ["customer" if s in customer else ("agent" if s in agent else "") for s in raw_speakers]
+    work["speaker"] = speakers
+
+    # ---- timestamp, channel
+    ts_raw = col(cols.timestamp)
+    if ts_raw is not None:
+        ts, ts_unparsed = parse_timestamps(df[cols.timestamp], dayfirst=cfg.dayfirst)
+        work["timestamp"] = pd.Series(ts.array, index=work.index).astype("datetime64[ns, UTC]")
     else:
         work["timestamp"] = pd.Series(pd.NaT, index=work.index, dtype="datetime64[ns, UTC]")
-    channel = col(cols.channel)
-    work["channel"] = channel.astype("string").fillna("unknown") if channel is not None else "unknown"
+        ts_unparsed = np.zeros(n, dtype=bool)
+    mask = masker or PiiMasker()
+    channel_raw = col(cols.channel)
+    if channel_raw is not None:
+        work["channel"] = [mask.mask(c) if (c := _str_cell(v)) else "unknown" for v in channel_raw]
+    else:
+        work["channel"] = "unknown"
     given_lang = col(cols.lang)
 
-    mask = masker or PiiMasker()
+    # ---- text: clean, (to simplified), mask, detect language
+    text_raw = col(cols.text)
+    assert text_raw is not None
     texts: list[str] = []
     langs: list[str] = []
-    raw_texts: list[str] = []
-    for i, value in enumerate(text.tolist()):
-        raw_text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-        raw_texts.append(raw_text)
-        cleaned = clean_text(raw_text, max_chars=cfg.max_chars).text
+    truncated = np.zeros(n, dtype=bool)
+    blank = np.zeros(n, dtype=bool)
+    for i, value in enumerate(text_raw):
+        raw_text, problem = _text_cell(value)
+        if problem:
+            reject(
+                i,
+                problem,
+                f"text cell is a {type(value).__name__}, not a string"
+                if problem == "invalid_text"
+                else "text bytes are not valid UTF-8",
+            )
+        if not _INVISIBLE_RE.sub("", raw_text).strip():
+            blank[i] = True
+            texts.append("")
+            langs.append("empty")
+            continue
+        cleaned = clean_text(raw_text, max_chars=cfg.max_chars)
+        text = cleaned.text
+        truncated[i] = cleaned.truncated
+        if cfg.to_simplified:
+            text = to_simplified(text)
         if cfg.mask_pii:
-            cleaned = mask.mask(cleaned)
-        texts.append(cleaned)
-        lang = detect_language(cleaned)
-        if (
-            given_lang is not None
-            and isinstance(given_lang.iloc[i], str)
-            and given_lang.iloc[i] in ("zh", "en", "mixed")
-        ):
-            lang = given_lang.iloc[i] if lang != "empty" else lang
+            text = mask.mask(text)
+        texts.append(text)
+        lang: str = detect_language(text)
+        if given_lang is not None and lang not in ("empty", "other"):
+            g = given_lang[i]
+            if isinstance(g, str) and g.strip().lower() in ("zh", "en", "mixed"):
+                lang = g.strip().lower()
         langs.append(lang)
     work["text"] = texts
     work["lang"] = langs
+    work["truncated"] = truncated
+    work["timestamp_unparsed"] = ts_unparsed
+    work["undecodable"] = undecodable
 
-    reasons = pd.Series("", index=work.index, dtype="object")
-    details = pd.Series("", index=work.index, dtype="object")
-    blank = pd.Series([not t.strip() for t in raw_texts], index=work.index)
-    empty = (work["lang"] == "empty") & blank
-    reasons[empty] = "empty_text"
-    details[empty] = "text is missing or blank"
-    no_words = (work["lang"] == "empty") & ~blank
-    reasons[no_words] = "no_words"
-    details[no_words] = "no words left after cleaning and PII masking (only numbers, emoticons or personal data)"
-    bad_speaker = (work["speaker"] == "") & (reasons == "")
-    reasons[bad_speaker] = "unknown_speaker"
-    details[bad_speaker] = (
-        "speaker " + raw_speaker[bad_speaker].astype(str).map(repr) + " is neither customer nor agent"
+    # ---- row checks, in the documented order
+    for i in range(n):
+        if reasons[i]:
+            continue
+        if blank[i]:
+            reject(i, "empty_text", REJECT_REASONS["empty_text"])
+        elif langs[i] == "empty":
+            reject(i, "no_words", REJECT_REASONS["no_words"])
+        elif not speakers[i]:
+            if not raw_speakers[i]:
+                reject(i, "missing_speaker", "speaker cell is empty")
+            else:
+                shown = mask.mask(raw_speakers[i])[:40]
+                reject(i, "unknown_speaker", f"speaker {shown!r} is neither customer nor agent")
+        elif langs[i] == "other":
+            reject(i, "other_language", REJECT_REASONS["other_language"])
+    ok = reasons == ""
+    if turn_raw is not None:
+        dup = work[ok & turn_given].duplicated(subset=["conversation_id", "turn"], keep="first")
+        for i in dup[dup].index:
+            reject(int(i), "duplicate_turn", REJECT_REASONS["duplicate_turn"])
+    elif cid_raw is not None:
+        dup = work[ok].duplicated(subset=["conversation_id", "speaker", "text", "timestamp"], keep="first")
+        for i in dup[dup].index:
+            reject(int(i), "duplicate_row", REJECT_REASONS["duplicate_row"])
+    ok = reasons == ""
+    has_customer = set(work.loc[ok & (work["speaker"] == "customer").to_numpy(), "conversation_id"])
+    for i in np.flatnonzero(ok).tolist():
+        if cids[i] not in has_customer:
+            reject(int(i), "no_customer_turn", REJECT_REASONS["no_customer_turn"])
+    ok = reasons == ""
+
+    turns = work.loc[ok, [*TURN_COLUMNS, *TURN_FLAG_COLUMNS]].sort_values(
+        ["conversation_id", "turn", "row"], kind="stable"
     )
-    other = (work["lang"] == "other") & (reasons == "")
-    reasons[other] = "other_language"
-    details[other] = "text is neither Chinese nor English"
-    dup = work.duplicated(subset=["conversation_id", "turn"], keep="first") & (reasons == "") & (turn is not None)
-    reasons[dup] = "duplicate_turn"
-    details[dup] = "same conversation_id and turn as an earlier row"
-    ok = reasons == ""
-    has_customer = work[ok & (work["speaker"] == "customer")]["conversation_id"].unique()
-    no_cust = ok & ~work["conversation_id"].isin(has_customer)
-    reasons[no_cust] = "no_customer_turn"
-    details[no_cust] = "conversation has no customer turn with usable text"
-    ok = reasons == ""
-
-    turns = work.loc[ok, list(TURN_COLUMNS)].sort_values(["conversation_id", "turn", "row"], kind="stable")
     turns = turns.reset_index(drop=True)
     turns["conversation_id"] = turns["conversation_id"].astype(str)
     turns["channel"] = turns["channel"].astype(str)
+    line_vals = table.lines if len(table.lines) == n else [None] * n
+    rej_idx = np.flatnonzero(~ok)
     rejects = pd.DataFrame(
         {
-            "row": work.loc[~ok, "row"].astype("int64"),
-            "conversation_id": work.loc[~ok, "conversation_id"].astype(str),
-            "reason": reasons[~ok].astype(str),
-            "detail": details[~ok].astype(str),
+            "row": pd.Series(rej_idx, dtype="int64"),
+            "conversation_id": pd.Series([cids[i] for i in rej_idx], dtype=object).astype(str),
+            "reason": pd.Series(reasons[rej_idx], dtype=object).astype(str),
+            "detail": pd.Series(details[rej_idx], dtype=object).astype(str),
+            "source": pd.Series([table.source] * len(rej_idx), dtype=object).astype(str),
+            "line": pd.Series([line_vals[i] for i in rej_idx], dtype="Int64"),
         },
-        columns=list(REJECT_COLUMNS),
-    ).reset_index(drop=True)
+        columns=list(REJECT_TABLE_COLUMNS),
+    )
     if len(rejects):
         logger.info("ingest: %d of %d rows rejected: %s", len(rejects), n, rejects["reason"].value_counts().to_dict())
-    return IngestResult(turns=turns, rejects=rejects, n_rows=n)
+    if int(ts_unparsed[ok].sum()):
+        logger.info("ingest: %d accepted rows have an unreadable timestamp (kept, NaT)", int(ts_unparsed[ok].sum()))
+    encodings = {table.source: table.encoding} if table.source else {}
+    return IngestResult(turns=turns, rejects=rejects, n_rows=n, encodings=encodings)
 
 
 def ingest(
@@ -283,15 +1008,51 @@ def ingest(
     """Ingest a DataFrame, one file or several files into canonical turns.
 
     Raises:
-        InputFileNotFoundError, InputDataError: see :func:`read_table` and :func:`ingest_frame`.
+        InputFileNotFoundError, InputDataError: see :func:`read_table` and :func:`ingest_frame`;
+            also when there is no row at all.
     """
     cfg = config or IngestConfig()
     if isinstance(source, pd.DataFrame):
-        df = source
-    elif isinstance(source, (str, Path)):
-        df = read_table(source, encoding=cfg.encoding)
+        tables = [_Table(frame=source)]
+    elif isinstance(source, str | Path):
+        tables = [_load(source, cfg.encoding)]
     else:
-        df = read_inputs(list(source), encoding=cfg.encoding)
-    if len(df) == 0:
+        paths = list(source)
+        if not paths:
+            raise InputDataError("No input given; pass at least one CSV/JSONL/Parquet file.")
+        tables = [_load(p, cfg.encoding) for p in paths]
+    if sum(len(t.frame) for t in tables) == 0:
         raise InputDataError("Input has no rows; pass a file or DataFrame with at least one ticket.")
-    return ingest_frame(df, config=cfg)
+    if len(tables) == 1:
+        return _ingest(tables[0], config=cfg, masker=None)
+    return _ingest_many(tables, cfg)
+
+
+def _ingest_many(tables: list[_Table], cfg: IngestConfig) -> IngestResult:
+    """Several files: one ingest over the concatenation.
+
+    Conversation ids are shared across files (a conversation may span two exports); the rows
+    of a file without a speaker column are customer turns, as they would be on their own.
+    """
+    frames: list[pd.DataFrame] = []
+    errors: dict[int, tuple[str, str]] = {}
+    lines: list[int | None] = []
+    sources: list[str] = []
+    offset = 0
+    speaker = cfg.columns.speaker
+    has_speaker = any(speaker in t.frame.columns for t in tables)
+    for t in tables:
+        frame = t.frame.reset_index(drop=True).astype(object)
+        if has_speaker and speaker not in frame.columns:
+            frame[speaker] = "customer"  # a file without a speaker column holds flat tickets
+        frames.append(frame)
+        errors.update({offset + i: e for i, e in t.errors.items()})
+        lines.extend(t.lines if len(t.lines) == len(t.frame) else [None] * len(t.frame))
+        sources.extend([t.source] * len(t.frame))
+        offset += len(t.frame)
+    frame = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    res = _ingest(_Table(frame=frame, errors=errors, lines=lines, source="*"), config=cfg, masker=None)
+    rejects = res.rejects.copy()
+    rejects["source"] = [sources[int(r)] for r in rejects["row"]]
+    encodings = {t.source: t.encoding for t in tables}
+    return IngestResult(turns=res.turns, rejects=rejects, n_rows=res.n_rows, encodings=encodings)

@@ -245,7 +245,8 @@ class VocMiner:
             )
         t0 = time.perf_counter()
         customer = prep.customer
-        tokens_by_turn = JiebaSpacySegmenter().tokenize_many(customer["text"].tolist(), customer["lang"].tolist())
+        segmenter = JiebaSpacySegmenter()
+        tokens_by_turn = segmenter.tokenize_many(customer["text"].tolist(), customer["lang"].tolist())
         conv_tokens: dict[str, list[str]] = {cid: [] for cid in prep.conv_ids}
         for cid, toks in zip(customer["conversation_id"], tokens_by_turn, strict=True):
             conv_tokens[cid].extend(toks)
@@ -256,7 +257,8 @@ class VocMiner:
         )
         t2 = time.perf_counter()
         self.centroids_ = result.centroids
-        labels_text = make_labels(result.keywords)
+        keywords = [[(w, s) for w, s in kw if segmenter.is_label_word(w)] for kw in result.keywords]
+        labels_text = make_labels(keywords)
         texts_per_topic: list[list[str]] = [[] for _ in range(len(result.centroids))]
         conv_text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
         for cid, row in zip(prep.conv_ids, result.labels.tolist(), strict=True):
@@ -265,7 +267,7 @@ class VocMiner:
         n_kw = cfg.cluster.top_n_words
         assignments = self._mapper(cfg).map_groups(result.centroids, texts_per_topic)
         topics: list[Topic] = []
-        for row, (kw, (label, lzh, len_), a) in enumerate(zip(result.keywords, labels_text, assignments, strict=True)):
+        for row, (kw, (label, lzh, len_), a) in enumerate(zip(keywords, labels_text, assignments, strict=True)):
             zh, en = split_keywords(kw)
             topics.append(
                 Topic(

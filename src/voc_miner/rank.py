@@ -27,15 +27,16 @@ NEGATIVE = -0.2
 
 
 def choose_fix(
-    templates: Sequence[FixTemplate], keywords: Sequence[str], texts: Sequence[str], *, min_share: float = 0.3
+    templates: Sequence[FixTemplate], keywords: Sequence[str], texts: Sequence[str], *, min_share: float = 0.4
 ) -> FixTemplate:
     """The template whose ``when`` words occur in the largest share of the topic's texts.
 
-    A template needs its words in at least ``min_share`` of the texts (or among the topic
-    keywords); otherwise the department's default template (no ``when``) is used.
+    A template needs its words in at least ``min_share`` of the texts (or among the topic's three
+    best keywords); otherwise the department's default template (no ``when``) is used, which
+    describes the department's main issue.
     """
     low = [t.lower() for t in texts]
-    kw = {k.lower() for k in keywords}
+    kw = {k.lower() for k in keywords[:3]}
     best: tuple[float, int] = (0.0, -1)
     for i, t in enumerate(templates):
         if t.when is None:
@@ -172,9 +173,10 @@ def rank_root_causes(
         t_turns = customer_turns[sel]
         g = float(growth.get(tid, 0.0))
         dept = taxonomy.get(topic.department)
+        conv_texts = t_turns.groupby("conversation_id", sort=False)["text"].agg(" ".join).head(300).tolist()
         share = float(srow["size"]) / total
         if dept is not None:
-            action = choose_fix(dept.fixes, topic.keywords, t_turns["text"].head(200).tolist())
+            action = choose_fix(dept.fixes, topic.keywords, conv_texts)
         else:
             action = FixTemplate(
                 en="assign an owner for this topic and review its conversations",

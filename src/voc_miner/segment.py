@@ -95,6 +95,26 @@ class JiebaSpacySegmenter:
         extra = _read_words(Path(self.stopwords_en or model_file("segment", "stopwords_en.txt")))
         return frozenset(STOP_WORDS) | extra
 
+    @cached_property
+    def _pos(self) -> Any:
+        import jieba.posseg
+
+        return jieba.posseg.POSTokenizer(tokenizer=self._jieba)
+
+    def is_label_word(self, word: str) -> bool:
+        """Whether a keyword reads well in a topic label.
+
+        Chinese words must be one dictionary word tagged noun, verb or adjective by jieba's POS
+        tagger (no numerals/classifiers like 一张, pronouns, adverbs, locatives like 里面, time
+        words) and not a bare negation (不能, 没有). English keywords are already content lemmas.
+        """
+        if not _HAN.match(word):
+            return True
+        segs = self._pos.lcut(word)
+        if len(segs) != 1 or (word[0] in "不没别" and len(word) <= 2):
+            return False
+        return str(segs[0].flag)[:1] in ("n", "v", "a", "l", "i", "j") or segs[0].flag == "eng"
+
     def cut_zh(self, text: str) -> list[str]:
         """All jieba tokens of a Chinese string (no filtering); joining them gives ``text`` back."""
         return list(self._jieba.cut(text, HMM=True))

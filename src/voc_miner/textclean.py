@@ -396,7 +396,12 @@ def to_simplified(text: str) -> str:
 _SENT_END_RE: Final = re.compile(r"(?:[。！？；]+|…+|[!?;]+|\.+)[”’\"'」』）)】》]*")
 _FULL_WIDTH_END: Final = frozenset("。！？；…")
 _ABBREVIATIONS: Final = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "no", "nos", "vs", "etc", "eg", "ie", "e.g", "i.e", "approx", "inc", "ltd", "co", "corp", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"]
+    (
+        "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "no", "nos", "vs", "etc", "eg", "ie", "e.g", "i.e",
+        "approx", "inc", "ltd", "co", "corp", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul",
+        "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
+        "sat", "sun",
+    )
 )
 _WORD_BEFORE_RE: Final = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _SOFT_BREAK_RE: Final = re.compile(r"[，、：,:]+[”’\"'」』）)】》]*\s*|\s+")
@@ -436,10 +441,9 @@ def _split_long(sentence: str, max_chars: int) -> list[str]:
     while len(rest) > max_chars:
         cut = 0
         for m in _SOFT_BREAK_RE.finditer(rest, 1, max_chars + 1):
-            if m.end() <= max_chars:
-                # prefer a comma-like break; a space only when no comma fits
-                if not m.group().isspace() or cut == 0 or rest[cut - 1].isspace():
-                    cut = m.end()
+            # prefer a comma-like break; a space only when no comma fits
+            if m.end() <= max_chars and (not m.group().isspace() or cut == 0 or rest[cut - 1].isspace()):
+                cut = m.end()
         if cut == 0:
             cut = max_chars
         piece = rest[:cut].strip()
