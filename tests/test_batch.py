@@ -87,11 +87,12 @@ def test_crash_then_rerun_gives_every_conversation_once(tmp_path: Path, suffix: 
 
 def test_kill_9_then_rerun_cli(demo_model_dir: Path, tmp_path: Path) -> None:
     turns = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
+    turns = turns[turns["conversation_id"].isin(sorted(turns["conversation_id"].unique())[:300])]
     src = tmp_path / "in.parquet"
     turns.to_parquet(src)
     out = tmp_path / "tags.parquet"
     cmd = [sys.executable, "-m", "voc_miner.cli", "tag", str(demo_model_dir), str(src), "--out", str(out),
-           "--chunk-rows", "400", "-q"]
+           "--chunk-rows", "250", "-q"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     parts = out.with_name(out.name + ".parts")
     deadline = time.time() + 300
