@@ -141,3 +141,11 @@ def test_monthly_report_in_chinese(demo_miner: VocMiner, demo_labels: pd.DataFra
     assert "环比变化" in md and "建议措施" in md
     with pytest.raises(Exception, match="No conversation started in 2025-01"):
         demo_miner.report(tmp_path, month="2025-01")
+
+
+def test_notebook_views(demo_miner: VocMiner) -> None:
+    html = demo_miner._repr_html_()
+    assert "<table" in html and "VocMiner" in html and "<script" not in html
+    surges = demo_miner.surges_frame()
+    assert list(surges.columns)[:2] == ["topic_id", "week_start"] and len(surges) == len(demo_miner.surges_)
+    assert "not fitted" in VocMiner()._repr_html_()

@@ -81,12 +81,14 @@ Encoding = Annotated[str | None, typer.Option("--encoding", help="Input encoding
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors and the final summary.")]
 
 
-def _run_fit(inputs: list[Path], out: Path, cfg: Config, taxonomy: Path | None, columns: ColumnsConfig) -> None:
+def _run_fit(
+    inputs: list[Path], out: Path, cfg: Config, taxonomy: Path | None, columns: ColumnsConfig, progress: bool = True
+) -> None:
     from voc_miner.pipeline import VocMiner
     from voc_miner.report import csv_safe, write_report
 
     t0 = time.perf_counter()
-    miner = VocMiner(config=cfg, taxonomy=taxonomy, columns=columns)
+    miner = VocMiner(config=cfg, taxonomy=taxonomy, columns=columns, progress=progress)
     src: Any = inputs[0] if len(inputs) == 1 else inputs
     miner.fit(src)
     out.mkdir(parents=True, exist_ok=True)
@@ -136,7 +138,7 @@ def fit(
     overrides = [*(set_ or []), *([f"ingest.encoding={encoding}"] if encoding else [])]
     cfg = _config(config, lang, overrides)
     cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
-    _run_fit(inputs, out, cfg, taxonomy, cols)
+    _run_fit(inputs, out, cfg, taxonomy, cols, progress=not quiet)
 
 
 @app.command()
@@ -148,7 +150,7 @@ def demo(
     """Run the whole pipeline on the bundled synthetic bilingual demo corpus."""
     _setup_logging(quiet)
     corpus = _demo_corpus()
-    _run_fit([corpus], out, _config(None, lang, None), None, ColumnsConfig())
+    _run_fit([corpus], out, _config(None, lang, None), None, ColumnsConfig(), progress=not quiet)
 
 
 def _demo_corpus() -> Path:

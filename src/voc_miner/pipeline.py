@@ -99,10 +99,12 @@ class VocMiner:
         config: Config | None = None,
         taxonomy: Taxonomy | str | Path | None = None,
         columns: ColumnsConfig | None = None,
+        progress: bool = False,
     ) -> None:
         self.config = config
         self.taxonomy = taxonomy
         self.columns = columns
+        self.progress = progress
 
     # ------------------------------------------------------------------ wiring
     def _config(self) -> Config:
@@ -114,7 +116,9 @@ class VocMiner:
     def _embedder(self, cfg: Config) -> Any:
         if not hasattr(self, "_embedder_obj"):
             e = cfg.embed
-            self._embedder_obj = make_embedder(e.model, threads=e.threads, batch_size=e.batch_size, device=e.device)
+            self._embedder_obj = make_embedder(
+                e.model, threads=e.threads, batch_size=e.batch_size, device=e.device, progress=self.progress
+            )
         return self._embedder_obj
 
     def _prepare(
@@ -406,6 +410,27 @@ class VocMiner:
         self._check_fitted()
         rows = [rc.to_json() for rc in self.root_causes_]
         return pd.DataFrame(rows)
+
+    def surges_frame(self) -> pd.DataFrame:
+        """Detected surges (topic, week, count, expected, z, p, q) as a DataFrame."""
+        self._check_fitted()
+        cols = ["topic_id", "week_start", "count", "expected", "z", "p_value", "q_value"]
+        return pd.DataFrame([vars(s) for s in getattr(self, "surges_", [])], columns=cols)
+
+    def _repr_html_(self) -> str:
+        """Notebook view: the top root causes, or the settings when not fitted."""
+        import html
+
+        if not hasattr(self, "centroids_"):
+            return f"<p>VocMiner (not fitted) — taxonomy: {html.escape(str(self.taxonomy or 'ecommerce'))}</p>"
+        head = f"<p><b>VocMiner</b>: {len(self.topics_)} topics"
+        if hasattr(self, "tags_"):
+            head += f", {len(self.tags_)} conversations, {len(getattr(self, 'surges_', []))} surge(s)"
+        if not getattr(self, "root_causes_", None):
+            return head + "</p>"
+        cols = ["rank", "label", "department_name", "share", "impact_score", "recommended_fix"]
+        table = self.root_causes_frame()[cols].to_html(index=False, escape=True, float_format="{:.3f}".format)
+        return head + "</p>" + table
 
     def topics_frame(self) -> pd.DataFrame:
         """Topics as a DataFrame."""
