@@ -92,10 +92,8 @@ def _run_fit(
     src: Any = inputs[0] if len(inputs) == 1 else inputs
     miner.fit(src)
     out.mkdir(parents=True, exist_ok=True)
-    doc = miner.root_causes_json()
-    names = {d.id: miner.taxonomy_.display_name(d.id, cfg.rank.lang) for d in miner.taxonomy_.departments}
-    names["unassigned"] = miner.taxonomy_.display_name("unassigned", cfg.rank.lang)
-    write_report(out, doc, miner.tags_, lang=cfg.rank.lang, dept_names=names)
+    lang = cfg.rank.lang
+    write_report(out, miner.root_causes_json(), miner.tags_, lang=lang, dept_names=miner.department_names(lang))
     miner.tags_.to_parquet(out / "tags.parquet", index=False)
     miner.turns_.to_parquet(out / "turns.parquet", index=False)
     csv_safe(miner.rejects_).to_csv(out / "rejects.csv", index=False)
@@ -104,6 +102,9 @@ def _run_fit(
     typer.echo(
         f"rows read {counts['read']}, accepted {counts['accepted']}, rejected {counts['rejected']}"
         + "".join(f", {k.split(':')[1]} {v}" for k, v in counts.items() if k.startswith("rejected:"))
+        + "".join(
+            f"; {k} {v}" for k, v in counts.items() if ":" not in k and k not in ("read", "accepted", "rejected") and v
+        )
     )
     typer.echo(
         f"{len(miner.tags_)} conversations, {len(miner.topics_)} topics, "
@@ -193,6 +194,7 @@ def tag(
     _setup_logging(quiet)
     logging.getLogger("voc_miner").setLevel(logging.WARNING)  # the progress bar reports instead of per-chunk logs
     miner = VocMiner.load(model)
+    miner.progress = False  # the chunk progress bar below replaces the per-chunk embedding bar
     cfg = miner.config_
     cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
     cfg = replace(

@@ -72,6 +72,7 @@ class VocMiner:
         taxonomy: a :class:`Taxonomy`, a YAML path, or ``None`` for ``config.departments.taxonomy``
             or else the shipped e-commerce taxonomy.
         columns: column mapping shortcut, overrides ``config.ingest.columns``.
+        progress: show a progress bar while embedding (notebooks and terminals); ``False`` silences it.
     """
 
     # Learned state (set by fit or load).
@@ -99,7 +100,7 @@ class VocMiner:
         config: Config | None = None,
         taxonomy: Taxonomy | str | Path | None = None,
         columns: ColumnsConfig | None = None,
-        progress: bool = False,
+        progress: bool = True,
     ) -> None:
         self.config = config
         self.taxonomy = taxonomy
