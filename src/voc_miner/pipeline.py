@@ -167,7 +167,9 @@ class VocMiner:
         turns, customer = prep.ingest.turns, prep.customer
         if customer.empty:  # e.g. a chunk whose rows were all rejected: no conversation to tag
             return _empty_tags()
-        esc, traj = escalation_table(customer, lexicon=CueLexicon.default(), threshold=cfg.affect.escalation_threshold)
+        if not hasattr(self, "_cues"):
+            self._cues = CueLexicon.default()
+        esc, traj = escalation_table(customer, lexicon=self._cues, threshold=cfg.affect.escalation_threshold)
         customer["escalation_trajectory"] = np.round(traj, 4)
         w = turn_weights(customer["text"].tolist())
         c = customer.assign(_w=w, _ws=w * customer["sentiment"].to_numpy())
