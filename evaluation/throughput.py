@@ -235,6 +235,109 @@ def _machine() -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------- child: fit
 
 
+# (module, attribute) pairs timed and memory-tracked inside the fit subprocess. Functions that the
+# pipeline imports by name are patched in ``voc_miner.pipeline``; methods on their classes. Names
+# that do not exist (the library changes) are skipped.
+_SPAN_TARGETS: tuple[tuple[str, str], ...] = (
+    ("voc_miner.pipeline", "ingest"),
+    ("voc_miner.embed", "UseEmbedder.embed"),
+    ("voc_miner.affect", "HeadAffectScorer.score"),
+    ("voc_miner.pipeline", "pool_conversations"),
+    ("voc_miner.segment", "JiebaSpacySegmenter.tokenize_many"),
+    ("voc_miner.cluster", "BertopicClusterer.fit"),
+    ("voc_miner.cluster", "BertopicClusterer._hdbscan_labels"),
+    ("voc_miner.cluster", "_merge_close"),
+    ("voc_miner.cluster", "_merge_cross_lingual"),
+    ("voc_miner.cluster", "ctfidf_keywords"),
+    ("voc_miner.departments", "ZeroShotDepartmentMapper.fit"),
+    ("voc_miner.departments", "ZeroShotDepartmentMapper.map_groups"),
+    ("voc_miner.departments", "ZeroShotDepartmentMapper.map_texts"),
+    ("voc_miner.pipeline", "VocMiner._tags"),
+    ("voc_miner.pipeline", "escalation_table"),
+    ("voc_miner.pipeline", "_conversation_language"),
+    ("voc_miner.pipeline", "weekly_counts"),
+    ("voc_miner.pipeline", "detect_surges"),
+    ("voc_miner.pipeline", "growth"),
+    ("voc_miner.pipeline", "rank_root_causes"),
+)
+
+
+class _Spans:
+    """Wall time and peak RSS of selected library functions (peak via /proc/self/clear_refs resets)."""
+
+    def __init__(self) -> None:
+        self.stats: dict[str, dict[str, float]] = {}
+        self._open: list[dict[str, float]] = []
+        self._can_reset = True
+        self.lifetime_peak_mb = 0.0  # VmHWM is reset per span; this keeps the process-lifetime peak
+
+    def _peak_since_reset(self) -> float:
+        hwm = _rss_mb()[1]
+        self.lifetime_peak_mb = max(self.lifetime_peak_mb, hwm)
+        for span in self._open:
+            span["peak"] = max(span["peak"], hwm)
+        if self._can_reset:
+            try:
+                with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+                    fh.write("5")  # reset VmHWM to the current RSS
+            except OSError:
+                self._can_reset = False
+        return hwm
+
+    def wrap(self, name: str, fn: Any) -> Any:
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*a: Any, **kw: Any) -> Any:
+            self._peak_since_reset()
+            span = {"peak": _rss_mb()[0], "rss_in": _rss_mb()[0]}
+            self._open.append(span)
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                dt_s = time.perf_counter() - t0
+                self._peak_since_reset()
+                self._open.pop()
+                st = self.stats.setdefault(name, {"calls": 0, "s": 0.0, "peak_rss_mb": 0.0, "max_growth_mb": 0.0})
+                st["calls"] += 1
+                st["s"] += dt_s
+                st["peak_rss_mb"] = max(st["peak_rss_mb"], span["peak"])
+                st["max_growth_mb"] = max(st["max_growth_mb"], span["peak"] - span["rss_in"])
+
+        return wrapper
+
+    def install(self) -> list[str]:
+        import importlib
+
+        skipped = []
+        for mod_name, attr in _SPAN_TARGETS:
+            try:
+                owner: Any = importlib.import_module(mod_name)
+                *path, leaf = attr.split(".")
+                for part in path:
+                    owner = getattr(owner, part)
+                fn = getattr(owner, leaf)
+            except (ImportError, AttributeError):
+                skipped.append(f"{mod_name}.{attr}")
+                continue
+            setattr(owner, leaf, self.wrap(attr, fn))
+        return skipped
+
+    def report(self) -> list[dict[str, Any]]:
+        rows = [
+            {
+                "function": k,
+                "calls": int(v["calls"]),
+                "s": round(v["s"], 2),
+                "peak_rss_mb": round(v["peak_rss_mb"], 1),
+                "max_growth_mb": round(v["max_growth_mb"], 1),
+            }
+            for k, v in self.stats.items()
+        ]
+        return sorted(rows, key=lambda r: -r["s"])
+
+
 def _child_fit(args: argparse.Namespace) -> int:
     """Run in a subprocess: ``VocMiner().fit(df)`` on ``--child-fit``; write a JSON result."""
     marks: list[dict[str, Any]] = []
@@ -258,6 +361,8 @@ def _child_fit(args: argparse.Namespace) -> int:
 
     from voc_miner import VocMiner
 
+    spans = _Spans()
+    skipped = spans.install()
     df = pd.read_parquet(args.child_fit) if args.child_fit.suffix == ".parquet" else args.child_fit
     rss_read, _ = _rss_mb()
     miner = VocMiner()
@@ -270,6 +375,7 @@ def _child_fit(args: argparse.Namespace) -> int:
         profiler.disable()
     fit_s = time.perf_counter() - t0
     rss, hwm = _rss_mb()
+    hwm = max(hwm, spans.lifetime_peak_mb)
     if profiler is not None:
         profiler.dump_stats(str(args.child_profile))
     if args.child_save:
@@ -286,13 +392,22 @@ def _child_fit(args: argparse.Namespace) -> int:
         "rss_end_mb": round(rss, 1),
         "hwm_mb": round(hwm, 1),
         "marks": marks,
+        "spans": spans.report(),
+        "spans_skipped": skipped,
     }
     Path(args.child_result).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     return 0
 
 
 def _fit_subprocess(
-    corpus: Path, work: Path, tag: str, *, timeout_s: float, save: Path | None = None, profile: Path | None = None
+    corpus: Path,
+    work: Path,
+    tag: str,
+    *,
+    timeout_s: float,
+    save: Path | None = None,
+    profile: Path | None = None,
+    max_load: float | None = None,
 ) -> dict[str, Any]:
     result_path = work / f"fit-{tag}.json"
     cmd = [
@@ -307,11 +422,15 @@ def _fit_subprocess(
         cmd += ["--child-save", str(save)]
     if profile is not None:
         cmd += ["--child-profile", str(profile)]
+    waited = _wait_for_load(max_load)
     load_before = _load()
     run = _run_measured(cmd, log_path=work / f"fit-{tag}.log", timeout_s=timeout_s)
-    out: dict[str, Any] = {"load_before": load_before, "load_after": _load(), **run}
+    out: dict[str, Any] = {"load_before": load_before, "load_after": _load(), "waited_s": waited, **run}
     if run["returncode"] == 0 and result_path.is_file():
         out.update(json.loads(result_path.read_text(encoding="utf-8")))
+        # The child resets VmHWM per instrumented span (which also lowers ru_maxrss); it reports the
+        # lifetime peak it observed, so take the larger of the two.
+        out["peak_rss_mb"] = max(out["peak_rss_mb"], out.get("hwm_mb", 0.0))
     else:
         out["error"] = _tail(work / f"fit-{tag}.log")
     return out
@@ -409,14 +528,22 @@ def _embed_vs_tag(df: pd.DataFrame, model_dir: Path, repeats: int, max_load: flo
     }
 
 
-def _cli_tag(model_dir: Path, corpus: Path, work: Path, n_customer: int, n_rows: int) -> dict[str, Any]:
+def _cli_tag(
+    model_dir: Path, corpus: Path, work: Path, n_customer: int, n_rows: int, max_load: float | None
+) -> dict[str, Any]:
     exe = Path(sys.executable).parent / "voc-miner"
     cli = [str(exe)] if exe.is_file() else [sys.executable, "-m", "voc_miner.cli"]
     out = work / "cli-tags.parquet"
     cmd = [*cli, "tag", str(model_dir), str(corpus), "--out", str(out), "-q"]
+    waited = _wait_for_load(max_load)
     load_before = _load()
     run = _run_measured(cmd, log_path=work / "cli-tag.log", timeout_s=1800)
-    res: dict[str, Any] = {"command": " ".join(["voc-miner", *cmd[len(cli) :]]), "load_before": load_before, **run}
+    res: dict[str, Any] = {
+        "command": " ".join(["voc-miner", *cmd[len(cli) :]]),
+        "load_before": load_before,
+        "waited_s": waited,
+        **run,
+    }
     res["load_after"] = _load()
     if run["returncode"] == 0:
         res["rows_per_s"] = round(n_rows / run["wall_s"], 1)
@@ -502,6 +629,14 @@ def _table(doc: dict[str, Any]) -> str:
         if "timings" in f:
             st = ", ".join(f"{k[:-2]} {v:.0f}" for k, v in f["timings"].items())
             lines.append(f"{'':<6}stages (s): {st}; process wall {f['wall_s']:.0f} s; {f['topics']} topics")
+            top = ", ".join(
+                f"{sp['function']} {sp['s']:.0f}s/+{sp['max_growth_mb']:.0f}MB" for sp in f.get("spans", [])[:6]
+            )
+            lines.append(f"{'':<6}peak tree RSS {f['peak_tree_rss_mb']:.0f} MB; top spans (time/RSS growth): {top}")
+    prof = doc.get("profile")
+    if prof and prof.get("by_tottime"):
+        lines.append(f"cProfile of fit {prof['size']:,} (fit {prof.get('fit_s')} s under the profiler), top own time:")
+        lines.extend(f"      {r['tottime_s']:>7.1f} s  {r['function']}  [{r['path']}]" for r in prof["by_tottime"][:10])
     lines.append(
         f"machine: {doc['machine']['usable_cores']} usable cores, {doc['machine']['cpu_model']}, "
         f"Python {doc['machine']['python']}; load avg at start {doc['load_start']}, at end {doc['load_end']}"
@@ -538,7 +673,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fit-timeout", type=float, default=3600.0, help="seconds before a fit subprocess is killed")
     parser.add_argument("--seed", type=int, default=SEED, help="corpus seed")
     parser.add_argument(
-        "--max-load", type=float, default=None, help="before each embed/tag timing wait (<= 5 min) for load1 below this"
+        "--max-load",
+        type=float,
+        default=None,
+        help="before each timed step wait (at most 5 min) until load1 is below this",
     )
     parser.add_argument("--skip-tag", action="store_true", help="skip a-c (embed, tag, CLI)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep corpora, logs and models here")
@@ -565,7 +703,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "load = os.getloadavg() (1, 5, 15 min); the machine has 2 cores shared with other jobs.",
             "tag is timed after a warm-up tag() call: one-time costs (embedder load, taxonomy embedding) excluded.",
             "CLI time is cold: interpreter start, imports, model load and taxonomy embedding included.",
-            "fit peak_rss_mb = ru_maxrss of the fit subprocess (os.wait4), reading the corpus included.",
+            "fit peak_rss_mb = peak RSS of the fit subprocess (max of ru_maxrss via os.wait4 and the VmHWM it "
+            "tracked itself), reading the corpus included; peak_tree_rss_mb = sampled sum over its process tree.",
+            "fit spans: wall time and peak RSS inside selected library functions (instrumented in the subprocess).",
         ],
     }
     print(f"work dir {work}; load {doc['load_start']}", flush=True)
@@ -585,7 +725,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"embed vs tag on {args.n} customer turns ({len(df)} rows) ...", flush=True)
         doc["embed_vs_tag"] = _embed_vs_tag(df, model_dir, args.repeats, args.max_load)
         print("CLI tag ...", flush=True)
-        doc["cli_tag"] = _cli_tag(model_dir, corpus, work, args.n, len(df))
+        doc["cli_tag"] = _cli_tag(model_dir, corpus, work, args.n, len(df), args.max_load)
 
     fits: list[dict[str, Any]] = []
     doc["fit"] = fits
@@ -595,7 +735,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _make_corpus(size, corpus, args.seed)
         gen_s = time.perf_counter() - t0
         print(f"fit on {size} customer turns (corpus generated in {gen_s:.1f}s) ...", flush=True)
-        res = _fit_subprocess(corpus, work, str(size), timeout_s=args.fit_timeout)
+        res = _fit_subprocess(corpus, work, str(size), timeout_s=args.fit_timeout, max_load=args.max_load)
         fits.append({"size": size, "generate_s": round(gen_s, 1), **res})
         _write(doc, args.out)  # keep partial results of long runs
 
@@ -606,7 +746,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         stats_path = work / f"fit-{args.profile}.pstats"
         print(f"profiling fit on {args.profile} customer turns ...", flush=True)
         res = _fit_subprocess(corpus, work, f"profile-{args.profile}", timeout_s=args.fit_timeout, profile=stats_path)
-        prof: dict[str, Any] = {"size": args.profile, **{k: res.get(k) for k in ("fit_s", "timings", "peak_rss_mb")}}
+        prof: dict[str, Any] = {
+            "size": args.profile,
+            **{k: res.get(k) for k in ("fit_s", "timings", "peak_rss_mb", "load_before", "spans")},
+        }
         if stats_path.is_file():
             prof.update(_profile_summary(stats_path))
             prof["pstats_file"] = str(stats_path)
