@@ -22,7 +22,6 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -164,18 +163,6 @@ _ANGRY = {"anger", "disgust"}
 ESCALATION_WEIGHTS = {"cue": 0.5, "rise": 0.2, "anger": 0.2, "persistence": 0.1}
 
 
-def _score_prefix(cues: Sequence[float], neg: Sequence[float], angry: Sequence[bool]) -> float:
-    n = len(cues)
-    rise = max(0.0, min(1.0, neg[-1] - min(neg))) if n > 1 else 0.0
-    parts = {
-        "cue": max(cues),
-        "rise": rise,
-        "anger": sum(angry) / n,
-        "persistence": max(0.0, min(1.0, (n - 2) / 4)),
-    }
-    return float(sum(ESCALATION_WEIGHTS[k] * v for k, v in parts.items()))
-
-
 def escalation_table(
     customer_turns: pd.DataFrame, *, lexicon: CueLexicon, threshold: float
 ) -> tuple[pd.DataFrame, np.ndarray]:
@@ -191,35 +178,36 @@ def escalation_table(
         A frame with ``conversation_id, escalation_score, escalation, escalation_turn, escalation_cues``
         and an array with the trajectory value of each input row.
     """
-    traj = np.zeros(len(customer_turns), dtype=np.float32)
-    rows: list[dict[str, object]] = []
-    pos = 0
-    for cid, g in customer_turns.groupby("conversation_id", sort=False):
-        cue_scores: list[float] = []
-        negs: list[float] = []
-        angry: list[bool] = []
-        matched: list[str] = []
-        start: int | None = None
-        first = pos
-        for text, sent, emo, turn in zip(g["text"], g["sentiment"], g["emotion"], g["turn"], strict=True):
-            w, hits = lexicon.score(str(text))
-            matched += hits
-            cue_scores.append(w)
-            negs.append(max(0.0, -float(sent)))
-            angry.append(str(emo) in _ANGRY)
-            s = _score_prefix(cue_scores, negs, angry)
-            traj[pos] = s
-            pos += 1
-            if start is None and s >= threshold:
-                start = int(turn)
-        final = float(traj[first:pos].max())
-        rows.append(
-            {
-                "conversation_id": cid,
-                "escalation_score": round(final, 4),
-                "escalation": final >= threshold,
-                "escalation_turn": start if start is not None else -1,
-                "escalation_cues": ", ".join(dict.fromkeys(matched)),
-            }
-        )
-    return pd.DataFrame(rows), traj
+    cols = ["conversation_id", "escalation_score", "escalation", "escalation_turn", "escalation_cues"]
+    if customer_turns.empty:
+        return pd.DataFrame(columns=cols), np.zeros(0, dtype=np.float32)
+    # Vectorised over turns: every part is a running (prefix) statistic within its conversation.
+    key = customer_turns["conversation_id"].to_numpy()
+    scored = [lexicon.score(str(t)) for t in customer_turns["text"]]
+    cue = pd.Series([w for w, _ in scored], dtype="float64")
+    neg = pd.Series(np.maximum(0.0, -customer_turns["sentiment"].to_numpy(dtype="float64")))
+    angry = pd.Series(customer_turns["emotion"].astype(str).isin(_ANGRY).to_numpy(dtype="float64"))
+    k = pd.Series(np.ones(len(cue))).groupby(key, sort=False).cumsum().to_numpy()
+    parts = {
+        "cue": cue.groupby(key, sort=False).cummax().to_numpy(),
+        "rise": np.where(k > 1, np.clip(neg.to_numpy() - neg.groupby(key, sort=False).cummin().to_numpy(), 0, 1), 0.0),
+        "anger": angry.groupby(key, sort=False).cumsum().to_numpy() / k,
+        "persistence": np.clip((k - 2) / 4, 0.0, 1.0),
+    }
+    total = np.zeros(len(cue))
+    for name, weight in ESCALATION_WEIGHTS.items():
+        total = total + weight * parts[name]
+    traj = total.astype(np.float32)
+    frame = pd.DataFrame({"conversation_id": key, "traj": traj, "turn": customer_turns["turn"].to_numpy()})
+    score = frame.groupby("conversation_id", sort=False)["traj"].max()
+    start = frame[frame["traj"] >= threshold].groupby("conversation_id", sort=False)["turn"].first()
+    hits = (
+        pd.Series([h for _, h in scored])
+        .groupby(key, sort=False)
+        .agg(lambda lists: ", ".join(dict.fromkeys(c for h in lists for c in h)))
+    )
+    out = pd.DataFrame({"conversation_id": score.index, "escalation_score": score.to_numpy().astype(float).round(4)})
+    out["escalation"] = score.to_numpy() >= threshold
+    out["escalation_turn"] = out["conversation_id"].map(start).fillna(-1).astype("int64")
+    out["escalation_cues"] = out["conversation_id"].map(hits).fillna("")
+    return out[cols], traj
