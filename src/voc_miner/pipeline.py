@@ -59,7 +59,7 @@ class TagResult:
 class _Prepared:
     ingest: IngestResult
     customer: pd.DataFrame  # customer turns (+ sentiment, emotion)
-    turn_vectors: np.ndarray  # raw unit vectors of customer turns
+    turn_vectors: np.ndarray  # language-centred unit vectors of customer turns (evidence, ranking)
     conv_ids: list[str]
     conv_vectors: np.ndarray  # centred, pooled, unit
 
@@ -148,7 +148,7 @@ class VocMiner:
             t2 - t1,
         )
         return _Prepared(
-            ingest=ing, customer=customer, turn_vectors=vectors, conv_ids=conv_ids, conv_vectors=conv_vectors
+            ingest=ing, customer=customer, turn_vectors=_unit(centred), conv_ids=conv_ids, conv_vectors=conv_vectors
         ), centering
 
     def _mapper(self, cfg: Config) -> ZeroShotDepartmentMapper:
@@ -343,13 +343,11 @@ class VocMiner:
         self.trends_ = weekly_counts(self.tags_)
         self.surges_ = detect_surges(self.trends_)
         self.growth_ = growth(self.tags_, window_days=cfg.rank.growth_window_days)
-        centred = self.centering_.transform(prep.turn_vectors, customer["lang"].tolist())
-        centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
         self.root_causes_ = rank_root_causes(
             topics=self.topics_,
             tags=self.tags_,
             customer_turns=customer,
-            turn_vectors=centred,
+            turn_vectors=prep.turn_vectors,
             centroids={t.id: c for t, c in zip(self.topics_, self.centroids_, strict=True)},
             growth=self.growth_,
             surges=self.surges_,
@@ -480,9 +478,7 @@ class VocMiner:
         return doc
 
     def _centred_unit(self, vectors: np.ndarray, langs: list[str]) -> np.ndarray:
-        centred = self.centering_.transform(vectors, langs)
-        out: np.ndarray = centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
-        return out
+        return _unit(self.centering_.transform(vectors, langs))
 
     def monthly(
         self, tags: pd.DataFrame, turns: pd.DataFrame, turn_vectors: np.ndarray, *, month: str | None, lang: str
@@ -591,7 +587,7 @@ class VocMiner:
             tags, turns, vectors = self.tags_, self.turns_, self._fit_prep.turn_vectors
         else:
             raise NotFittedError("This model was loaded from disk: pass the tickets to report on with data=.")
-        doc = self.monthly(tags, turns, self._centred_unit(vectors, turns["lang"].tolist()), month=month, lang=lang)
+        doc = self.monthly(tags, turns, vectors, month=month, lang=lang)
         return write_report(out_dir, doc, tags, lang=lang, dept_names=self.department_names(lang))
 
     def department_names(self, lang: str) -> dict[str, str]:
@@ -690,11 +686,16 @@ def _empty_tags() -> pd.DataFrame:
     return df
 
 
+def _unit(x: np.ndarray) -> np.ndarray:
+    out: np.ndarray = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    return out
+
+
 def _conversation_language(customer: pd.DataFrame) -> pd.Series:
     """One language per conversation from its customer turns: the only one, else ``mixed``."""
-    return customer.groupby("conversation_id", sort=False)["lang"].agg(
-        lambda s: str(s.iloc[0]) if s.nunique() == 1 else "mixed"
-    )
+    g = customer.groupby("conversation_id", sort=False)["lang"]
+    first, distinct = g.first(), g.nunique()
+    return pd.Series(np.where(distinct.to_numpy() == 1, first.astype(str).to_numpy(), "mixed"), index=first.index)
 
 
 def _iso(value: Any) -> str | None:

@@ -21,9 +21,9 @@ import pandas as pd
 
 from voc_miner.config import RankConfig
 from voc_miner.departments import FixTemplate, Taxonomy
-from voc_miner.types import Evidence, RootCause, Surge, Topic
+from voc_miner.types import NEGATIVE_SENTIMENT, Evidence, RootCause, Surge, Topic
 
-NEGATIVE = -0.2
+NEGATIVE = NEGATIVE_SENTIMENT
 
 
 def choose_fix(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from voc_miner.types import Surge
+from voc_miner.types import NEGATIVE_SENTIMENT, Surge
 
 
 def week_start(ts: pd.Series) -> pd.Series:
@@ -36,7 +36,7 @@ def weekly_counts(tags: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["topic_id", "week_start", "count", "negativity"])
     df = df.assign(week_start=week_start(df["started_at"]))
     if "sentiment" in df.columns:
-        df = df.assign(neg=(df["sentiment"].astype(float) < -0.2).astype(float))
+        df = df.assign(neg=(df["sentiment"].astype(float) < NEGATIVE_SENTIMENT).astype(float))
     else:
         df = df.assign(neg=np.nan)
     agg = df.groupby(["topic_id", "week_start"]).agg(count=("week_start", "size"), negativity=("neg", "mean"))

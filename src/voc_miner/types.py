@@ -15,6 +15,8 @@ Speaker = Literal["customer", "agent"]
 EMOTIONS: tuple[str, ...] = ("anger", "disgust", "fear", "sadness", "joy", "surprise", "neutral")
 OUTLIER_TOPIC = -1
 UNASSIGNED = "unassigned"
+#: A conversation counts as negative below this sentiment (ranking, trends).
+NEGATIVE_SENTIMENT = -0.2
 
 #: Canonical turn table produced by ``io.ingest``: one row per accepted input row.
 TURN_COLUMNS: tuple[str, ...] = (
