@@ -8,6 +8,9 @@
 * ``JDDC_GROUPS``: the JDDC business groups of ``uss_satisfaction_en/JDDC-ActionList.txt`` that have
   an owner in ``models/taxonomy/ecommerce.yaml``; 价保 (price protection: finance or marketing),
   评价 (reviews), 预定 (travel booking) and other have none and are left out.
+* ``ASAP_GROUPS``: the ASAP aspect groups (the prefix of the 18 aspect columns) -> departments of
+  ``models/taxonomy/restaurant.yaml``; a review is labelled only when all its negative aspects fall
+  in one group.
 """
 
 from __future__ import annotations
@@ -110,4 +113,12 @@ JDDC_GROUPS: dict[str, str] = {
     "产品咨询": "product",
     "bug": "it_app",
     "维修": "after_sales",
+}
+
+ASAP_GROUPS: dict[str, str] = {
+    "dish": "kitchen",
+    "service": "front_of_house",
+    "price": "pricing_marketing",
+    "environment": "facilities",
+    "location": "location_access",
 }
