@@ -119,7 +119,15 @@ class Evidence:
 
 @dataclass(frozen=True, kw_only=True)
 class Surge:
-    """A week in which a topic's volume rose significantly above its baseline."""
+    """A week in which a topic's volume rose significantly above its baseline.
+
+    ``expected`` is the baseline count of the week (weekday seasonality and trend, see
+    :mod:`voc_miner.spikes`), ``z`` and ``p_value`` the one-sided test of ``count`` against it and
+    ``q_value`` the Benjamini–Hochberg adjusted p-value over every (topic, week) tested. ``ratio`` is
+    ``count / expected``; ``negativity`` the share of the week's conversations with sentiment below
+    :data:`NEGATIVE_SENTIMENT` and ``baseline_negativity`` the same share in the topic's other weeks
+    (None when unknown).
+    """
 
     topic_id: int
     week_start: str
@@ -128,6 +136,9 @@ class Surge:
     z: float
     p_value: float
     q_value: float
+    ratio: float | None = None
+    negativity: float | None = None
+    baseline_negativity: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
