@@ -75,6 +75,7 @@ FIGURES: dict[str, Callable[[Any, str, str], Figure]] = {
     "topic_trend": lambda m, lang, cid: figures.topic_trend(m, lang=lang, top_n=5),
     "emotion_by_department": lambda m, lang, cid: figures.emotion_by_department(m, lang=lang),
     "escalation_trajectory": lambda m, lang, cid: figures.escalation_trajectory(m, cid, lang=lang),
+    "volume_heatmap": lambda m, lang, cid: figures.volume_heatmap(m, lang=lang),
 }
 
 
@@ -171,6 +172,35 @@ def test_no_timestamps_draws_a_message(miner: Any) -> None:
     tagged = TagResult(tags=tags, turns=miner.turns_, rejects=miner.rejects_, n_rows=0)
     fig = figures.topic_trend(miner, lang="zh", tagged=tagged)
     assert any("时间戳" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_volume_heatmap_counts_and_skipped_note(miner: Any, family: str) -> None:
+    from voc_miner.pipeline import TagResult
+
+    tags = miner.tags_.copy()
+    tags.loc[tags.index[:7], "started_at"] = pd.NaT
+    fig = figures.volume_heatmap(tags, lang="zh", annotate=False)
+    ax = fig.axes[0]
+    grid = ax.images[0].get_array()
+    assert grid.shape == (7, 24) and int(grid.sum()) == len(tags) - 7
+    assert f"{len(tags)} 个会话中有 7 个没有开始时间" in ax.get_title()
+    assert [t.get_text() for t in ax.get_yticklabels()][:2] == ["周一", "周二"]
+    assert ax.get_xlabel() == "小时（UTC）"
+    tagged = TagResult(tags=tags, turns=miner.turns_, rejects=miner.rejects_, n_rows=0)
+    same = figures.volume_heatmap(tagged, lang="en").axes[0]
+    assert (same.images[0].get_array() == grid).all()
+    assert "without a start time skipped" in same.get_title()
+    assert len(same.texts) == int((grid > 0).sum())  # one count label per non-empty cell
+    full = figures.volume_heatmap(miner, lang="en").axes[0]
+    assert int(full.images[0].get_array().sum()) == int(miner.tags_["started_at"].notna().sum())
+
+
+def test_volume_heatmap_without_timestamps_draws_a_message(miner: Any) -> None:
+    fig = figures.volume_heatmap(miner.tags_.assign(started_at=pd.NaT), lang="en")
+    ax = fig.axes[0]
+    assert not ax.images and any("No start times" in t.get_text() for t in ax.texts)
+    with pytest.raises(InputDataError, match="started_at"):
+        figures.volume_heatmap(miner.tags_.drop(columns=["started_at"]))
 
 
 def test_bad_arguments(miner: Any) -> None:

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import doctest
+import json
+import re
+from dataclasses import FrozenInstanceError
+from pathlib import Path
 
-from voc_miner.report import csv_safe, render_html, render_markdown
+import numpy as np
+import pandas as pd
+import pytest
+
+from voc_miner.errors import DependencyError
+from voc_miner.report import (
+    _T,
+    CHART_KEYS,
+    HEATMAP_PNG,
+    csv_safe,
+    render_html,
+    render_markdown,
+    weekday_hour_volume,
+    write_report,
+)
 
 EVIL = '</script><script>alert(1)</script><img src=x onerror=alert(2)> | =HYPERLINK("x")'
 
@@ -46,3 +64,107 @@ def test_csv_formula_cells_are_quoted() -> None:
     out = csv_safe(pd.DataFrame({"t": ["=1+1", "+cmd", "-2", "@x", "ok"], "n": [1, 2, 3, 4, 5]}))
     assert out["t"].tolist() == ["'=1+1", "'+cmd", "'-2", "'@x", "ok"]
     assert out["n"].tolist() == [1, 2, 3, 4, 5]
+
+
+# --------------------------------------------------------------------------- weekday x hour volume
+def _heatmap_fig(html: str) -> dict:  # type: ignore[type-arg]
+    """The plotly figure of the heatmap chart, read back from the report's FIGS script."""
+    m = re.search(r'^"heatmap": (\{.*\})$', html, re.MULTILINE)
+    assert m, "no heatmap figure in the report"
+    return json.loads(m.group(1))  # type: ignore[no-any-return]
+
+
+def _tags(started: list[object]) -> pd.DataFrame:
+    n = len(started)
+    return pd.DataFrame({"topic_id": [0] * n, "department": ["warehouse"] * n, "sentiment": [-0.5] * n,
+                         "emotion": ["anger"] * n, "escalation": [False] * n,
+                         "started_at": pd.Series(pd.to_datetime(started, utc=True), dtype="datetime64[ns, UTC]")})
+
+
+def test_weekday_hour_volume_counts_and_skips() -> None:
+    ts = pd.Series(pd.to_datetime(["2026-10-05T09:30:00+08:00", "2026-10-11T23:59:00+00:00", None,
+                                   "2026-10-05T01:10:00+00:00"], utc=True))
+    v = weekday_hour_volume(ts)
+    assert v.counts.shape == (7, 24) and v.counts.dtype == np.int64
+    assert v.counts[0, 1] == 2  # Monday 01:xx UTC (09:30 in UTC+8 is 01:30 UTC)
+    assert v.counts[6, 23] == 1  # Sunday 23:xx
+    assert (v.counts.sum(), v.skipped, v.total) == (3, 1, 4)
+    assert v.busiest(2) == [(0, 1, 2), (6, 23, 1)]
+    naive = weekday_hour_volume(pd.Series(["2026-10-06 10:00", "not a date", None], dtype=object))
+    assert naive.counts[1, 10] == 1 and (naive.skipped, naive.total) == (2, 3)  # never silently dropped
+    with pytest.raises(FrozenInstanceError):
+        v.skipped = 0  # type: ignore[misc]
+
+
+def test_report_doctests() -> None:
+    from voc_miner import report
+
+    result = doctest.testmod(report, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize(("lang", "title", "skipped", "monday"),
+                         [("en", "weekday × hour", "2 conversation(s) without a start time skipped", "Mon"),
+                          ("zh", "按星期 × 开始小时", "已跳过 2 个没有开始时间的会话", "周一")])
+def test_html_has_every_chart_in_the_report_language(lang: str, title: str, skipped: str, monday: str) -> None:
+    tags = _tags(["2026-10-05T10:15:00Z", "2026-10-05T10:45:00Z", "2026-10-07T18:00:00Z", None, None])
+    trends = pd.DataFrame({"topic_id": [0], "week_start": ["2026-10-05"], "count": [3], "negativity": [1.0]})
+    html = render_html(_doc(), tags, trends, lang=lang, dept_names={"warehouse": "Warehouse"})
+    for key in CHART_KEYS:
+        assert f'<div class="chart" id="chart-{key}" data-chart="{key}"></div>' in html
+        assert re.search(rf'^"{key}": \{{"data": \[\{{', html, re.MULTILINE), f"{key} has no data trace"
+    fig = _heatmap_fig(html)
+    z = np.asarray(fig["data"][0]["z"])
+    assert fig["data"][0]["type"] == "heatmap" and z.shape == (7, 24) and z.sum() == 3
+    assert z[0, 10] == 2 and z[2, 18] == 1
+    assert fig["data"][0]["y"][0] == monday
+    assert title in fig["layout"]["title"]["text"] and skipped in fig["layout"]["title"]["text"]
+    assert fig["layout"]["xaxis"]["title"]["text"] == _T[lang]["hour"]
+    assert "2026-10-01" in html or "—" in html  # the period line renders (no undefined template variable)
+
+
+def test_html_without_any_start_time_says_so() -> None:
+    tags = _tags([None, None])
+    html = render_html(_doc(), tags, pd.DataFrame(columns=["topic_id", "week_start", "count"]), lang="en",
+                       dept_names={"warehouse": "Warehouse"})
+    fig = _heatmap_fig(html)
+    assert np.asarray(fig["data"][0]["z"]).sum() == 0
+    assert fig["layout"]["annotations"][0]["text"] == _T["en"]["heat_none"]
+
+
+def test_write_report_adds_heatmap_to_markdown(tmp_path: Path) -> None:
+    tags = _tags(["2026-10-05T10:15:00Z", "2026-10-05T10:45:00Z", "2026-10-07T18:00:00Z", None])
+    paths = write_report(tmp_path, _doc(), tags, lang="zh", dept_names={"warehouse": "仓储"})
+    md = paths["md"].read_text(encoding="utf-8")
+    assert "## 按星期 × 开始小时的会话量（UTC）" in md
+    assert "最繁忙时段: 周一 10:00–11:00 (2), 周三 18:00–19:00 (1)" in md
+    assert "已跳过 1 个没有开始时间的会话" in md
+    if "heatmap_png" in paths:  # matplotlib and a CJK font are installed
+        assert f"]({HEATMAP_PNG})" in md
+        assert paths["heatmap_png"].read_bytes().startswith(b"\x89PNG") and paths["heatmap_png"].stat().st_size > 5000
+    else:
+        assert "未生成图表" in md
+
+
+def test_write_report_without_matplotlib_still_writes_markdown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    from voc_miner import figures
+
+    def no_font(*args: object, **kwargs: object) -> None:
+        raise DependencyError("No CJK-capable font found; apt-get install fonts-noto-cjk")
+
+    monkeypatch.setattr(figures, "volume_heatmap", no_font)
+    paths = write_report(tmp_path, _doc(), _tags(["2026-10-05T10:15:00Z"]), lang="en", dept_names={})
+    md = paths["md"].read_text(encoding="utf-8")
+    assert "heatmap_png" not in paths and not (tmp_path / HEATMAP_PNG).exists()
+    assert "*Figure not drawn: No CJK-capable font found; apt-get install fonts-noto-cjk*" in md
+    assert "Busiest hours: Mon 10:00–11:00 (1)" in md
+
+
+def test_monthly_report_charts_use_that_month(tmp_path: Path) -> None:
+    tags = _tags(["2026-09-28T08:00:00Z", "2026-10-01T08:00:00Z", "2026-10-31T23:30:00Z", "2026-11-01T00:00:00Z"])
+    doc = {**_doc(), "month": {"month": "2026-10", "previous_month": "2026-09", "new": [], "rising": [],
+                               "falling": []}}
+    paths = write_report(tmp_path, doc, tags, lang="en", dept_names={"warehouse": "Warehouse"})
+    z = np.asarray(_heatmap_fig(paths["html"].read_text(encoding="utf-8"))["data"][0]["z"])
+    assert z.sum() == 2 and z[3, 8] == 1 and z[5, 23] == 1  # Thu 1 Oct 08h, Sat 31 Oct 23h

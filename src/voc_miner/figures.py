@@ -16,6 +16,7 @@ boxes — in the English figures too, where topic keywords are often Chinese.
 :func:`topic_trend`         weekly conversations per topic, surges marked
 :func:`emotion_by_department` emotion mix of each department's conversations
 :func:`escalation_trajectory` sentiment and escalation turn by turn in one conversation
+:func:`volume_heatmap`      conversations by weekday × hour of start (UTC)
 =========================== ==============================================================
 
 Needs ``matplotlib`` (``pip install "voc-miner[notebook]"``) and a CJK font
@@ -55,6 +56,7 @@ __all__ = [
     "top_root_causes",
     "topic_map",
     "topic_trend",
+    "volume_heatmap",
 ]
 
 #: Preferred CJK font families, best first (Simplified Chinese faces before the other CJK ones).
@@ -121,6 +123,11 @@ _T: dict[str, dict[str, str]] = {
         "start": "escalation starts",
         "outlier": "unclustered",
         "department": "department",
+        "heat_title": "Conversations by weekday × hour of start (UTC)",
+        "heat_skipped": "{n} of {total} conversations without a start time skipped",
+        "heat_none": "No start times in the data: nothing to draw.",
+        "hour": "hour of day (UTC)",
+        "weekday": "weekday",
     },
     "zh": {
         "map_title": "话题地图：话题中心向量的前两个主成分（气泡大小 = 会话数）",
@@ -149,6 +156,11 @@ _T: dict[str, dict[str, str]] = {
         "start": "开始升级",
         "outlier": "未归类",
         "department": "部门",
+        "heat_title": "按星期 × 开始小时的会话量（UTC）",
+        "heat_skipped": "{total} 个会话中有 {n} 个没有开始时间，已跳过",
+        "heat_none": "数据中没有开始时间，无法绘制。",
+        "hour": "小时（UTC）",
+        "weekday": "星期",
     },
 }
 _EMOTION_ZH = {
@@ -747,4 +759,68 @@ def escalation_trajectory(
         ax.set_title(t["esc_title"].format(cid=cid, label=label))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         ax.grid(alpha=0.2)
+        return _finish(fig, family)
+
+
+def volume_heatmap(
+    source: VocMiner | TagResult | pd.DataFrame,
+    *,
+    lang: str = "en",
+    annotate: bool = True,
+    font: str | Path | None = None,
+    figsize: tuple[float, float] = (10.0, 4.2),
+) -> Figure:
+    """Conversations by weekday (rows, Monday first) × hour of start (columns), in UTC.
+
+    Conversations without a start time (``NaT``) are skipped and their number is written under
+    the title; with no start time at all the figure says so instead of drawing an empty grid.
+
+    Args:
+        source: a fitted VocMiner (its ``tags_``), a :class:`~voc_miner.TagResult`, or a tag table
+            with a ``started_at`` column.
+        lang: ``"en"`` or ``"zh"``.
+        annotate: write each non-zero cell's count in the cell.
+        font: CJK font family or file (see :func:`cjk_font`).
+        figsize: figure size in inches.
+    """
+    from voc_miner.pipeline import TagResult
+    from voc_miner.report import weekday_hour_volume, weekday_labels
+
+    t = _check_lang(lang)
+    if isinstance(source, pd.DataFrame):
+        tags = source
+    elif isinstance(source, TagResult):
+        tags = source.tags
+    else:
+        _need(source, "tags_")
+        tags = source.tags_
+    if "started_at" not in tags.columns:
+        raise InputDataError(
+            "the tag table has no 'started_at' column; pass miner.tag(data), its .tags table or a fitted VocMiner."
+        )
+    volume = weekday_hour_volume(tags["started_at"])
+    counts = volume.counts
+    with _styled(font) as family:
+        fig, ax = _new_figure(figsize)
+        title = t["heat_title"]
+        if volume.skipped:
+            title += "\n" + t["heat_skipped"].format(n=volume.skipped, total=volume.total)
+        if volume.total == volume.skipped:
+            _no_data(fig, ax, t["heat_none"], title)
+            return _finish(fig, family)
+        image = ax.imshow(counts, cmap="Blues", vmin=0, aspect="auto", interpolation="nearest")
+        top = int(counts.max()) or 1
+        if annotate:
+            for (d, h), n in np.ndenumerate(counts):
+                if n:
+                    colour = "white" if n > top / 2 else "#333333"
+                    ax.text(h, d, str(int(n)), ha="center", va="center", fontsize=6.5, color=colour)
+        ax.set_xticks(np.arange(24), labels=[str(h) for h in range(24)])
+        ax.set_yticks(np.arange(7), labels=weekday_labels(lang))
+        ax.set_xlabel(t["hour"])
+        ax.set_ylabel(t["weekday"])
+        ax.set_title(title)
+        ax.tick_params(length=0)
+        bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
+        bar.set_label(t["conversations"])
         return _finish(fig, family)

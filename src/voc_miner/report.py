@@ -8,12 +8,25 @@ table pipes, and CSV cells that a spreadsheet would run as a formula are quoted.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader
+
+from voc_miner.errors import DependencyError
+from voc_miner.types import EMOTIONS
+
+logger = logging.getLogger(__name__)
+
+#: File name of the weekday x hour heatmap PNG written next to ``report.md``.
+HEATMAP_PNG = "volume_heatmap.png"
+#: The chart containers of the HTML report, in page order (``<div id="chart-KEY" data-chart="KEY">``).
+CHART_KEYS: tuple[str, ...] = ("top", "trend", "sentiment", "emotion", "heatmap")
 
 _T: dict[str, dict[str, str]] = {
     "en": {
@@ -39,6 +52,23 @@ _T: dict[str, dict[str, str]] = {
         "chart_trend": "Weekly conversations of the top root causes (◆ = surge)",
         "chart_sent": "Mean sentiment by department",
         "chart_emo": "Emotions by department",
+        "chart_heat": "Conversations by weekday × hour of start (UTC)",
+        "heat_skipped": "{n} conversation(s) without a start time skipped",
+        "heat_none": "No start times in the data: nothing to draw.",
+        "heat_busiest": "Busiest hours",
+        "heat_not_drawn": "Figure not drawn",
+        "hour": "hour of day (UTC)",
+        "weekday": "weekday",
+        "weekdays": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+        "department": "department",
+        "mean_sentiment": "mean sentiment (-1 … 1)",
+        "week_start": "week starting",
+        "impact_axis": "impact score",
+        "part_volume": "volume",
+        "part_negativity": "negativity",
+        "part_escalation": "escalation",
+        "part_growth": "growth",
+        "surge": "surge",
         "method": "How the impact score is computed",
         "method_text": "impact = Σ weight × part; parts: volume (share / largest share), negativity (share of "
         "conversations with sentiment < -0.2), escalation (share escalated), growth "
@@ -74,6 +104,23 @@ _T: dict[str, dict[str, str]] = {
         "chart_trend": "主要问题每周会话量（◆ = 激增）",
         "chart_sent": "各部门平均情感",
         "chart_emo": "各部门情绪分布",
+        "chart_heat": "按星期 × 开始小时的会话量（UTC）",
+        "heat_skipped": "已跳过 {n} 个没有开始时间的会话",
+        "heat_none": "数据中没有开始时间，无法绘制。",
+        "heat_busiest": "最繁忙时段",
+        "heat_not_drawn": "未生成图表",
+        "hour": "小时（UTC）",
+        "weekday": "星期",
+        "weekdays": "周一,周二,周三,周四,周五,周六,周日",
+        "department": "部门",
+        "mean_sentiment": "平均情感（-1 … 1）",
+        "week_start": "周起始日",
+        "impact_axis": "影响分",
+        "part_volume": "声量",
+        "part_negativity": "负面率",
+        "part_escalation": "升级率",
+        "part_growth": "增长",
+        "surge": "激增",
         "method": "影响分的计算方法",
         "method_text": "影响分 = Σ 权重 × 分项；分项：声量（占比 / 最大占比）、负面率（情感 < -0.2 的会话比例）、"
         "升级率、增长（最近窗口相对增长，截断；出现激增的话题至少计 0.5）。",
@@ -86,6 +133,78 @@ _T: dict[str, dict[str, str]] = {
         "vs": "对比",
     },
 }
+_EMOTION_ZH = {
+    "anger": "愤怒",
+    "disgust": "厌恶",
+    "fear": "担忧",
+    "sadness": "失望",
+    "joy": "满意",
+    "surprise": "惊讶",
+    "neutral": "中性",
+}
+#: Emotion colours shared with :mod:`voc_miner.figures` (anger red, joy green, neutral grey ...).
+_EMOTION_COLOURS = {
+    "anger": "#c0392b",
+    "disgust": "#8e6c3a",
+    "fear": "#8e44ad",
+    "sadness": "#2e86c1",
+    "joy": "#27ae60",
+    "surprise": "#f39c12",
+    "neutral": "#b3b6b7",
+}
+
+
+def weekday_labels(lang: str) -> list[str]:
+    """Monday-first weekday names in ``lang`` (``"en"`` or ``"zh"``).
+
+    Example:
+        >>> weekday_labels("zh")[:2]
+        ['周一', '周二']
+    """
+    return _T[lang]["weekdays"].split(",")
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeekdayHourVolume:
+    """Conversations counted by weekday (rows, Monday first) and hour of start (columns, 0-23), in UTC.
+
+    Attributes:
+        counts: ``(7, 24)`` int64 array.
+        skipped: conversations without a usable start time (missing or unparseable), not counted.
+        total: all conversations given (``counts.sum() + skipped``).
+    """
+
+    counts: np.ndarray
+    skipped: int
+    total: int
+
+    def busiest(self, n: int = 3) -> list[tuple[int, int, int]]:
+        """The ``n`` busiest ``(weekday, hour, count)`` slots with a count above 0, busiest first."""
+        flat = self.counts.ravel()
+        order = np.argsort(-flat, kind="stable")[:n]
+        return [(int(i) // 24, int(i) % 24, int(flat[i])) for i in order if flat[i] > 0]
+
+
+def weekday_hour_volume(started_at: pd.Series | pd.DataFrame) -> WeekdayHourVolume:
+    """Count conversations by weekday × hour of their start time (UTC).
+
+    Args:
+        started_at: the ``started_at`` column of a tag table (or the table itself). Timezone-aware
+            values are converted to UTC, naive ones are read as UTC; missing (``NaT``) and unparseable
+            values are counted in ``skipped``, never silently dropped.
+
+    Example:
+        >>> ts = pd.Series(pd.to_datetime(["2026-10-05 09:30", None, "2026-10-05 09:59"], utc=True))
+        >>> v = weekday_hour_volume(ts)
+        >>> int(v.counts[0, 9]), v.skipped, v.total   # 2026-10-05 is a Monday
+        (2, 1, 3)
+    """
+    col = started_at["started_at"] if isinstance(started_at, pd.DataFrame) else started_at
+    ts = pd.to_datetime(col, utc=True, errors="coerce")
+    ok = ts.dropna()
+    counts = np.zeros((7, 24), dtype=np.int64)
+    np.add.at(counts, (ok.dt.day_of_week.to_numpy(dtype=np.int64), ok.dt.hour.to_numpy(dtype=np.int64)), 1)
+    return WeekdayHourVolume(counts=counts, skipped=int(len(ts) - len(ok)), total=len(ts))
 
 
 def _json_for_script(obj: Any) -> str:
@@ -109,8 +228,14 @@ def _figures(
     labels = [f"{c['rank']}. {c['label_i18n'][lang]}" for c in causes][::-1]
     bar = go.Figure()
     for part in ("volume", "negativity", "escalation", "growth"):
-        bar.add_bar(y=labels, x=[c["score_parts"][part] for c in causes][::-1], name=part, orientation="h")
-    bar.update_layout(barmode="stack", title=t["chart_top"], height=120 + 32 * max(len(causes), 1), margin={"l": 260})
+        bar.add_bar(y=labels, x=[c["score_parts"][part] for c in causes][::-1], name=t[f"part_{part}"], orientation="h")
+    bar.update_layout(
+        barmode="stack",
+        title=t["chart_top"],
+        height=140 + 32 * max(len(causes), 1),
+        margin={"l": 260},
+        xaxis={"title": {"text": t["impact_axis"]}},
+    )
     figs["top"] = bar
     trend = go.Figure()
     surges = {(s["topic_id"], s["week_start"]) for s in doc.get("surges", [])}
@@ -128,9 +253,14 @@ def _figures(
                 y=hot["count"].tolist(),
                 mode="markers",
                 marker={"symbol": "diamond", "size": 16, "color": "crimson"},
-                name=f"surge: {c['label_i18n'][lang]}",
+                name=f"{t['surge']}: {c['label_i18n'][lang]}",
             )
-    trend.update_layout(title=t["chart_trend"], height=420)
+    trend.update_layout(
+        title=t["chart_trend"],
+        height=420,
+        xaxis={"title": {"text": t["week_start"]}},
+        yaxis={"title": {"text": t["conversations"]}},
+    )
     figs["trend"] = trend
     dept = tags.assign(dept_name=tags["department"].map(lambda d: dept_names.get(d, d)))
     sent = dept.groupby("dept_name")["sentiment"].mean().sort_values()
@@ -141,27 +271,81 @@ def _figures(
             marker_color=["#c0392b" if v < 0 else "#27ae60" for v in sent.to_numpy()],
         )
     )
-    sfig.update_layout(title=t["chart_sent"], height=380, yaxis={"range": [-1, 1]})
+    sfig.update_layout(
+        title=t["chart_sent"],
+        height=380,
+        xaxis={"title": {"text": t["department"]}},
+        yaxis={"range": [-1, 1], "title": {"text": t["mean_sentiment"]}},
+    )
     figs["sentiment"] = sfig
     emo = dept.groupby(["dept_name", "emotion"]).size().unstack(fill_value=0)
     efig = go.Figure()
-    for e in emo.columns:
-        efig.add_bar(x=emo.index.tolist(), y=emo[e].tolist(), name=str(e))
-    efig.update_layout(barmode="stack", title=t["chart_emo"], height=380)
+    order = [e for e in EMOTIONS if e in emo.columns] + sorted(set(map(str, emo.columns)) - set(EMOTIONS))
+    for e in order:
+        name = _EMOTION_ZH.get(e, e) if lang == "zh" else e
+        efig.add_bar(x=emo.index.tolist(), y=emo[e].tolist(), name=name, marker_color=_EMOTION_COLOURS.get(e))
+    efig.update_layout(
+        barmode="stack",
+        title=t["chart_emo"],
+        height=380,
+        xaxis={"title": {"text": t["department"]}},
+        yaxis={"title": {"text": t["conversations"]}},
+    )
     figs["emotion"] = efig
+    figs["heatmap"] = _heatmap_figure(weekday_hour_volume(tags["started_at"]), lang)
     return {k: _json_for_script(json.loads(f.to_json())) for k, f in figs.items()}
+
+
+def _heatmap_figure(volume: WeekdayHourVolume, lang: str) -> Any:
+    import plotly.graph_objects as go
+
+    t = _T[lang]
+    days = weekday_labels(lang)
+    title = t["chart_heat"]
+    if volume.skipped:
+        title += f"<br><sup>{t['heat_skipped'].format(n=volume.skipped)}</sup>"
+    fig = go.Figure(
+        go.Heatmap(
+            z=volume.counts.tolist(),
+            x=list(range(24)),
+            y=days,
+            colorscale="Blues",
+            zmin=0,
+            hovertemplate="%{y} %{x}:00 — %{z}<extra></extra>",
+            colorbar={"title": {"text": t["count"]}},
+        )
+    )
+    fig.update_layout(
+        title=title,
+        height=400,
+        xaxis={"title": {"text": t["hour"]}, "dtick": 1},
+        yaxis={"title": {"text": t["weekday"]}, "autorange": "reversed"},
+    )
+    if volume.total == volume.skipped:
+        fig.add_annotation(text=t["heat_none"], x=11.5, y=3, showarrow=False, font={"size": 14})
+    return fig
 
 
 def render_html(
     doc: Mapping[str, Any], tags: pd.DataFrame, trends: pd.DataFrame, *, lang: str, dept_names: Mapping[str, str]
 ) -> str:
-    """Self-contained HTML report (plotly.js inlined; works offline)."""
+    """Self-contained HTML report (plotly.js inlined; works offline).
+
+    One chart per :data:`CHART_KEYS` entry: top root causes, weekly topic trends, mean sentiment and
+    emotions by department, and conversations by weekday × hour. ``tags`` feeds the department and
+    weekday × hour charts, ``trends`` (:func:`voc_miner.spikes.weekly_counts`) the trend chart.
+    """
     from plotly.offline import get_plotlyjs
 
     env = Environment(loader=PackageLoader("voc_miner", "templates"), autoescape=True)
     tpl = env.get_template("report.html.j2")
     return tpl.render(
-        doc=doc, t=_T[lang], lang=lang, figs=_figures(doc, tags, trends, lang, dept_names), plotly_js=get_plotlyjs()
+        doc=doc,
+        t=_T[lang],
+        lang=lang,
+        chart_keys=CHART_KEYS,
+        figs=_figures(doc, tags, trends, lang, dept_names),
+        plotly_js=get_plotlyjs(),
     )
 
 
@@ -190,8 +374,44 @@ def _bar(value: float, width: int = 20) -> str:
     return "█" * n + "░" * (width - n)
 
 
-def render_markdown(doc: Mapping[str, Any], *, lang: str) -> str:
-    """Markdown report: summary, ranked table with text bar charts, fixes and evidence."""
+def _heatmap_markdown(
+    volume: WeekdayHourVolume, *, lang: str, heatmap_png: str | None, heatmap_error: str | None
+) -> list[str]:
+    t = _T[lang]
+    lines = ["", f"## {t['chart_heat']}", ""]
+    if heatmap_png:
+        lines += [f"![{_md(t['chart_heat'])}]({heatmap_png})", ""]
+    elif heatmap_error:
+        lines += [f"*{t['heat_not_drawn']}: {_md(heatmap_error)}*", ""]
+    if volume.total == volume.skipped:
+        lines.append(t["heat_none"])
+    else:
+        days = weekday_labels(lang)
+        slots = ", ".join(f"{days[d]} {h:02d}:00–{h + 1:02d}:00 ({n})" for d, h, n in volume.busiest(3))
+        lines.append(f"- {t['heat_busiest']}: {slots}")
+    if volume.skipped:
+        lines.append(f"- {t['heat_skipped'].format(n=volume.skipped)}")
+    return lines
+
+
+def render_markdown(
+    doc: Mapping[str, Any],
+    *,
+    lang: str,
+    volume: WeekdayHourVolume | None = None,
+    heatmap_png: str | None = None,
+    heatmap_error: str | None = None,
+) -> str:
+    """Markdown report: summary, ranked table with text bar charts, fixes and evidence.
+
+    Args:
+        doc: the ``root_causes.json`` document.
+        lang: ``"en"`` or ``"zh"``.
+        volume: weekday × hour counts (:func:`weekday_hour_volume`); adds a section with the busiest
+            hours and the number of conversations skipped for want of a start time.
+        heatmap_png: relative path of the heatmap image to link in that section.
+        heatmap_error: why the image could not be drawn (written instead of the image).
+    """
     t = _T[lang]
     c = doc["corpus"]
     lines = [
@@ -227,6 +447,8 @@ def render_markdown(doc: Mapping[str, Any], *, lang: str) -> str:
             f"- {_md(labels.get(s['topic_id'], s['topic_id']))}: {t['week']} {s['week_start']} — "
             f"{t['count']} {s['count']}, {t['expected']} {s['expected']} (z={s['z']}, q={s['q_value']:.2g})"
         )
+    if volume is not None:
+        lines += _heatmap_markdown(volume, lang=lang, heatmap_png=heatmap_png, heatmap_error=heatmap_error)
     for rc in doc["root_causes"]:
         lines += [
             "",
@@ -255,18 +477,59 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _period_tags(tags: pd.DataFrame, doc: Mapping[str, Any]) -> pd.DataFrame:
+    """The conversations of the report's month (all of them when the report is not monthly)."""
+    month = doc.get("month")
+    if not month:
+        return tags
+    start = pd.Timestamp(f"{month['month']}-01", tz="UTC")
+    started = pd.to_datetime(tags["started_at"], utc=True, errors="coerce")
+    return tags[((started >= start) & (started < start + pd.offsets.MonthBegin(1))).to_numpy()]
+
+
+def _write_heatmap_png(path: Path, tags: pd.DataFrame, lang: str) -> str | None:
+    """Draw the weekday × hour heatmap to ``path``; the reason it could not be drawn, or None."""
+    try:
+        from voc_miner.figures import volume_heatmap
+
+        fig = volume_heatmap(tags, lang=lang)
+    except DependencyError as exc:  # no matplotlib or no CJK font: the Markdown says so instead
+        logger.warning("report.md: weekday x hour heatmap not drawn: %s", exc)
+        return str(exc)
+    fig.savefig(path, dpi=100)
+    return None
+
+
 def write_report(
     out_dir: str | Path, doc: Mapping[str, Any], tags: pd.DataFrame, *, lang: str, dept_names: Mapping[str, str]
 ) -> dict[str, Path]:
-    """Write root_causes.json, report.md and report.html into ``out_dir``."""
+    """Write root_causes.json, report.md (+ volume_heatmap.png) and report.html into ``out_dir``.
+
+    ``tags`` is the tag table the document was computed from; for a monthly document (``doc["month"]``)
+    the department and weekday × hour charts use that month's conversations, and the weekly trend the
+    whole table. The returned mapping has ``json``, ``md``, ``html`` and, when matplotlib and a CJK
+    font are installed, ``heatmap_png``.
+    """
     from voc_miner.spikes import weekly_counts
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "root_causes.json", "md": out / "report.md", "html": out / "report.html"}
+    period = _period_tags(tags, doc)
     paths["json"].write_text(json.dumps(doc, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    paths["md"].write_text(render_markdown(doc, lang=lang), encoding="utf-8")
+    png = out / HEATMAP_PNG
+    error = _write_heatmap_png(png, period, lang)
+    if error is None:
+        paths["heatmap_png"] = png
+    md = render_markdown(
+        doc,
+        lang=lang,
+        volume=weekday_hour_volume(period["started_at"]),
+        heatmap_png=HEATMAP_PNG if error is None else None,
+        heatmap_error=error,
+    )
+    paths["md"].write_text(md, encoding="utf-8")
     paths["html"].write_text(
-        render_html(doc, tags, weekly_counts(tags), lang=lang, dept_names=dept_names), encoding="utf-8"
+        render_html(doc, period, weekly_counts(tags), lang=lang, dept_names=dept_names), encoding="utf-8"
     )
     return paths
