@@ -16,6 +16,10 @@ b. **tag**: customer turns/s of ``VocMiner.load(model).tag(df)`` on the same con
 c. **CLI**: wall time of ``voc-miner tag MODEL INPUT --out OUT -q`` (a subprocess, cold: includes the
    interpreter start, imports, model load and the taxonomy embedding) on the same ``N``-customer-turn
    corpus written as Parquet; rows/s counts all input rows.
+e. **spark**: ``voc_miner.distributed.tag_spark`` on local Spark (``local[N]``, N = usable cores) on the
+   same corpus read from Parquet, written to Parquet; timed twice (the first run includes the Python
+   workers' model load and the JVM warm-up), and the tags compared with ``VocMiner.load(m).tag(df)``
+   (identical rows and values required). Skipped with a note when pyspark or Java is missing.
 d. **fit**: ``VocMiner().fit(df)`` in a fresh subprocess for each of ``--sizes`` customer turns (default
    ``10000,100000``; add ``1000000`` for the optional 1M run). Reported: wall time of ``fit`` alone,
    the stage timings of ``miner.timings_``, and the peak resident memory of the subprocess
@@ -555,6 +559,65 @@ def _cli_tag(
     return res
 
 
+def _spark_tag(model_dir: Path, corpus: Path, df: pd.DataFrame, work: Path) -> dict[str, Any]:
+    """Local-Spark tag of the Parquet corpus: time of two runs and equality with the local tags."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return {"skipped": "pyspark is not installed (pip install 'voc-miner[spark]')"}
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return {"skipped": "no Java runtime (Spark needs Java 17+)"}
+    from voc_miner import VocMiner
+    from voc_miner.distributed import tag_spark
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers must run this interpreter
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    t0 = time.perf_counter()
+    spark = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName("voc_miner-throughput")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", str(cores))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    start_s = time.perf_counter() - t0
+    runs: list[dict[str, Any]] = []
+    try:
+        for i in range(2):
+            out = work / f"spark-tags-{i}.parquet"
+            load = _load()
+            t0 = time.perf_counter()
+            tag_spark(spark.read.parquet(str(corpus)), model_dir).write.mode("overwrite").parquet(str(out))
+            s = time.perf_counter() - t0
+            n = int(df["speaker"].eq("customer").sum())
+            runs.append({"s": round(s, 3), "customer_turns_per_s": round(n / s, 1), "load": load})
+        got = pd.read_parquet(out).sort_values("conversation_id").reset_index(drop=True)
+    finally:
+        spark.stop()
+    want = VocMiner.load(model_dir).tag(df).tags.sort_values("conversation_id").reset_index(drop=True)
+    got["started_at"] = pd.to_datetime(got["started_at"], utc=True)
+    want["started_at"] = pd.to_datetime(want["started_at"], utc=True)
+    try:
+        pd.testing.assert_frame_equal(got[want.columns], want, check_dtype=False, check_exact=False, rtol=1e-6)
+        identical, diff = True, ""
+    except AssertionError as exc:
+        identical, diff = False, str(exc)[:500]
+    return {
+        "master": f"local[{cores}]",
+        "session_start_s": round(start_s, 2),
+        "runs": runs,
+        "best": min(runs, key=lambda r: r["s"]),
+        "conversations": len(got),
+        "identical_to_local": identical,
+        "difference": diff,
+    }
+
+
 def _profile_summary(stats_path: Path, top: int = 25) -> dict[str, list[dict[str, Any]]]:
     stats = pstats.Stats(str(stats_path), stream=io.StringIO())
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
@@ -611,6 +674,17 @@ def _table(doc: dict[str, Any]) -> str:
             f"{_fmt(rate, '.0f'):>8} {cli['peak_rss_mb']:>8.0f} {cli['load_before'][0]:>6.2f}  "
             f"{_fmt(cli.get('rows_per_s'), '.0f')} rows/s of {doc['n_rows']} rows"
         )
+    sp = doc.get("spark_tag")
+    if sp and "best" in sp:
+        b = sp["best"]
+        lines.append(
+            f"{'e. spark  tag_spark, ' + sp['master'] + ', parquet':<44} {doc['n_customer_turns']:>10} {b['s']:>8.2f} "
+            f"{b['customer_turns_per_s']:>8.0f} {'':>8} {b['load'][0]:>6.2f}  "
+            f"{'identical to local' if sp['identical_to_local'] else 'DIFFERS from local'}; "
+            f"runs {[r['s'] for r in sp['runs']]} s"
+        )
+    elif sp:
+        lines.append(f"e. spark  skipped: {sp['skipped']}")
     for f in doc.get("fit", []):
         size = f["size"]
         secs = f.get("fit_s", f["wall_s"])
@@ -678,7 +752,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="before each timed step wait (at most 5 min) until load1 is below this",
     )
-    parser.add_argument("--skip-tag", action="store_true", help="skip a-c (embed, tag, CLI)")
+    parser.add_argument("--skip-tag", action="store_true", help="skip a-c and e (embed, tag, CLI, Spark)")
+    parser.add_argument("--skip-spark", action="store_true", help="skip e (local Spark tag)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep corpora, logs and models here")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"result JSON (default {DEFAULT_OUT})")
     parser.add_argument("--child-fit", type=Path, help=argparse.SUPPRESS)
@@ -726,6 +801,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc["embed_vs_tag"] = _embed_vs_tag(df, model_dir, args.repeats, args.max_load)
         print("CLI tag ...", flush=True)
         doc["cli_tag"] = _cli_tag(model_dir, corpus, work, args.n, len(df), args.max_load)
+        if not args.skip_spark:
+            print("Spark local tag ...", flush=True)
+            doc["spark_tag"] = _spark_tag(model_dir, corpus, df, work)
 
     fits: list[dict[str, Any]] = []
     doc["fit"] = fits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -73,6 +74,9 @@ def model_dir(corpus: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) ->
 def spark() -> Any:
     from pyspark.sql import SparkSession
 
+    # Python workers start from PYSPARK_PYTHON (else `python3` on PATH, which is not this venv's
+    # interpreter when the venv is not activated); `spark.pyspark.python` alone is not enough locally.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master("local[2]")
         .appName("voc_miner-test")

@@ -109,3 +109,37 @@ def test_large_corpus_fits_on_a_sample_and_assigns_the_rest() -> None:
     res = BertopicClusterer(config=ClusterConfig(min_cluster_size=10, max_fit_conversations=120)).fit(tokens, x)
     assert (res.raw_labels == -1).sum() >= len(x) - 120
     assert adjusted_rand_score(y, res.labels) > 0.95
+
+
+def test_sentence_segments_split_only_long_multi_sentence_turns() -> None:
+    from voc_miner.embed import sentence_segments
+
+    long_zh = "这件衣服尺码偏小，按尺码表买的穿不上。颜色和图片差别很大，实物发黄。快递盒子都压扁了，里面也破了。"
+    texts = ["你好在吗", "我的快递一个星期了还没到，物流信息一直不更新。", long_zh, "x" * 10]
+    idx, segs = sentence_segments(texts, min_units=30, segment_min_units=8)
+    assert idx.tolist() == [2, 2, 2]
+    assert "".join(segs) == long_zh  # nothing lost, order kept
+    # a one-sentence long turn gives no segments; short sentences merge into their neighbour
+    one = "我在你们店买的东西到现在都没有发货而且客服也一直不回复消息真的很让人生气"
+    assert sentence_segments([one], min_units=10)[1] == []
+    idx, segs = sentence_segments(["好的。谢谢。" + long_zh], min_units=30, segment_min_units=8)
+    assert segs[0].startswith("好的。谢谢。") and len(segs) == 3
+
+
+def test_sentence_segments_bounds_and_switch_off() -> None:
+    from voc_miner.embed import sentence_segments
+
+    rant = " ".join(f"Problem number {i} is that the parcel never arrived at all." for i in range(50))
+    idx, segs = sentence_segments([rant], min_units=10, max_segments=8)
+    assert len(segs) == 8 and set(idx.tolist()) == {0}
+    assert sentence_segments([rant], min_units=0)[1] == []
+
+
+def test_split_settings_are_validated() -> None:
+    from voc_miner.config import ClusterConfig, Config
+    from voc_miner.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="secondary_similarity"):
+        Config(cluster=ClusterConfig(secondary_similarity=2.0)).validate()
+    with pytest.raises(ConfigError, match="split_min_units"):
+        Config(cluster=ClusterConfig(split_min_units=-1)).validate()

@@ -21,7 +21,10 @@ tagged conversation or a reject.
 Requirements: ``pip install 'voc-miner[spark]'`` on the driver and the executors, and
 ``model_dir`` readable at the same path on the driver and on every executor (a shared file
 system or the same copy on each node). The column names of the Spark DataFrame default to
-the model's ``config.ingest.columns``.
+the model's ``config.ingest.columns``. Spark starts its Python workers with ``PYSPARK_PYTHON``
+(default: ``python3`` on the ``PATH``): when voc_miner lives in a virtual environment that is not
+activated, set ``PYSPARK_PYTHON`` to that environment's interpreter, or the workers fail with
+``No module named 'voc_miner'``.
 
 Example (not run by the doctests; needs a Spark session)::
 
@@ -69,6 +72,7 @@ SPARK_TAG_TYPES: dict[str, str] = {
     "topic_id": "bigint",
     "topic_label": "string",
     "topic_similarity": "double",
+    "topic_ids": "string",
     "department": "string",
     "department_confidence": "double",
     "sentiment": "double",

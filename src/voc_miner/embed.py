@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -208,6 +209,15 @@ class LanguageCentering:
         return cls.from_means(dict(zip(CENTRED_LANGS, arr[:3], strict=True)), arr[3])
 
 
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def information_units(text: str) -> int:
+    """Han characters + 2 x Latin words: a length that treats Chinese and English alike."""
+    return len(_HAN_CHAR.findall(text)) + 2 * len(_LATIN_WORD.findall(text))
+
+
 def turn_weights(texts: Sequence[str], conversation_ids: Sequence[str] | None = None) -> np.ndarray:
     """Pooling weight of each customer turn.
 
@@ -217,11 +227,7 @@ def turn_weights(texts: Sequence[str], conversation_ids: Sequence[str] | None = 
     later turns are often boilerplate ("I opened this chat from the order page"). Only the
     conversation's own turns matter, so weights never depend on the batch.
     """
-    import re
-
-    han = re.compile(r"[\u3400-\u9fff]")
-    word = re.compile(r"[A-Za-z]{2,}")
-    units = np.asarray([min(40.0, len(han.findall(t)) + 2.0 * len(word.findall(t))) for t in texts], np.float32)
+    units = np.asarray([min(40, information_units(t)) for t in texts], np.float32)
     w = np.maximum(units, 1.0)
     if conversation_ids is not None:
         seen: set[str] = set()
@@ -230,6 +236,56 @@ def turn_weights(texts: Sequence[str], conversation_ids: Sequence[str] | None = 
                 seen.add(cid)
                 w[i] *= 3.0
     return w
+
+
+def sentence_segments(
+    texts: Sequence[str], *, min_units: int = 40, segment_min_units: int = 12, max_segments: int = 8
+) -> tuple[np.ndarray, list[str]]:
+    """Split long turns into sentence segments, so one turn about several problems can name several topics.
+
+    A turn with at least ``min_units`` information units is split with
+    :func:`voc_miner.textclean.split_sentences`; consecutive sentences are merged until a segment has
+    ``segment_min_units`` units (a short tail joins the segment before it), and at most
+    ``max_segments`` segments are kept per turn. Turns that yield fewer than two segments give none.
+    Depends only on each text, so segments never depend on the batch.
+
+    Returns:
+        ``(turn_index, segments)``: the index into ``texts`` of each segment and its text.
+
+    Example:
+        >>> rant = "尺码偏小，穿不上。颜色和图片差很多，发黄。快递盒子压扁了，里面的东西也坏了。"
+        >>> idx, segs = sentence_segments([rant], min_units=10, segment_min_units=5)
+        >>> idx.tolist(), segs[0]
+        ([0, 0, 0], '尺码偏小，穿不上。')
+    """
+    from voc_miner.textclean import split_sentences
+
+    index: list[int] = []
+    out: list[str] = []
+    if min_units <= 0 or max_segments < 2:
+        return np.asarray(index, dtype=np.int64), out
+    for i, text in enumerate(texts):
+        if information_units(text) < min_units:
+            continue
+        segs: list[str] = []
+        units: list[int] = []
+        for sentence in split_sentences(text):
+            n = information_units(sentence)
+            if segs and units[-1] < segment_min_units:
+                segs[-1] = f"{segs[-1]} {sentence}" if sentence[:1].isascii() else segs[-1] + sentence
+                units[-1] += n
+            else:
+                segs.append(sentence)
+                units.append(n)
+        if len(segs) > 1 and units[-1] < segment_min_units:
+            tail = segs.pop()
+            segs[-1] = f"{segs[-1]} {tail}" if tail[:1].isascii() else segs[-1] + tail
+            units[-1] += units.pop()
+        if len(segs) >= 2:
+            segs = segs[:max_segments]
+            index.extend([i] * len(segs))
+            out.extend(segs)
+    return np.asarray(index, dtype=np.int64), out
 
 
 def pool_conversations(vectors: np.ndarray, groups: Sequence[str], weights: np.ndarray) -> tuple[list[str], np.ndarray]:
