@@ -1,13 +1,36 @@
 from __future__ import annotations
 
+import hashlib
+import json
+import pickle
+import subprocess
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
-from voc_miner.departments import load_taxonomy
-from voc_miner.errors import TaxonomyError
+from voc_miner.config import Config
+from voc_miner.departments import (
+    HEAD_ARRAYS,
+    HEAD_META,
+    SupervisedDepartmentMapper,
+    ZeroShotDepartmentMapper,
+    expected_calibration_error,
+    fit_confidence_calibration,
+    load_department_labels,
+    load_taxonomy,
+    platt,
+)
+from voc_miner.embed import LanguageCentering
+from voc_miner.errors import ConfigError, InputDataError, ModelError, TaxonomyError, VocMinerError
 from voc_miner.resources import model_file
+from voc_miner.types import UNASSIGNED
+
+from .conftest import DEMO
 
 
 @pytest.mark.parametrize("name", ["ecommerce.yaml", "telecom.yaml"])
@@ -55,3 +78,288 @@ def test_not_yaml(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(TaxonomyError, match="does not exist"):
         load_taxonomy(tmp_path / "none.yaml")
+
+
+# --------------------------------------------------------------------------- supervised mapping
+DEPTS = ("logistics", "finance", "it_app")
+
+
+def _blobs(n_per: int, *, spread: float, seed: int, dim: int = 16) -> tuple[np.ndarray, list[str]]:
+    """Three well-defined clusters of unit vectors, one per department (fixed centres, seeded noise)."""
+    centres = np.random.default_rng(123).normal(size=(len(DEPTS), dim))
+    rng = np.random.default_rng(seed)
+    x = np.vstack([c + spread * rng.normal(size=(n_per, dim)) for c in centres])
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x, [d for d in DEPTS for _ in range(n_per)]
+
+
+def _mapper(**kw: object) -> SupervisedDepartmentMapper:
+    return SupervisedDepartmentMapper(taxonomy=load_taxonomy(), use_zero_shot=False, **kw)  # type: ignore[arg-type]
+
+
+def test_supervised_learns_a_toy_mapping() -> None:
+    x, y = _blobs(30, spread=0.3, seed=0)
+    m = _mapper().fit(x, [""] * len(y), y)
+    xt, yt = _blobs(20, spread=0.3, seed=1)
+    out = m.map_texts(xt, [""] * len(yt))
+    assert np.mean([a.department == t for a, t in zip(out, yt, strict=True)]) >= 0.95
+    assert m.classes_ == ["logistics", "finance", "it_app"]  # taxonomy order, only labelled departments
+    a = out[0]
+    assert set(a.scores) == set(load_taxonomy().ids())  # every department scored, unseen ones 0
+    assert a.scores["product"] == 0.0 and abs(sum(a.scores.values()) - 1.0) < 1e-3
+    assert a.confidence == max(a.scores.values())
+    # groups: a topic centroid of one department's conversations gets that department
+    groups = m.map_groups(np.vstack([xt[:20].mean(0), xt[40:].mean(0)]), [[], []])
+    assert [g.department for g in groups] == ["logistics", "it_app"]
+
+
+def test_supervised_is_deterministic() -> None:
+    x, y = _blobs(25, spread=0.6, seed=2)
+    a = _mapper().fit(x, [""] * len(y), y)
+    b = _mapper().fit(x, [""] * len(y), y)
+    assert np.array_equal(a.coef_, b.coef_) and np.array_equal(a.intercept_, b.intercept_)
+    assert a.temperature_ == b.temperature_ and a.l2_ == b.l2_ and a.cv_ == b.cv_
+    # a prediction does not depend on the batch it comes in
+    one = [a.map_texts(x[i : i + 1], [""])[0] for i in range(5)]
+    assert one == a.map_texts(x[:5], [""] * 5)
+
+
+def test_save_load_round_trip_without_pickle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    x, y = _blobs(25, spread=0.5, seed=3)
+    m = _mapper(unassigned_threshold=0.5).fit(x, [""] * len(y), y)
+    m.save(tmp_path)
+    assert SupervisedDepartmentMapper.saved_in(tmp_path)
+    meta = json.loads((tmp_path / HEAD_META).read_text(encoding="utf-8"))
+    assert meta["classes"] == m.classes_ and meta["temperature"] == m.temperature_
+    with np.load(tmp_path / HEAD_ARRAYS, allow_pickle=False) as z:  # plain numeric arrays only
+        assert all(z[k].dtype == np.float64 for k in z.files)
+
+    def no_pickle(*args: object, **kwargs: object) -> object:
+        raise AssertionError("pickle must never be used to load a model")
+
+    monkeypatch.setattr(pickle, "load", no_pickle)
+    monkeypatch.setattr(pickle, "loads", no_pickle)
+    back = SupervisedDepartmentMapper.load(tmp_path, taxonomy=load_taxonomy(), unassigned_threshold=0.5)
+    assert back.map_texts(x, [""] * len(y)) == m.map_texts(x, [""] * len(y))
+    SupervisedDepartmentMapper.remove_saved(tmp_path)
+    assert not SupervisedDepartmentMapper.saved_in(tmp_path)
+
+
+def test_load_refuses_a_head_for_another_taxonomy(tmp_path: Path) -> None:
+    x, y = _blobs(10, spread=0.3, seed=4)
+    _mapper().fit(x, [""] * len(y), y).save(tmp_path)
+    with pytest.raises(ModelError, match="not in taxonomy 'telecom'"):
+        SupervisedDepartmentMapper.load(tmp_path, taxonomy=load_taxonomy(model_file("taxonomy", "telecom.yaml")))
+
+
+def test_calibration_sanity() -> None:
+    # overlapping classes: the model cannot be sure, so its confidence must say so
+    x, y = _blobs(80, spread=1.4, seed=5)
+    m = _mapper().fit(x, [""] * len(y), y)
+    assert m.temperature_ > 0 and m.cv_["ece"] is not None
+    xt, yt = _blobs(300, spread=1.4, seed=6)
+    proba = m.predict_proba(xt, np.zeros((len(xt), len(load_taxonomy().departments))))
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    pred = np.asarray(m.classes_)[proba.argmax(axis=1)]
+    conf = proba.max(axis=1)
+    acc = float((pred == np.asarray(yt)).mean())
+    assert 0.5 < acc < 0.99  # a genuinely uncertain problem
+    assert abs(float(conf.mean()) - acc) < 0.06  # mean confidence ~ accuracy
+    assert expected_calibration_error(conf, pred == np.asarray(yt)) < 0.08
+    # and a higher threshold trades coverage for accuracy
+    strict = _mapper(unassigned_threshold=0.9).fit(x, [""] * len(y), y).map_texts(xt, [""] * len(xt))
+    kept = [(a.department, t) for a, t in zip(strict, yt, strict=True) if a.department != UNASSIGNED]
+    assert 0 < len(kept) < len(xt)
+    assert np.mean([d == t for d, t in kept]) > acc
+
+
+def test_expected_calibration_error() -> None:
+    assert expected_calibration_error(np.array([1.0, 1.0]), np.array([True, True])) == 0.0
+    assert expected_calibration_error(np.array([0.8] * 10), np.array([1] * 4 + [0] * 6)) == 0.4
+
+
+def test_too_few_departments_and_bad_labels() -> None:
+    x, _ = _blobs(5, spread=0.3, seed=7)
+    with pytest.raises(InputDataError, match="at least 2 departments"):
+        _mapper().fit(x, [""] * len(x), ["logistics"] * len(x))
+    with pytest.raises(InputDataError, match="'shipping' is not in taxonomy"):
+        _mapper().fit(x, [""] * len(x), ["shipping"] * len(x))
+    with pytest.raises(InputDataError, match="None of the 1 labelled conversation ids"):
+        _mapper().fit_labelled(["a", "b"], x[:2], ["", ""], {"zzz": "finance"})
+
+
+def test_few_labels_still_fit_without_calibration() -> None:
+    x, y = _blobs(2, spread=0.2, seed=8)
+    m = _mapper().fit(x, [""] * len(y), y)
+    assert m.temperature_ == 1.0 and m.cv_["ece"] is None
+    assert [a.department for a in m.map_texts(x, [""] * len(y))] == y
+
+
+def test_unknown_label_is_a_one_line_error() -> None:
+    labels = pd.DataFrame({"conversation_id": ["c1", "c2"], "department": ["logistics", "shipping_team"]})
+    with pytest.raises(InputDataError) as info:
+        load_department_labels(labels, taxonomy=load_taxonomy())
+    msg = str(info.value)
+    assert isinstance(info.value, VocMinerError) and isinstance(info.value, ValueError)
+    assert "'shipping_team'" in msg and "'logistics'" in msg and "valid ids" in msg and "\n" not in msg
+
+
+def test_label_files(tmp_path: Path) -> None:
+    tax = load_taxonomy()
+    p = tmp_path / "labels.csv"
+    p.write_text("conversation_id,department\nc1,finance\nc2,\nc3,unassigned\n007,logistics\n", encoding="utf-8")
+    assert load_department_labels(p, taxonomy=tax) == {"c1": "finance", "007": "logistics"}
+    pd.DataFrame({"conversation_id": [1, 2], "department": ["finance", "quality"]}).to_parquet(tmp_path / "l.parquet")
+    assert load_department_labels(tmp_path / "l.parquet", taxonomy=tax) == {"1": "finance", "2": "quality"}
+    with pytest.raises(InputDataError, match="does not exist"):
+        load_department_labels(tmp_path / "none.csv", taxonomy=tax)
+    (tmp_path / "l.xlsx").write_text("x", encoding="utf-8")
+    with pytest.raises(InputDataError, match=r"suffix '\.xlsx'"):
+        load_department_labels(tmp_path / "l.xlsx", taxonomy=tax)
+    with pytest.raises(InputDataError, match=r"lack column\(s\) \['department'\]"):
+        load_department_labels(pd.DataFrame({"conversation_id": ["a"], "dept": ["finance"]}), taxonomy=tax)
+    both = pd.DataFrame({"conversation_id": ["a", "a"], "department": ["finance", "quality"]})
+    with pytest.raises(InputDataError, match="labelled both 'finance' and 'quality'"):
+        load_department_labels(both, taxonomy=tax)
+
+
+class _HashEmbedder:
+    """Deterministic toy embedder: character-trigram hashing into 64 dims (no model download)."""
+
+    id = "test-hash"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 64), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for j in range(max(1, len(t) - 2)):
+                h = int(hashlib.md5(t[j : j + 3].encode()).hexdigest()[:8], 16)
+                out[i, h % 64] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+def test_zero_shot_features_and_round_trip(tmp_path: Path) -> None:
+    tax = load_taxonomy()
+    emb = _HashEmbedder()
+    texts = [
+        *[f"parcel {i} is late, the courier never came" for i in range(12)],
+        *[f"refund {i} not received, where is my money" for i in range(12)],
+        *[f"the app crashes {i} times at checkout" for i in range(12)],
+    ]
+    y = [d for d in DEPTS for _ in range(12)]
+    vec = emb.embed(texts)
+    centering = LanguageCentering().fit(vec, ["en"] * len(texts))
+    cen = centering.transform(vec, ["en"] * len(texts))
+    cen /= np.linalg.norm(cen, axis=1, keepdims=True)
+    zero = ZeroShotDepartmentMapper(taxonomy=tax, embedder=emb, centering=centering).fit()
+    m = SupervisedDepartmentMapper(taxonomy=tax, zero_shot=zero).fit(cen, texts, y)
+    assert m.coef_.shape == (64 + 2 * len(tax.departments), 3)
+    out = m.map_texts(cen, texts)
+    assert [a.department for a in out] == y
+    m.save(tmp_path)
+    fresh = ZeroShotDepartmentMapper(taxonomy=tax, embedder=emb, centering=centering)  # fitted lazily on use
+    back = SupervisedDepartmentMapper.load(tmp_path, taxonomy=tax, zero_shot=fresh)
+    assert back.map_texts(cen, texts) == out
+    with pytest.raises(VocMinerError, match="needs `zero_shot`"):
+        SupervisedDepartmentMapper.load(tmp_path, taxonomy=tax).map_texts(cen, texts)
+
+
+def test_zero_shot_confidence_calibration() -> None:
+    rng = np.random.default_rng(0)
+    conf = rng.uniform(0.05, 1.0, 4000)
+    ok = rng.uniform(size=4000) < 0.3 + 0.4 * conf  # overconfident: true accuracy 0.32..0.70
+    a, b = fit_confidence_calibration(conf, ok)
+    assert 0 < a < 1  # squeezes the raw confidence
+    assert expected_calibration_error(platt(conf, (a, b)), ok) < 0.03 < expected_calibration_error(conf, ok)
+    # the mapper applies it before the threshold
+    tax = load_taxonomy()
+    emb = _HashEmbedder()
+    texts = ["my parcel is late, the courier never came", "the app crashes at checkout", "refund not received"]
+    vec = emb.embed(texts)
+    centering = LanguageCentering().fit(emb.embed([*texts, "hello", "where is my order", "thanks"]), ["en"] * 6)
+    x = centering.transform(vec, ["en"] * 3)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    raw = ZeroShotDepartmentMapper(taxonomy=tax, embedder=emb, centering=centering).fit().map_texts(x, texts)
+    cal = ZeroShotDepartmentMapper(
+        taxonomy=tax, embedder=emb, centering=centering, calibration=(a, b), unassigned_threshold=0.0
+    ).fit().map_texts(x, texts)
+    for r, c in zip(raw, cal, strict=True):
+        assert c.confidence == pytest.approx(float(platt(np.array([r.confidence]), (a, b))[0]), abs=1e-2)
+        assert c.scores == r.scores
+    assert Config().with_overrides({"departments.zero_shot_calibration": [a, b]}).departments.zero_shot_calibration
+    with pytest.raises(ConfigError, match="zero_shot_calibration"):
+        Config().with_overrides({"departments.zero_shot_calibration": [1.0]})
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "voc_miner.cli", *args], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("conversation_id,department\nC0001,it_app\nC0002,shipping\n", "'shipping' in"),
+        (None, "does not exist"),
+        ("conversation_id,team\nC0001,it_app\n", "lack column(s) ['department']"),
+    ],
+)
+def test_cli_department_labels_errors_exit_2(tmp_path: Path, content: str | None, fragment: str) -> None:
+    labels = tmp_path / "labels.csv"
+    if content is not None:
+        labels.write_text(content, encoding="utf-8")
+    proc = _cli("fit", str(DEMO), "--out", str(tmp_path / "o"), "--department-labels", str(labels), "-q")
+    assert proc.returncode == 2, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    if content is not None and "shipping" in content:
+        assert "valid ids" in lines[0] and "'logistics'" in lines[0]
+    assert not (tmp_path / "o").exists()  # refused before the (long) fit
+
+
+def _tiny_tickets() -> tuple[pd.DataFrame, pd.DataFrame]:
+    en = {
+        "logistics": "My parcel {i} is a week late and the courier tracking has not moved",
+        "finance": "Refund {i} was approved ten days ago but the money is still not back on my card",
+        "it_app": "The app crashes every time I press pay at checkout, tried {i} times",
+    }
+    zh = {
+        "logistics": "快递{i}天了还没到，物流信息一直不更新",
+        "finance": "退款{i}天前就同意了，钱到现在还没到账",
+        "it_app": "App一到支付页面就闪退，试了{i}次",
+    }
+    rows, labels = [], []
+    for dept in en:
+        for i in range(8):
+            text = (en if i % 2 else zh)[dept].format(i=i + 2)
+            cid = f"{dept}-{i}"
+            rows.append({"conversation_id": cid, "text": text})
+            labels.append({"conversation_id": cid, "department": dept})
+    return pd.DataFrame(rows), pd.DataFrame(labels)
+
+
+def test_pipeline_fit_with_department_labels_saves_and_loads_the_head(tmp_path: Path) -> None:
+    from voc_miner import VocMiner
+
+    tickets, labels = _tiny_tickets()
+    miner = VocMiner(progress=False).fit(tickets, department_labels=labels)
+    head = miner._mapper_obj
+    assert isinstance(head, SupervisedDepartmentMapper) and head.classes_ == ["logistics", "finance", "it_app"]
+    # every conversation of the (separable) history gets its labelled department back
+    prep = miner._fit_prep
+    gold = dict(zip(labels["conversation_id"], labels["department"], strict=True))
+    text = dict(zip(tickets["conversation_id"], tickets["text"], strict=True))
+    texts = [text[c] for c in prep.conv_ids]
+    direct = head.map_texts(prep.conv_vectors, texts)
+    assert [a.department for a in direct] == [gold[c] for c in prep.conv_ids]
+    miner.save(tmp_path / "model")
+    assert SupervisedDepartmentMapper.saved_in(tmp_path / "model")
+    loaded = VocMiner.load(tmp_path / "model")
+    again = loaded._mapper(loaded.config_).map_texts(prep.conv_vectors, texts)
+    assert isinstance(loaded._mapper_obj, SupervisedDepartmentMapper) and again == direct
+    tagged = loaded.tag(tickets).tags.set_index("conversation_id")["department"]
+    assert tagged.to_dict() == miner.tags_.set_index("conversation_id")["department"].to_dict()
+    # a later zero-shot fit saved into the same folder leaves no stale head behind
+    VocMiner(progress=False).fit(tickets).save(tmp_path / "model")
+    assert not SupervisedDepartmentMapper.saved_in(tmp_path / "model")

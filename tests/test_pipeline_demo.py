@@ -149,3 +149,57 @@ def test_notebook_views(demo_miner: VocMiner) -> None:
     surges = demo_miner.surges_frame()
     assert list(surges.columns)[:2] == ["topic_id", "week_start"] and len(surges) == len(demo_miner.surges_)
     assert "not fitted" in VocMiner()._repr_html_()
+
+
+_RANTS = pd.DataFrame(
+    {
+        "conversation_id": ["rant-zh", "rant-en", "single"],
+        "turn": [0, 0, 0],
+        "speaker": "customer",
+        "text": [
+            "这件衣服尺码偏小，按尺码表买的穿不上。颜色和图片差别很大，实物发黄。"
+            "快递送来的时候盒子都压扁了，里面也破了。",
+            "The size chart is wrong, the shirt I ordered in my usual size is two sizes too small. "
+            "The colour also looks nothing like the photos on the page. "
+            "And the parcel arrived crushed, the box was torn open.",
+            "我的快递一个星期了还没到，物流信息一直不更新。",
+        ],
+        "timestamp": "2026-10-20T10:00:00Z",
+    }
+)
+
+
+def _topic_of(miner: VocMiner, cause: str, labels: pd.DataFrame) -> int:
+    """The topic most of a planted cause's conversations get."""
+    ids = set(labels.loc[labels["cause"] == cause, "conversation_id"])
+    return int(miner.tags_.loc[miner.tags_["conversation_id"].isin(ids), "topic_id"].mode().iloc[0])
+
+
+def test_long_rant_with_three_problems_feeds_three_topics(demo_miner: VocMiner, demo_labels: pd.DataFrame) -> None:
+    tags = demo_miner.tag(_RANTS).tags.set_index("conversation_id")
+    causes = demo_labels["cause"].unique().tolist()
+    wanted = {_topic_of(demo_miner, c, demo_labels) for c in ("sizing", "colour_mismatch", "crushed_packaging")}
+    assert len(wanted) == 3, causes
+    for cid in ("rant-zh", "rant-en"):
+        ids = [int(t) for t in tags.loc[cid, "topic_ids"].split("|")]
+        assert ids[0] == tags.loc[cid, "topic_id"]  # own topic first
+        assert len(ids) == len(set(ids))
+        assert wanted <= set(ids), (cid, ids, wanted)
+    # a short single-problem ticket names one topic only
+    assert tags.loc["single", "topic_ids"] == str(tags.loc["single", "topic_id"])
+
+
+def test_multi_topic_tags_do_not_depend_on_the_batch(demo_miner: VocMiner) -> None:
+    together = demo_miner.tag(_RANTS).tags.set_index("conversation_id")["topic_ids"]
+    for cid in _RANTS["conversation_id"]:
+        alone = demo_miner.tag(_RANTS[_RANTS["conversation_id"] == cid]).tags.set_index("conversation_id")
+        assert alone.loc[cid, "topic_ids"] == together[cid]
+
+
+def test_mentions_count_every_topic_a_conversation_raises(demo_miner: VocMiner) -> None:
+    counts: dict[int, int] = {}
+    for ids in demo_miner.tags_["topic_ids"]:
+        for t in filter(None, ids.split("|")):
+            counts[int(t)] = counts.get(int(t), 0) + 1
+    for t in demo_miner.topics_:
+        assert t.mentions == counts.get(t.id, 0) >= t.size

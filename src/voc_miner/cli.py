@@ -82,7 +82,13 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors an
 
 
 def _run_fit(
-    inputs: list[Path], out: Path, cfg: Config, taxonomy: Path | None, columns: ColumnsConfig, progress: bool = True
+    inputs: list[Path],
+    out: Path,
+    cfg: Config,
+    taxonomy: Path | None,
+    columns: ColumnsConfig,
+    progress: bool = True,
+    department_labels: Path | None = None,
 ) -> None:
     from voc_miner.pipeline import VocMiner
     from voc_miner.report import csv_safe, write_report
@@ -90,7 +96,7 @@ def _run_fit(
     t0 = time.perf_counter()
     miner = VocMiner(config=cfg, taxonomy=taxonomy, columns=columns, progress=progress)
     src: Any = inputs[0] if len(inputs) == 1 else inputs
-    miner.fit(src)
+    miner.fit(src, department_labels=department_labels)
     out.mkdir(parents=True, exist_ok=True)
     lang = cfg.rank.lang
     write_report(out, miner.root_causes_json(), miner.tags_, lang=lang, dept_names=miner.department_names(lang))
@@ -122,6 +128,14 @@ def fit(
     inputs: Annotated[list[Path], typer.Argument(help="Input files: CSV, TSV, JSONL or Parquet.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
     taxonomy: Annotated[Path | None, typer.Option("--taxonomy", help="Department taxonomy YAML.")] = None,
+    department_labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--department-labels",
+            help="Labelled history, CSV or Parquet with columns conversation_id,department: "
+            "departments are then mapped by a supervised, calibrated model.",
+        ),
+    ] = None,
     config: Annotated[Path | None, typer.Option("--config", help="TOML config file.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Config override KEY=VALUE, repeatable.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: en or zh.")] = None,
@@ -139,7 +153,11 @@ def fit(
     overrides = [*(set_ or []), *([f"ingest.encoding={encoding}"] if encoding else [])]
     cfg = _config(config, lang, overrides)
     cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
-    _run_fit(inputs, out, cfg, taxonomy, cols, progress=not quiet)
+    if department_labels is not None:  # check the labels before the long fit
+        from voc_miner.departments import load_department_labels, load_taxonomy
+
+        load_department_labels(department_labels, taxonomy=load_taxonomy(taxonomy or cfg.departments.taxonomy))
+    _run_fit(inputs, out, cfg, taxonomy, cols, progress=not quiet, department_labels=department_labels)
 
 
 @app.command()

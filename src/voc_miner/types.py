@@ -35,6 +35,7 @@ TAG_COLUMNS: tuple[str, ...] = (
     "topic_id",
     "topic_label",
     "topic_similarity",
+    "topic_ids",
     "department",
     "department_confidence",
     "sentiment",
@@ -81,6 +82,8 @@ class Topic:
     department_confidence: float = 0.0
     department_scores: dict[str, float] = field(default_factory=dict)
     is_complaint: bool = True
+    #: Conversations that raise the topic at all: as their own topic or in a segment of a long turn.
+    mentions: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -105,6 +108,7 @@ class Topic:
             department_confidence=float(d.get("department_confidence", 0.0)),
             department_scores={str(k): float(v) for k, v in d.get("department_scores", {}).items()},
             is_complaint=bool(d.get("is_complaint", True)),
+            mentions=int(d.get("mentions", 0)),
         )
 
 
