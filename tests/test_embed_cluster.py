@@ -3,7 +3,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voc_miner.cluster import BertopicClusterer, assign_to_centroids, ctfidf_keywords, make_labels
+from voc_miner.cluster import (
+    BertopicClusterer,
+    assign_to_centroids,
+    auto_min_cluster_size,
+    central_texts,
+    ctfidf_keywords,
+    exact_cosine_knn,
+    make_labels,
+)
 from voc_miner.config import ClusterConfig
 from voc_miner.embed import LanguageCentering, UseEmbedder, pool_conversations, turn_weights
 
@@ -93,6 +101,61 @@ def test_ctfidf_keywords_are_topic_specific_and_labels_unique() -> None:
     assert {w for w, _ in kw[1]} == {"退款", "refund", "money"}
     dup = make_labels([[("a", 1.0)], [("a", 1.0)]])
     assert dup[0][0] != dup[1][0]
+
+
+def test_labels_unique_per_kind_and_deterministic() -> None:
+    same = [("退款", 2.0), ("refund", 1.5), ("运费", 1.0), ("shipping", 0.9)]
+    kws = [same, same, same, [("尺码", 1.0)], [], []]
+    central = [["退款 refund"], ["运费 shipping"], ["退款"], ["尺码偏小"], ["where is my parcel?"], []]
+    labels = make_labels(kws, central)
+    for kind in range(3):
+        values = [lab[kind] for lab in labels]
+        assert len(set(values)) == len(values), values
+    assert all(lab[0] and lab[1] and lab[2] for lab in labels)
+    assert labels[3][1] == "尺码" and labels[3][2] == "尺码"  # other-language fallback
+    assert labels[4][2] == "where is my parcel?"  # no keyword: the most central utterance
+    assert labels[5][1] == "话题 5"
+    assert make_labels(kws, central) == labels
+
+
+def test_labels_prefer_keywords_the_central_utterances_say() -> None:
+    kw = [("rareword", 1.0), ("card", 0.8), ("arrive", 0.7)]
+    central = [["my card did not arrive", "card still not here", "when will my card arrive"]]
+    label_en = make_labels([kw], central)[0][2]
+    assert label_en.startswith("card / arrive")
+    assert make_labels([kw])[0][2].startswith("rareword")
+
+
+def test_central_texts_are_nearest_to_centroid() -> None:
+    x = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0], [0.6, 0.8]], np.float32)
+    labels = np.array([0, 0, 1, 1])
+    cents = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+    assert central_texts(x, labels, cents, ["a", "b", "c", "d"], n=2) == [["a", "b"], ["c", "d"]]
+
+
+def test_exact_knn_matches_brute_force() -> None:
+    x, _ = _blobs(n_per=20, k=3, seed=1)
+    idx, dist = exact_cosine_knn(x, 6, block=7)
+    sims = x @ x.T
+    np.fill_diagonal(sims, 2.0)
+    np.testing.assert_array_equal(idx[:, 0], np.arange(len(x)))
+    np.testing.assert_allclose(np.sort(-sims, axis=1)[:, 1:6], -(1 - dist[:, 1:]), atol=1e-5)
+    assert (np.diff(dist, axis=1) >= -1e-7).all()
+
+
+def test_auto_min_cluster_size_rule() -> None:
+    assert [auto_min_cluster_size(n) for n in (50, 600, 3080, 10_003, 100_000)] == [5, 6, 14, 25, 40]
+
+
+def test_default_settings_same_seed_identical_topics() -> None:
+    x, y = _blobs(n_per=60, k=5, seed=7)
+    tokens = [[f"w{c}", f"v{c}"] for c in y]
+    a = BertopicClusterer().fit(tokens, x)
+    b = BertopicClusterer().fit(tokens, x)
+    np.testing.assert_array_equal(a.labels, b.labels)
+    np.testing.assert_array_equal(a.centroids, b.centroids)
+    assert a.keywords == b.keywords
+    assert make_labels(a.keywords) == make_labels(b.keywords)
 
 
 def test_outlier_below_floor() -> None:

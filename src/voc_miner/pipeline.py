@@ -27,7 +27,7 @@ import pandas as pd
 
 from voc_miner import __version__
 from voc_miner.affect import CueLexicon, HeadAffectScorer, escalation_table
-from voc_miner.cluster import BertopicClusterer, assign_to_centroids, make_labels, split_keywords
+from voc_miner.cluster import BertopicClusterer, assign_to_centroids, central_texts, make_labels, split_keywords
 from voc_miner.config import ColumnsConfig, Config, dump_config, load_config
 from voc_miner.departments import (
     DepartmentMapper,
@@ -349,9 +349,14 @@ class VocMiner:
         t2 = time.perf_counter()
         self.centroids_ = result.centroids
         keywords = [[(w, s) for w, s in kw if segmenter.is_label_word(w)] for kw in result.keywords]
-        labels_text = make_labels(keywords)
         texts_per_topic: list[list[str]] = [[] for _ in range(len(result.centroids))]
         conv_text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
+        labels_text = make_labels(
+            keywords,
+            central_texts(
+                prep.conv_vectors, result.labels, result.centroids, [str(conv_text[c]) for c in prep.conv_ids]
+            ),
+        )
         for cid, row in zip(prep.conv_ids, result.labels.tolist(), strict=True):
             if row >= 0:
                 texts_per_topic[row].append(str(conv_text[cid]))

@@ -1,0 +1,285 @@
+"""Topic-discovery quality and speed of voc_miner's clusterer against plain BERTopic, same embeddings.
+
+The conversation vectors are exactly the ones ``VocMiner.fit`` clusters (default embedder,
+per-language centring, turn pooling; built by ``VocMiner._prepare``) and are cached under
+``/tmp/voc_miner_cluster_cache`` (never in the repository), so only clustering is timed. Per data set,
+in the same run:
+
+* **ours**: ``BertopicClusterer(config=ClusterConfig()).fit(tokens, vectors, langs)`` -- default
+  settings, number of topics not given, no labels used;
+* **bertopic**: plain ``BERTopic()`` with its default UMAP (n_neighbors 15, 5 components, cosine;
+  seeded with ``random_state`` so runs repeat) and default HDBSCAN (min_cluster_size 10, eom),
+  fitted on the same vectors and the same token documents.
+
+Data sets, read from ``<repo>/../shared/data`` (``--data-dir``); exits 0 with a message when absent:
+
+* ``banking77_test`` / ``banking77_train``: 3,080 / 10,003 English queries, 77 intents;
+* ``xsid``: xSID valid, 300 zh/en parallel pairs = 600 texts, 16 intents; also the share of
+  zh/en pairs whose two utterances share a topic;
+* ``stc3_zh`` / ``stc3_en`` / ``stc3_mixed``: STC-3 helpdesk train dialogues (no gold intents: topics,
+  outliers and time only); ``mixed`` is the zh and en dialogues together (ids prefixed), built from
+  the two cached sets (centring is per language, so the vectors are the same).
+
+Metrics: ``nmi`` / ``ari`` count outliers as one more cluster over all items, ``acc`` is
+Hungarian-matched accuracy with outliers counted wrong (see evaluation/README.md). ``speedup`` is
+bertopic time / our time.
+
+Usage::
+
+    python evaluation/cluster_quality.py
+    python evaluation/cluster_quality.py --only banking77_test,xsid --no-baseline --out /tmp/cq.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import pickle
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+_REPO = Path(__file__).resolve().parents[1]
+_SRC = _REPO / "src"
+_EVAL = _REPO / "evaluation"
+for _p in (_SRC, _EVAL):
+    if _p.is_dir() and str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
+
+from pipeline_quality import clustering_metrics, load_banking77, load_stc3, load_xsid  # noqa: E402
+from voc_miner import Config, VocMiner, __version__  # noqa: E402
+from voc_miner.cluster import BertopicClusterer  # noqa: E402
+from voc_miner.config import ClusterConfig  # noqa: E402
+
+DATASETS: tuple[str, ...] = ("banking77_test", "banking77_train", "xsid", "stc3_zh", "stc3_en", "stc3_mixed")
+DEFAULT_OUT = _REPO / "evaluation" / "results" / "cluster_quality.json"
+CACHE = Path(os.environ.get("VOC_MINER_CLUSTER_CACHE", "/tmp/voc_miner_cluster_cache"))
+
+
+@dataclass
+class Prepared:
+    """Conversation vectors, tokens, languages and gold for one data set."""
+
+    name: str
+    description: str
+    conv_ids: list[str]
+    vectors: np.ndarray
+    tokens: list[list[str]]
+    langs: list[str]
+    texts: list[str]
+    gold: dict[str, Any]
+
+
+def _load_banking77_train(data_dir: Path) -> Any:
+    ds = load_banking77(data_dir)
+    df = pd.read_csv(data_dir / "banking77" / "train.csv", dtype=str, keep_default_na=False)
+    ids = [f"b77tr-{i}" for i in range(len(df))]
+    ds.frame = pd.DataFrame({"conversation_id": ids, "text": df["text"].tolist()})
+    ds.name, ds.description = "banking77_train", f"Banking77 train, {len(df):,} en queries, 77 intents"
+    ds.gold = {"label": dict(zip(ids, df["category"].tolist(), strict=True))}
+    return ds
+
+
+LOADERS: dict[str, Callable[[Path], Any]] = {
+    "banking77_test": lambda d: _rename(load_banking77(d), "banking77_test"),
+    "banking77_train": _load_banking77_train,
+    "xsid": load_xsid,
+    "stc3_zh": lambda d: load_stc3(d, "zh"),
+    "stc3_en": lambda d: load_stc3(d, "en"),
+}
+
+
+def _rename(ds: Any, name: str) -> Any:
+    ds.name = name
+    return ds
+
+
+def prepare(name: str, data_dir: Path) -> Prepared:
+    """Conversation vectors as ``VocMiner.fit`` builds them, cached under /tmp by data + config hash."""
+    from voc_miner.pipeline import _conversation_language
+    from voc_miner.segment import JiebaSpacySegmenter
+
+    if name == "stc3_mixed":
+        # Per-language centring fits each language's mean on its own turns, so the zh and en
+        # conversation vectors are the same whether the two sets are prepared together or apart
+        # (up to the few code-switched turns): reuse both caches instead of embedding 29k turns again.
+        zh, en = prepare("stc3_zh", data_dir), prepare("stc3_en", data_dir)
+        return Prepared(
+            name=name,
+            description=f"STC-3 train zh + en together, {len(zh.conv_ids) + len(en.conv_ids):,} dialogues",
+            conv_ids=[f"zh-{c}" for c in zh.conv_ids] + [f"en-{c}" for c in en.conv_ids],
+            vectors=np.vstack([zh.vectors, en.vectors]),
+            tokens=zh.tokens + en.tokens,
+            langs=zh.langs + en.langs,
+            texts=zh.texts + en.texts,
+            gold={},
+        )
+    ds = LOADERS[name](data_dir)
+    cfg = Config().validate()
+    key = hashlib.sha256(
+        pd.util.hash_pandas_object(ds.frame, index=False).values.tobytes()
+        + repr((cfg.embed, __version__)).encode()
+    ).hexdigest()[:16]
+    path = CACHE / f"{name}-{key}.pkl"
+    if path.exists():
+        with path.open("rb") as f:
+            d = pickle.load(f)
+    else:
+        miner = VocMiner(config=cfg)
+        prep, _ = miner._prepare(ds.frame, cfg, None)
+        customer = prep.customer
+        toks = JiebaSpacySegmenter().tokenize_many(customer["text"].tolist(), customer["lang"].tolist())
+        conv_tokens: dict[str, list[str]] = {c: [] for c in prep.conv_ids}
+        for cid, t in zip(customer["conversation_id"], toks, strict=True):
+            conv_tokens[cid].extend(t)
+        lang = _conversation_language(customer)
+        text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
+        d = {
+            "conv_ids": prep.conv_ids,
+            "vectors": prep.conv_vectors.astype(np.float32),
+            "tokens": [conv_tokens[c] for c in prep.conv_ids],
+            "langs": [str(lang[c]) for c in prep.conv_ids],
+            "texts": [str(text[c]) for c in prep.conv_ids],
+        }
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as f:
+            pickle.dump(d, f)
+    return Prepared(name=name, description=ds.description, gold=ds.gold, **d)
+
+
+def plain_bertopic(tokens: list[list[str]], vectors: np.ndarray, seed: int) -> np.ndarray:
+    """``BERTopic()`` defaults (UMAP 15 neighbours / 5 dims / cosine, HDBSCAN 10 eom) on given vectors."""
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
+    model = BERTopic(umap_model=umap_model, language="multilingual")
+    docs = [" ".join(t) if t else "emptydoc" for t in tokens]
+    topics, _ = model.fit_transform(docs, embeddings=vectors)
+    return np.asarray(topics, dtype=np.int64)
+
+
+def _score(p: Prepared, labels: np.ndarray, seconds: float) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "n_topics": len(set(labels.tolist()) - {-1}),
+        "outlier_share": round(float(np.mean(labels < 0)), 4),
+        "seconds": round(seconds, 2),
+    }
+    gold = p.gold.get("label")
+    if gold:
+        out.update(clustering_metrics([gold[c] for c in p.conv_ids], labels))
+    pairs = p.gold.get("pairs")
+    if pairs:
+        row = {c: i for i, c in enumerate(p.conv_ids)}
+        ok = [labels[row[a]] == labels[row[b]] and labels[row[a]] >= 0 for a, b in pairs if a in row and b in row]
+        out["pairs_together"] = round(float(np.mean(ok)), 4) if ok else None
+    return out
+
+
+def run_one(p: Prepared, *, baseline: bool, config: ClusterConfig) -> dict[str, Any]:
+    """Our clusterer and (optionally) plain BERTopic on the same vectors."""
+    t0 = time.perf_counter()
+    res = BertopicClusterer(config=config).fit(p.tokens, p.vectors, p.langs)
+    ours = _score(p, res.labels, time.perf_counter() - t0)
+    result: dict[str, Any] = {"description": p.description, "n": len(p.conv_ids), "ours": ours}
+    if baseline:
+        t0 = time.perf_counter()
+        labels = plain_bertopic(p.tokens, p.vectors, config.seed)
+        result["bertopic"] = _score(p, labels, time.perf_counter() - t0)
+        result["speedup"] = round(result["bertopic"]["seconds"] / max(ours["seconds"], 1e-9), 2)
+    return result
+
+
+def _warm_up(config: ClusterConfig, *, baseline: bool) -> None:
+    """Compile numba (UMAP, pynndescent) and import everything once, so neither method pays it in its time."""
+    rng = np.random.default_rng(0)
+    x = np.repeat(np.eye(16, dtype=np.float32)[:4], 60, axis=0) + rng.normal(0, 0.05, (240, 16)).astype(np.float32)
+    toks = [[f"w{i % 7}", f"v{i % 5}"] for i in range(len(x))]
+    BertopicClusterer(config=config).fit(toks, x, ["en"] * len(x))
+    if baseline:
+        plain_bertopic(toks, x, config.seed)
+
+
+def _c(v: Any, pct: bool = False) -> str:
+    if v is None:
+        return "-"
+    if pct:
+        return f"{100 * v:.1f}%"
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+def print_report(results: dict[str, dict[str, Any]]) -> None:
+    """One row per data set and method."""
+    head = ["data set", "method", "NMI", "ARI", "acc", "outliers", "topics", "pairs", "time s", "speedup"]
+    rows = []
+    for name, r in results.items():
+        for method in ("ours", "bertopic"):
+            if method not in r:
+                continue
+            m = r[method]
+            rows.append([
+                name, method, _c(m.get("nmi")), _c(m.get("ari")), _c(m.get("acc")),
+                _c(m["outlier_share"], True), str(m["n_topics"]), _c(m.get("pairs_together"), True),
+                f"{m['seconds']:.1f}", f"{r['speedup']:.1f}x" if method == "ours" and "speedup" in r else "",
+            ])
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)] if rows else [len(h) for h in head]
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data-dir", type=Path, default=_REPO.parent / "shared" / "data")
+    ap.add_argument("--only", default=",".join(DATASETS), help="comma-separated data sets")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--no-baseline", action="store_true", help="skip plain BERTopic")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    names = [n for n in args.only.split(",") if n]
+    unknown = set(names) - set(DATASETS)
+    if unknown:
+        print(f"unknown data set(s): {sorted(unknown)}; choose from {DATASETS}")
+        return 2
+    if not args.data_dir.is_dir():
+        print(f"data directory {args.data_dir} not found; nothing to evaluate (see evaluation/README.md).")
+        return 0
+    config = ClusterConfig()
+    _warm_up(config, baseline=not args.no_baseline)
+    results: dict[str, dict[str, Any]] = {}
+    for name in names:
+        try:
+            p = prepare(name, args.data_dir)
+        except FileNotFoundError as exc:
+            print(f"{name}: data missing ({exc}); skipped")
+            continue
+        results[name] = run_one(p, baseline=not args.no_baseline, config=config)
+        print(f"{name}: {json.dumps(results[name])}", flush=True)
+    print_report(results)
+    payload = {
+        "script": "evaluation/cluster_quality.py",
+        "voc_miner_version": __version__,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+        "cluster_config": {k: getattr(config, k) for k in config.__dataclass_fields__},
+        "results": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
