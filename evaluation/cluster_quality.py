@@ -22,7 +22,8 @@ Data sets, read from ``<repo>/../shared/data`` (``--data-dir``); exits 0 with a 
 
 Metrics: ``nmi`` / ``ari`` count outliers as one more cluster over all items, ``acc`` is
 Hungarian-matched accuracy with outliers counted wrong (see evaluation/README.md). ``speedup`` is
-bertopic time / our time.
+bertopic time / our time, measured back to back in one process (``load_average_1min`` records the
+other load on the machine, which swings timings a lot on shared cores).
 
 Usage::
 
@@ -265,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: data missing ({exc}); skipped")
             continue
         results[name] = run_one(p, baseline=not args.no_baseline, config=config)
+        results[name]["load_average_1min"] = round(os.getloadavg()[0], 2)
         print(f"{name}: {json.dumps(results[name])}", flush=True)
     print_report(results)
     payload = {

@@ -229,6 +229,21 @@ class BertopicClusterer:
     def __init__(self, *, config: ClusterConfig | None = None) -> None:
         self.config = config or ClusterConfig()
 
+    def _umap_init(self, vectors: np.ndarray) -> str | np.ndarray:
+        """UMAP start layout. "pca" is computed here with a seeded randomized PCA, scaled as UMAP
+        scales its own: UMAP's full-covariance PCA took seconds under load on 5k x 512 inputs."""
+        cfg = self.config
+        if cfg.umap_init != "pca":
+            return cfg.umap_init
+        from sklearn.decomposition import PCA
+
+        k = min(cfg.umap_components, len(vectors) - 2)
+        emb = PCA(n_components=k, svd_solver="randomized", random_state=cfg.seed).fit_transform(vectors)
+        emb = 10.0 * emb / max(float(np.abs(emb).max()), 1e-12)
+        emb += np.random.default_rng(cfg.seed).normal(0.0, 1e-4, emb.shape)
+        out: np.ndarray = emb.astype(np.float32)
+        return out
+
     def _hdbscan_labels(self, vectors: np.ndarray, mcs: int) -> np.ndarray:
         """Seeded UMAP (BERTopic's reduction step) then HDBSCAN; -1 = noise.
 
@@ -253,7 +268,7 @@ class BertopicClusterer:
             random_state=cfg.seed,
             n_jobs=1,  # seeded UMAP runs on one thread anyway
             n_epochs=cfg.umap_epochs,
-            init=cfg.umap_init if n > cfg.umap_components + 2 else "random",
+            init=self._umap_init(vectors) if n > cfg.umap_components + 2 else "random",
             negative_sample_rate=cfg.umap_negative_samples,
             precomputed_knn=(knn[0], knn[1], None) if knn is not None else (None, None, None),
         )
