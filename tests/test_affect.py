@@ -6,17 +6,33 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from voc_miner.affect import CueLexicon, HeadAffectScorer, LinearHead, escalation_table
+from voc_miner.affect import (
+    NGRAM_FEATURES,
+    CueLexicon,
+    HeadAffectScorer,
+    LinearHead,
+    escalation_table,
+    hashed_ngrams,
+    ngram_tokens,
+)
 from voc_miner.embed import UseEmbedder
 from voc_miner.errors import ModelError
+from voc_miner.resources import model_file
 from voc_miner.types import EMOTIONS
+
+TEXTS = ["太棒了，非常满意，谢谢！", "Love it, works perfectly, thank you!",
+         "垃圾东西，气死我了，退钱！", "This is garbage, I am furious, worst service ever"]
 
 
 @pytest.fixture(scope="module")
-def scored() -> tuple[np.ndarray, list[str]]:
-    texts = ["太棒了，非常满意，谢谢！", "Love it, works perfectly, thank you!",
-             "垃圾东西，气死我了，退钱！", "This is garbage, I am furious, worst service ever"]
-    sent, emo, proba = HeadAffectScorer().score(UseEmbedder().embed(texts))
+def vectors() -> np.ndarray:
+    return UseEmbedder().embed(TEXTS)
+
+
+@pytest.fixture(scope="module", params=["text", "vector"])
+def scored(request: pytest.FixtureRequest, vectors: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    texts = TEXTS if request.param == "text" else None
+    sent, emo, proba = HeadAffectScorer().score(vectors, texts)
     assert proba.shape == (4, len(EMOTIONS))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-5)
     return sent, emo
@@ -33,6 +49,43 @@ def test_emotions_of_clear_cases(scored: tuple[np.ndarray, list[str]]) -> None:
     _, emo = scored
     assert emo[1] == "joy"
     assert emo[3] in ("anger", "disgust")
+
+
+def test_text_features_change_the_scores_and_must_match_the_vectors(vectors: np.ndarray) -> None:
+    scorer = HeadAffectScorer()
+    with_text = scorer.score(vectors, TEXTS)[0]
+    assert not np.allclose(with_text, scorer.score(vectors)[0])
+    with pytest.raises(ModelError, match="4 vectors but 3 texts"):
+        scorer.score(vectors, TEXTS[:3])
+    head = LinearHead.load(model_file("affect", "sentiment_head.npz"))
+    assert head.hashed_coef is not None and head.hashed_coef.shape == (1, NGRAM_FEATURES)
+    with pytest.raises(ModelError, match="pass the texts"):
+        head.predict_proba(vectors)
+    assert HeadAffectScorer().score(np.zeros((0, 512), np.float32), [])[1] == []
+
+
+def test_ngram_features_are_deterministic_and_bilingual() -> None:
+    assert ngram_tokens("不好 not bad") == ["不", "好", "不好", "w:not", "w:bad", "b:not bad"]
+    a = hashed_ngrams(["质量很差", "great"])
+    b = hashed_ngrams(["质量很差", "great"])
+    assert a.shape == (2, NGRAM_FEATURES) and (a != b).nnz == 0
+    np.testing.assert_allclose(np.sqrt(a.multiply(a).sum(axis=1)).A1, 1.0, rtol=1e-6)
+    assert hashed_ngrams([""]).nnz == 0
+
+
+def test_decision_bias_moves_labels_not_probabilities(tmp_path: Path) -> None:
+    path = tmp_path / "h.npz"
+    n = 8
+    np.savez(
+        path, classes=np.array(["a", "b"]), coef=np.zeros((2, 3), np.float32), intercept=np.zeros(2, np.float32),
+        ngram_coef=np.zeros((2, 3), np.float32), ngram_hashed_coef=np.zeros((2, n), np.float16),
+        ngram_intercept=np.array([0.1, 0.0], np.float32), ngram_features=np.asarray(n),
+        decision_bias=np.array([0.0, 0.5], np.float32),
+    )
+    head = LinearHead.load(path)
+    p = head.predict_proba(np.zeros((1, 3), np.float32), ["x"])
+    assert p[0, 0] > p[0, 1] and head.predict_index(p)[0] == 1
+    assert LinearHead.load(path, text_features=False).hashed_coef is None
 
 
 def test_heads_refuse_pickles_and_wrong_dims(tmp_path: Path) -> None:

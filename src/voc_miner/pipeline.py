@@ -160,7 +160,7 @@ class VocMiner:
         all_vectors = self._embedder(cfg).embed(texts + seg_texts)
         vectors, seg_vectors = all_vectors[: len(texts)], all_vectors[len(texts) :]
         t2 = time.perf_counter()
-        sentiment, emotion, _proba = HeadAffectScorer().score(self._affect_vectors(cfg, vectors, texts))
+        sentiment, emotion, _proba = HeadAffectScorer().score(self._affect_vectors(cfg, vectors, texts), texts)
         customer = customer.assign(sentiment=np.round(sentiment, 4), emotion=emotion)
         langs = customer["lang"].tolist()
         if centering is None:
