@@ -13,7 +13,9 @@ from .conftest import DEMO
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "voc_miner.cli", *args], capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "voc_miner.cli", *args], capture_output=True, text=True, timeout=600, check=False
+    )
 
 
 def _one_line_error(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:

@@ -37,5 +37,5 @@ def test_toml_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 def test_unknown_key_in_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "c.toml").write_text("[cluster]\nseeed = 1\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="cluster.seeed"):
+    with pytest.raises(ConfigError, match=r"cluster\.seeed"):
         load_config(tmp_path / "c.toml")

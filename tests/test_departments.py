@@ -364,3 +364,31 @@ def test_pipeline_fit_with_department_labels_saves_and_loads_the_head(tmp_path: 
     del miner._mapper_obj
     miner.save(tmp_path / "model")
     assert not SupervisedDepartmentMapper.saved_in(tmp_path / "model")
+
+
+def test_text_scores_and_decide_agree_with_map_texts() -> None:
+    """Per-conversation mixing works in the score space of Topic.department_scores, for both mappers."""
+    x, y = _blobs(30, spread=0.3, seed=0)
+    sup = _mapper().fit(x, [""] * len(y), y)
+    xt, _ = _blobs(5, spread=0.3, seed=2)
+    s = sup.text_scores(xt, [""] * len(xt))
+    ids = load_taxonomy().ids()
+    assert s.shape == (len(xt), len(ids)) and np.allclose(s.sum(axis=1), 1.0)
+    assert (s[:, ids.index("product")] == 0).all()  # never labelled
+    direct = sup.map_texts(xt, [""] * len(xt))
+    assert [a.department for a in sup.decide(s)] == [a.department for a in direct]
+    for a, row in zip(direct, s, strict=True):  # scores dict == the taxonomy-order row
+        assert [a.scores[d] for d in ids] == pytest.approx(row.tolist(), abs=1e-4)
+    # mixing a topic's scores with a conversation's: the stronger evidence wins
+    logistics, finance = s[0], s[5]
+    assert sup.decide(np.vstack([0.75 * logistics + 0.25 * finance]))[0].department == "logistics"
+
+    emb = _HashEmbedder()
+    texts = ["my parcel is late, the courier never came", "the app crashes at checkout"]
+    centering = LanguageCentering().fit(emb.embed([*texts, "hello", "where is my order"]), ["en"] * 4)
+    v = centering.transform(emb.embed(texts), ["en"] * 2)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    zero = ZeroShotDepartmentMapper(taxonomy=load_taxonomy(), embedder=emb, centering=centering).fit()
+    zs = zero.text_scores(v, texts)
+    assert zs.shape == (2, len(ids)) and ((zs >= 0) & (zs <= 1)).all()
+    assert zero.decide(zs) == zero.map_texts(v, texts)

@@ -7,8 +7,10 @@ import importlib
 
 import pytest
 
-MODULES = ["config", "io", "segment", "embed", "cluster", "affect", "spikes", "departments", "pipeline", "pii", "steering", "distributed", "batch",
-           "textclean"]
+MODULES = [
+    "config", "io", "segment", "embed", "cluster", "affect", "spikes", "departments", "pipeline", "pii",
+    "steering", "distributed", "batch", "textclean",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -160,7 +160,7 @@ def test_default_settings_same_seed_identical_topics() -> None:
 
 def test_outlier_below_floor() -> None:
     cents = np.eye(3, dtype=np.float32)
-    labels, sims = assign_to_centroids(np.array([[0.0, 0.0, -1.0], [1.0, 0.1, 0.0]], np.float32), cents, floor=0.3)
+    labels, _sims = assign_to_centroids(np.array([[0.0, 0.0, -1.0], [1.0, 0.1, 0.0]], np.float32), cents, floor=0.3)
     assert labels.tolist() == [-1, 0]
 
 

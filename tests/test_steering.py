@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -47,7 +45,7 @@ def test_steering_applies_to_the_fitted_results(steered) -> None:  # type: ignor
 
 
 def test_steering_survives_save_load_tag(steered, months) -> None:  # type: ignore[no-untyped-def]
-    miner, path, a, b, c = steered
+    miner, path, a, _b, c = steered
     loaded = VocMiner.load(path)
     assert loaded.steering_ == miner.steering_
     res = loaded.tag(months[0])
@@ -94,7 +92,8 @@ def test_same_data_same_seed_same_topics(months) -> None:  # type: ignore[no-unt
     ids = sorted(months[1]["conversation_id"].unique())[:150]
     sub = months[1][months[1]["conversation_id"].isin(ids)]
     one, two = VocMiner().fit(sub), VocMiner().fit(sub)
-    pd.testing.assert_frame_equal(one.tags_[["conversation_id", "topic_id"]], two.tags_[["conversation_id", "topic_id"]])
+    cols = ["conversation_id", "topic_id"]
+    pd.testing.assert_frame_equal(one.tags_[cols], two.tags_[cols])
     np.testing.assert_array_equal(one.centroids_, two.centroids_)
 
 

@@ -177,6 +177,11 @@ class DepartmentsConfig:
         zero_shot_calibration: Platt parameters ``[a, b]`` for the zero-shot confidence
             (``sigmoid(a * logit(c) + b)``, fitted with ``voc_miner.departments.fit_confidence_calibration``);
             unset keeps the raw confidence. The threshold applies to the calibrated value.
+        conversation_weight: a conversation's department comes from the mix
+            ``(1 - w) * topic scores + w * the conversation's own scores`` (same mapper, same score space):
+            ``0`` gives every conversation its topic's department, ``1`` judges each conversation alone.
+            Topics moved by hand (``move_topic``) keep their department for all their conversations;
+            outliers are judged alone.
     """
 
     taxonomy: str | None = None
@@ -184,6 +189,7 @@ class DepartmentsConfig:
     keyword_weight: float = 0.5
     labels: str | None = None
     zero_shot_calibration: tuple[float, float] | None = None
+    conversation_weight: float = 0.25
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -260,6 +266,11 @@ class Config:
         if not 0.0 <= self.departments.unassigned_threshold <= 1.0:
             raise ConfigError(
                 f"`departments.unassigned_threshold` must be in [0, 1]; got {self.departments.unassigned_threshold}."
+            )
+        if not 0.0 <= self.departments.conversation_weight <= 1.0:
+            raise ConfigError(
+                "`departments.conversation_weight` must be in [0, 1] (0: topic department, 1: each conversation "
+                f"alone); got {self.departments.conversation_weight}."
             )
         zc = self.departments.zero_shot_calibration
         if zc is not None and (

@@ -265,11 +265,24 @@ class ZeroShotDepartmentMapper:
             out[:, j] = s.mean(axis=1)
         return out
 
-    def combine(self, sim: np.ndarray, kw: np.ndarray) -> list[DepartmentAssignment]:
-        """Scores -> assignments (confidence = softmax of scores, T = 0.05)."""
+    def scores(self, sim: np.ndarray, kw: np.ndarray) -> np.ndarray:
+        """(n, n_departments) evidence score in [0, 1] (taxonomy order) from similarity and keyword hits."""
         w = self.keyword_weight
         # Rescale similarity into ~[0, 1]: cosine of centred vectors is ~0.0-0.6 in practice.
-        score = (1 - w) * np.clip(sim / 0.6, 0, 1) + w * kw
+        return np.asarray((1 - w) * np.clip(sim / 0.6, 0, 1) + w * kw, dtype=np.float64)
+
+    def combine(self, sim: np.ndarray, kw: np.ndarray) -> list[DepartmentAssignment]:
+        """Similarity + keyword hits -> assignments (see :meth:`decide`)."""
+        return self.decide(self.scores(sim, kw))
+
+    def text_scores(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """(n, n_departments) scores of single conversations, in the space of ``Topic.department_scores``."""
+        sim = self.similarity(vectors)
+        kw = np.stack([self.matcher_.hits(t) for t in texts]) if len(texts) else np.zeros_like(sim)
+        return self.scores(sim, kw)
+
+    def decide(self, score: np.ndarray) -> list[DepartmentAssignment]:
+        """Scores (taxonomy order) -> assignments (confidence = softmax of scores, T = 0.05)."""
         out: list[DepartmentAssignment] = []
         ids = self.taxonomy.ids()
         for row in score:
@@ -301,10 +314,8 @@ class ZeroShotDepartmentMapper:
         return self.combine(sim, kw)
 
     def map_texts(self, vectors: np.ndarray, texts: Sequence[str]) -> list[DepartmentAssignment]:
-        """Assign single conversations (used for outliers)."""
-        sim = self.similarity(vectors)
-        kw = np.stack([self.matcher_.hits(t) for t in texts]) if len(texts) else np.zeros_like(sim)
-        return self.combine(sim, kw)
+        """Assign single conversations from their own vectors and texts."""
+        return self.decide(self.text_scores(vectors, texts))
 
 
 # --------------------------------------------------------------------------- supervised mapping
@@ -769,6 +780,21 @@ class SupervisedDepartmentMapper:
     def map_texts(self, vectors: np.ndarray, texts: Sequence[str]) -> list[DepartmentAssignment]:
         """Assign single conversations from their vectors and texts."""
         return self._assign(self.predict_proba(vectors, self._keyword_hits(texts)))
+
+    def text_scores(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """(n, n_departments) calibrated probabilities in taxonomy order (0 for departments never labelled),
+        the space of ``Topic.department_scores``."""
+        proba = self.predict_proba(vectors, self._keyword_hits(texts))
+        out = np.zeros((len(proba), len(self.taxonomy.departments)), dtype=np.float64)
+        ids = self.taxonomy.ids()
+        out[:, [ids.index(c) for c in self.classes_]] = proba
+        return out
+
+    def decide(self, score: np.ndarray) -> list[DepartmentAssignment]:
+        """Probabilities in taxonomy order (e.g. a mix of topic and conversation scores) -> assignments."""
+        ids = self.taxonomy.ids()
+        proba = np.asarray(score, dtype=np.float64)[:, [ids.index(c) for c in self.classes_]]
+        return self._assign(proba / np.maximum(proba.sum(axis=1, keepdims=True), 1e-12))
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory: str | Path) -> None:

@@ -236,6 +236,36 @@ class VocMiner:
         self._mapper_obj = mapper
         return mapper
 
+    def _conversation_departments(
+        self, prep: _Prepared, labels: np.ndarray, customer: pd.DataFrame, cfg: Config
+    ) -> tuple[list[str], list[float]]:
+        """Department and confidence per conversation: its topic's scores mixed with its own
+        (``departments.conversation_weight``); hand-moved topics keep their department; outliers alone."""
+        w = cfg.departments.conversation_weight
+        topics = {t.id: t for t in self.topics_}
+        dept = [topics[t].department if t in topics else UNASSIGNED for t in labels]
+        conf = [topics[t].department_confidence if t in topics else 0.0 for t in labels]
+        moved = {int(op["topic"]) for op in getattr(self, "steering_", []) if op.get("op") == "move"}
+        ids = self.taxonomy_.ids()
+        todo = [i for i, t in enumerate(labels) if int(t) not in moved and (int(t) not in topics or w > 0.0)]
+        if not todo:
+            return dept, conf
+        mapper = self._mapper(cfg)
+        text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
+        idx = np.asarray(todo)
+        own = mapper.text_scores(prep.conv_vectors[idx], [str(text[prep.conv_ids[i]]) for i in idx])
+        topic_scores = np.zeros_like(own)
+        alone = np.ones(len(idx), dtype=bool)
+        for k, i in enumerate(idx):
+            t = topics.get(int(labels[i]))
+            if t is not None and t.department_scores:
+                topic_scores[k] = [t.department_scores.get(d, 0.0) for d in ids]
+                alone[k] = False
+        mix = np.where(alone[:, None], own, (1.0 - w) * topic_scores + w * own)
+        for i, a in zip(idx, mapper.decide(mix), strict=True):
+            dept[i], conf[i] = a.department, a.confidence
+        return dept, conf
+
     def _tags(self, prep: _Prepared, labels: np.ndarray, sims: np.ndarray, cfg: Config) -> pd.DataFrame:
         """Per-conversation tag table (TAG_COLUMNS) from topics and customer turns."""
         turns, customer = prep.ingest.turns, prep.customer
@@ -276,18 +306,9 @@ class VocMiner:
         )
         tags["topic_label"] = [topics[t].label if t in topics else "outlier" for t in tags["topic_id"]]
         tags["topic_ids"] = self._topic_ids(prep, labels, cfg)
-        dept = [topics[t].department if t in topics else UNASSIGNED for t in tags["topic_id"]]
-        conf = [topics[t].department_confidence if t in topics else 0.0 for t in tags["topic_id"]]
-        out_idx = np.flatnonzero(labels == OUTLIER_TOPIC)
-        if len(out_idx):
-            text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
-            assigned = self._mapper(cfg).map_texts(
-                prep.conv_vectors[out_idx], [str(text[prep.conv_ids[i]]) for i in out_idx]
-            )
-            for i, a in zip(out_idx, assigned, strict=True):
-                dept[i], conf[i] = a.department, a.confidence
-        tags["department"] = dept
-        tags["department_confidence"] = conf
+        tags["department"], tags["department_confidence"] = self._conversation_departments(
+            prep, labels, customer, cfg
+        )
         tags = tags.join(agg, on="conversation_id").join(esc.set_index("conversation_id"), on="conversation_id")
         tags["sentiment"] = np.round(tags["_ws"] / tags["_w"], 4)
         tags["emotion"] = tags["conversation_id"].map(emo).fillna("neutral")
