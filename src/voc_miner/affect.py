@@ -122,8 +122,12 @@ class LinearHead:
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"Cannot load affect head {str(path)!r}: {exc}; reinstall or retrain it.") from exc
 
-    def logits(self, x: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
-        """Raw scores, columns in ``classes`` order (one column for a binary head)."""
+    def logits(
+        self, x: np.ndarray, texts: Sequence[str] | None = None, *, features: sp.csr_matrix | None = None
+    ) -> np.ndarray:
+        """Raw scores, columns in ``classes`` order (one column for a binary head).
+
+        ``features``: ``hashed_ngrams(texts)`` computed once by the caller and shared by several heads."""
         if x.shape[1] != self.coef.shape[1]:
             raise ModelError(
                 f"Affect head expects {self.coef.shape[1]}-d vectors, got {x.shape[1]}-d; "
@@ -131,14 +135,19 @@ class LinearHead:
             )
         z = np.asarray(x, np.float32) @ self.coef.T + self.intercept
         if self.hashed_coef is not None:
-            if texts is None or len(texts) != len(x):
-                raise ModelError("This affect head uses text features: pass the texts with the vectors.")
-            z = z + np.asarray(hashed_ngrams(texts, n_features=self.hashed_coef.shape[1]) @ self.hashed_coef.T)
+            width = self.hashed_coef.shape[1]
+            if features is None or features.shape != (len(x), width):
+                if texts is None or len(texts) != len(x):
+                    raise ModelError("This affect head uses text features: pass the texts with the vectors.")
+                features = hashed_ngrams(texts, n_features=width)
+            z = z + np.asarray(features @ self.hashed_coef.T)
         return np.asarray(z, np.float32)
 
-    def predict_proba(self, x: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+    def predict_proba(
+        self, x: np.ndarray, texts: Sequence[str] | None = None, *, features: sp.csr_matrix | None = None
+    ) -> np.ndarray:
         """Class probabilities, columns in ``classes`` order."""
-        logits = self.logits(x, texts)
+        logits = self.logits(x, texts, features=features)
         if self.coef.shape[0] == 1:
             p = 1.0 / (1.0 + np.exp(-logits[:, 0]))
             return np.stack([1 - p, p], axis=1)
@@ -199,9 +208,12 @@ class HeadAffectScorer:
         use_text = texts is not None
         sent = self._head(self.sentiment_head, "sentiment_head.npz", use_text)
         emo = self._emo(use_text)
-        ps = sent.predict_proba(vectors, texts)
+        feats = None
+        if texts is not None and sent.hashed_coef is not None:  # hashed once, shared by both heads
+            feats = hashed_ngrams(texts, n_features=sent.hashed_coef.shape[1])
+        ps = sent.predict_proba(vectors, texts, features=feats)
         pos = ps[:, list(sent.classes).index("positive")]
-        pe_raw = emo.predict_proba(vectors, texts)
+        pe_raw = emo.predict_proba(vectors, texts, features=feats)
         idx = emo.predict_index(pe_raw)
         order = [list(emo.classes).index(e) for e in EMOTIONS]
         pe = pe_raw[:, order].astype(np.float32)

@@ -894,7 +894,12 @@ def _ingest(table: _Table, *, config: IngestConfig, masker: PiiMasker | None) ->
     mask = masker or PiiMasker()
     channel_raw = col(cols.channel)
     if channel_raw is not None:
-        work["channel"] = [mask.mask(c) if (c := _str_cell(v)) else "unknown" for v in channel_raw]
+        # Channels repeat a handful of values: mask each distinct one once.
+        masked_channel: dict[str, str] = {}
+        work["channel"] = [
+            (masked_channel.get(c) or masked_channel.setdefault(c, mask.mask(c))) if (c := _str_cell(v)) else "unknown"
+            for v in channel_raw
+        ]
     else:
         work["channel"] = "unknown"
     given_lang = col(cols.lang)
