@@ -133,7 +133,9 @@ class SentenceTransformerEmbedder:
                     "unset it to use a GPU only when one is present, or set it to 'cpu'."
                 )
         model = SentenceTransformer(str(self.model_dir), device=self.device, local_files_only=True)
-        self.dim = int(model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers >= 5.2 renamed the method; keep older versions working.
+        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 0)
         return model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
