@@ -78,13 +78,15 @@ class UseEmbedder:
 
         starts = range(0, len(texts), self.batch_size)
         bar = tqdm(total=len(texts), unit="turn", desc="embedding", disable=not self.progress, leave=False)
-        chunks = []
+        # One preallocated output, each batch normalised in place: peak memory is the result itself
+        # (a list of batches + vstack + a normalised copy tripled it: 8 GB extra at 1M turns).
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
         for i in starts:
             batch = list(texts[i : i + self.batch_size])
-            chunks.append(np.asarray(self._model.encode(batch), dtype=np.float32))
+            out[i : i + len(batch)] = _normalise(np.asarray(self._model.encode(batch), dtype=np.float32))
             bar.update(len(batch))
         bar.close()
-        return _normalise(np.vstack(chunks))
+        return out
 
 
 class SentenceTransformerEmbedder:
