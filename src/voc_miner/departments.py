@@ -786,15 +786,19 @@ class SupervisedDepartmentMapper:
         the space of ``Topic.department_scores``."""
         proba = self.predict_proba(vectors, self._keyword_hits(texts))
         out = np.zeros((len(proba), len(self.taxonomy.departments)), dtype=np.float64)
-        ids = self.taxonomy.ids()
-        out[:, [ids.index(c) for c in self.classes_]] = proba
+        out[:, self._class_columns()] = proba
         return out
 
     def decide(self, score: np.ndarray) -> list[DepartmentAssignment]:
         """Probabilities in taxonomy order (e.g. a mix of topic and conversation scores) -> assignments."""
-        ids = self.taxonomy.ids()
-        proba = np.asarray(score, dtype=np.float64)[:, [ids.index(c) for c in self.classes_]]
+        proba = np.asarray(score, dtype=np.float64)[:, self._class_columns()]
         return self._assign(proba / np.maximum(proba.sum(axis=1, keepdims=True), 1e-12))
+
+    def _class_columns(self) -> list[int]:
+        """Taxonomy column of each of ``classes_``."""
+        self._check_fitted()
+        ids = self.taxonomy.ids()
+        return [ids.index(c) for c in self.classes_]
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory: str | Path) -> None:

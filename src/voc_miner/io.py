@@ -894,12 +894,10 @@ def _ingest(table: _Table, *, config: IngestConfig, masker: PiiMasker | None) ->
     mask = masker or PiiMasker()
     channel_raw = col(cols.channel)
     if channel_raw is not None:
+        cells = [_str_cell(v) for v in channel_raw]
         # Channels repeat a handful of values: mask each distinct one once.
-        masked_channel: dict[str, str] = {}
-        work["channel"] = [
-            (masked_channel.get(c) or masked_channel.setdefault(c, mask.mask(c))) if (c := _str_cell(v)) else "unknown"
-            for v in channel_raw
-        ]
+        masked = {c: mask.mask(c) for c in set(cells) if c}
+        work["channel"] = [masked[c] if c else "unknown" for c in cells]
     else:
         work["channel"] = "unknown"
     given_lang = col(cols.lang)

@@ -246,23 +246,24 @@ class VocMiner:
         dept = [topics[t].department if t in topics else UNASSIGNED for t in labels]
         conf = [topics[t].department_confidence if t in topics else 0.0 for t in labels]
         moved = {int(op["topic"]) for op in getattr(self, "steering_", []) if op.get("op") == "move"}
-        ids = self.taxonomy_.ids()
-        todo = [i for i, t in enumerate(labels) if int(t) not in moved and (int(t) not in topics or w > 0.0)]
-        if not todo:
+        todo = np.asarray(
+            [i for i, t in enumerate(labels) if int(t) not in moved and (int(t) not in topics or w > 0.0)], np.int64
+        )
+        if not len(todo):
             return dept, conf
         mapper = self._mapper(cfg)
         text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
-        idx = np.asarray(todo)
-        own = mapper.text_scores(prep.conv_vectors[idx], [str(text[prep.conv_ids[i]]) for i in idx])
-        topic_scores = np.zeros_like(own)
-        alone = np.ones(len(idx), dtype=bool)
-        for k, i in enumerate(idx):
-            t = topics.get(int(labels[i]))
-            if t is not None and t.department_scores:
-                topic_scores[k] = [t.department_scores.get(d, 0.0) for d in ids]
-                alone[k] = False
-        mix = np.where(alone[:, None], own, (1.0 - w) * topic_scores + w * own)
-        for i, a in zip(idx, mapper.decide(mix), strict=True):
+        own = mapper.text_scores(prep.conv_vectors[todo], [str(text[prep.conv_ids[i]]) for i in todo])
+        # One score row per scored topic (taxonomy order); conversations of other topics / outliers: own alone.
+        ids = self.taxonomy_.ids()
+        scored = [t for t in self.topics_ if t.department_scores]
+        table = np.asarray([[t.department_scores.get(d, 0.0) for d in ids] for t in scored], dtype=np.float64)
+        row_of = {t.id: r for r, t in enumerate(scored)}
+        rows = np.asarray([row_of.get(int(labels[i]), -1) for i in todo], np.int64)
+        mix = own.copy()
+        has = rows >= 0
+        mix[has] = (1.0 - w) * table[rows[has]] + w * own[has]
+        for i, a in zip(todo, mapper.decide(mix), strict=True):
             dept[i], conf[i] = a.department, a.confidence
         return dept, conf
 
