@@ -258,6 +258,7 @@ class VocMiner:
         ids = self.taxonomy_.ids()
         scored = [t for t in self.topics_ if t.department_scores]
         table = np.asarray([[t.department_scores.get(d, 0.0) for d in ids] for t in scored], dtype=np.float64)
+        table = table.reshape(len(scored), len(ids))  # (0, n_departments) when no topic is scored
         row_of = {t.id: r for r, t in enumerate(scored)}
         rows = np.asarray([row_of.get(int(labels[i]), -1) for i in todo], np.int64)
         mix = own.copy()
