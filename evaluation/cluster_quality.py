@@ -39,7 +39,6 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import platform
 import sys
 import time
@@ -101,6 +100,11 @@ LOADERS: dict[str, Callable[[Path], Any]] = {
 }
 
 
+#: Bump when the way conversation vectors are built changes (cache key): 2 = code-switched turns
+#: centred between the zh and en means.
+PREP_VERSION = 2
+
+
 def _rename(ds: Any, name: str) -> Any:
     ds.name = name
     return ds
@@ -130,12 +134,13 @@ def prepare(name: str, data_dir: Path) -> Prepared:
     cfg = Config().validate()
     key = hashlib.sha256(
         pd.util.hash_pandas_object(ds.frame, index=False).values.tobytes()
-        + repr((cfg.embed, __version__)).encode()
+        + repr((cfg.embed, __version__, PREP_VERSION)).encode()
     ).hexdigest()[:16]
-    path = CACHE / f"{name}-{key}.pkl"
-    if path.exists():
-        with path.open("rb") as f:
-            d = pickle.load(f)
+    # Cache: the vectors as .npy and the rest as JSON (never pickle, even for our own files).
+    vec_path, meta_path = CACHE / f"{name}-{key}.npy", CACHE / f"{name}-{key}.json"
+    if vec_path.exists() and meta_path.exists():
+        d = json.loads(meta_path.read_text(encoding="utf-8"))
+        d["vectors"] = np.load(vec_path, allow_pickle=False)
     else:
         miner = VocMiner(config=cfg)
         prep, _ = miner._prepare(ds.frame, cfg, None)
@@ -147,15 +152,15 @@ def prepare(name: str, data_dir: Path) -> Prepared:
         lang = _conversation_language(customer)
         text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
         d = {
-            "conv_ids": prep.conv_ids,
-            "vectors": prep.conv_vectors.astype(np.float32),
+            "conv_ids": [str(c) for c in prep.conv_ids],
             "tokens": [conv_tokens[c] for c in prep.conv_ids],
             "langs": [str(lang[c]) for c in prep.conv_ids],
             "texts": [str(text[c]) for c in prep.conv_ids],
         }
         CACHE.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as f:
-            pickle.dump(d, f)
+        meta_path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+        d["vectors"] = prep.conv_vectors.astype(np.float32)
+        np.save(vec_path, d["vectors"], allow_pickle=False)
     return Prepared(name=name, description=ds.description, gold=ds.gold, **d)
 
 

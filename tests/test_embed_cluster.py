@@ -48,6 +48,21 @@ def test_language_centering_round_trip() -> None:
     np.testing.assert_allclose(again, out)
 
 
+def test_mixed_text_is_centred_between_zh_and_en_not_by_its_own_skewed_mean() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(90, 8)).astype(np.float32)
+    x[:30, 0] += 2.0  # zh offset
+    x[30:60, 1] += 2.0  # en offset
+    x[60:, 2] += 5.0  # the mixed turns are all about one topic (axis 2): that is content, not language
+    langs = ["zh"] * 30 + ["en"] * 30 + ["mixed"] * 30
+    c = LanguageCentering().fit(x, langs)
+    np.testing.assert_allclose(c.means_["mixed"], (c.means_["zh"] + c.means_["en"]) / 2, atol=1e-6)
+    assert c.transform(x, langs)[60:, 2].mean() > 4.0  # the topic survives centring
+    # without English turns the mixed turns' own mean is the better estimate
+    only_zh = LanguageCentering().fit(x[np.r_[0:30, 60:90]], ["zh"] * 30 + ["mixed"] * 30)
+    np.testing.assert_allclose(only_zh.means_["mixed"], x[60:].mean(axis=0), atol=1e-6)
+
+
 def test_pooling_depends_only_on_own_turns() -> None:
     rng = np.random.default_rng(1)
     v = rng.normal(size=(5, 4)).astype(np.float32)

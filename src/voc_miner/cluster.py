@@ -96,8 +96,10 @@ def centroids_of(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
 def exact_cosine_knn(vectors: np.ndarray, k: int, *, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """Exact cosine k-NN of unit rows, self first: ``(indices, distances)`` of shape (n, k).
 
-    Computed in row blocks (memory ``block x n``); ties are broken by the lower index, so the
-    graph -- and the UMAP layout seeded on it -- is deterministic.
+    Computed in row blocks (memory ``block x n``). The k-th largest similarity of each row comes from a
+    values-only ``np.partition`` (about twice as fast as ``argpartition``); the members are the entries
+    at or above it, and on ties at the k-th value the lower indices win, so the graph -- and the UMAP
+    layout seeded on it -- is deterministic.
     """
     x = normalise(vectors)
     n = len(x)
@@ -108,7 +110,16 @@ def exact_cosine_knn(vectors: np.ndarray, k: int, *, block: int = 2048) -> tuple
         hi = min(n, lo + block)
         sims = x[lo:hi] @ x.T
         sims[np.arange(hi - lo), np.arange(lo, hi)] = 2.0  # self first
-        part = np.argpartition(sims, n - k, axis=1)[:, n - k :] if k < n else np.tile(np.arange(n), (hi - lo, 1))
+        if k < n:
+            mask = sims >= np.partition(sims, n - k, axis=1)[:, n - k : n - k + 1]
+            plain = mask.sum(axis=1) == k
+            part = np.empty((hi - lo, k), dtype=np.int64)
+            part[plain] = np.nonzero(mask[plain])[1].reshape(-1, k)
+            for r in np.flatnonzero(~plain):  # ties at the k-th value
+                cand = np.flatnonzero(mask[r])
+                part[r] = cand[np.lexsort((cand, -sims[r, cand]))[:k]]
+        else:
+            part = np.tile(np.arange(n), (hi - lo, 1))
         psim = np.take_along_axis(sims, part, axis=1)
         order = np.lexsort((part, -psim), axis=1)
         idx[lo:hi] = np.take_along_axis(part, order, axis=1)
@@ -214,7 +225,11 @@ def ctfidf_keywords(
     scores = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(bow).toarray()
     out: list[list[tuple[str, float]]] = []
     for row in scores:
-        order = sorted(range(len(row)), key=lambda j: (-row[j], words[j]))[:top_n]
+        # Only the words scoring at or above the top_n-th score can be among the best top_n: sort those
+        # (score, then word) instead of the whole vocabulary.
+        cut = np.partition(row, len(row) - top_n)[len(row) - top_n] if len(row) > top_n else -np.inf
+        cand = np.flatnonzero(row >= cut)
+        order = sorted(cand.tolist(), key=lambda j: (-row[j], words[j]))[:top_n]
         out.append([(str(words[j]), float(row[j])) for j in order if row[j] > 0])
     return out
 

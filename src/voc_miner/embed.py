@@ -180,8 +180,13 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 class LanguageCentering:
     """Per-language mean removal, fitted on customer turns and saved with the model.
 
-    ``mixed`` text uses its own mean when enough mixed turns were seen, otherwise
-    the average of the zh and en means. Languages never seen use the global mean.
+    ``mixed`` (code-switched) text uses the average of the zh and en means when both languages
+    have at least ``min_count`` turns; only without one of them does it fall back on its own mean
+    (at least ``min_count`` mixed turns), else on whichever means exist. The mixed turns' own mean
+    is a poor offset: they are few and their topic mix is skewed (on xSID, code-switched requests
+    are mostly "play / add <foreign title>"), so subtracting it removes topic content. Measured with
+    evaluation/cluster_quality.py on xSID (4 seeds): zh/en pairs in one topic 97.3-98.3% with the
+    average vs 93.7-94.7% with the own mean, NMI +0.02-0.05. Languages never seen use the global mean.
     """
 
     def __init__(self, *, min_count: int = 20) -> None:
@@ -192,11 +197,13 @@ class LanguageCentering:
         lang_arr = np.asarray(langs)
         global_mean = vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1], np.float32)
         means: dict[str, np.ndarray] = {}
+        counts = {lang: int(np.sum(lang_arr == lang)) for lang in ("zh", "en", "mixed")}
         for lang in ("zh", "en"):
-            sel = lang_arr == lang
-            means[lang] = vectors[sel].mean(axis=0) if sel.any() else global_mean
-        sel = lang_arr == "mixed"
-        means["mixed"] = vectors[sel].mean(axis=0) if sel.sum() >= self.min_count else (means["zh"] + means["en"]) / 2
+            means[lang] = vectors[lang_arr == lang].mean(axis=0) if counts[lang] else global_mean
+        if min(counts["zh"], counts["en"]) >= self.min_count or counts["mixed"] < self.min_count:
+            means["mixed"] = (means["zh"] + means["en"]) / 2
+        else:
+            means["mixed"] = vectors[lang_arr == "mixed"].mean(axis=0)
         self.means_ = {k: v.astype(np.float32) for k, v in means.items()}
         self.global_mean_ = global_mean.astype(np.float32)
         return self
