@@ -139,6 +139,20 @@ class ClusterConfig:
     merge_similarity: float = 0.92
     cross_lingual_merge: float = 0.5
     refine_iterations: int = 2
+    #: Self-training rounds: a linear discriminant projection is learned from the topics just found
+    #: (the corpus's own pseudo-labels, no gold labels), the density clustering runs again in the
+    #: projected space, and conversations are assigned to topics there (the projection is saved with
+    #: the model, so tagging uses the same space). 0 disables.
+    self_training_rounds: int = 2
+    #: Shrinkage of the within-topic covariance towards a scaled identity in that projection (0..1).
+    self_training_shrinkage: float = 0.3
+    #: UMAP epochs of a self-training round; it starts from the previous round's layout.
+    self_training_epochs: int = 30
+    #: Self-training runs when the clustered conversations number at least this many and at most
+    #: ``exact_knn_max`` (below, too few members per topic to learn a projection from -- no gain
+    #: measured on xSID's 600 -- and above, each round's neighbour search would be approximate and
+    #: cost minutes).
+    self_training_min_conversations: int = 1_000
     max_fit_conversations: int = 60_000
     lineage_similarity: float = 0.7
     top_n_words: int = 10
@@ -253,6 +267,19 @@ class Config:
         for key in ("split_min_units", "segment_min_units", "max_segments_per_turn"):
             if getattr(c, key) < 0:
                 raise ConfigError(f"`cluster.{key}` must be >= 0; got {getattr(c, key)}.")
+        if isinstance(c.self_training_rounds, bool) or not isinstance(c.self_training_rounds, int) or (
+            c.self_training_rounds < 0
+        ):
+            raise ConfigError(f"`cluster.self_training_rounds` must be an int >= 0; got {c.self_training_rounds!r}.")
+        if c.self_training_epochs < 1 or c.self_training_min_conversations < 0:
+            raise ConfigError(
+                "`cluster.self_training_epochs` must be >= 1 and `cluster.self_training_min_conversations` >= 0; "
+                f"got {c.self_training_epochs} and {c.self_training_min_conversations}."
+            )
+        if not 0.0 <= c.self_training_shrinkage <= 1.0:
+            raise ConfigError(
+                f"`cluster.self_training_shrinkage` must be in [0, 1]; got {c.self_training_shrinkage!r}."
+            )
         if c.max_fit_conversations < 100:
             raise ConfigError(f"`cluster.max_fit_conversations` must be >= 100; got {c.max_fit_conversations}.")
         if self.rank.lang not in ("en", "zh"):

@@ -27,7 +27,14 @@ import pandas as pd
 
 from voc_miner import __version__
 from voc_miner.affect import CueLexicon, HeadAffectScorer, escalation_table
-from voc_miner.cluster import BertopicClusterer, assign_to_centroids, central_texts, make_labels, split_keywords
+from voc_miner.cluster import (
+    BertopicClusterer,
+    TopicProjection,
+    assign_to_centroids,
+    central_texts,
+    make_labels,
+    split_keywords,
+)
 from voc_miner.config import ColumnsConfig, Config, dump_config, load_config
 from voc_miner.departments import (
     DepartmentMapper,
@@ -57,6 +64,8 @@ from voc_miner.types import OUTLIER_TOPIC, TAG_COLUMNS, UNASSIGNED, RootCause, S
 logger = logging.getLogger("voc_miner")
 
 MODEL_FORMAT = 1
+#: Self-trained projection + assignment centroids inside a saved model (plain arrays; absent: none).
+PROJECTION_FILE = "projection.npz"
 Source = pd.DataFrame | str | Path | Iterable[str | Path]
 
 
@@ -97,6 +106,8 @@ class VocMiner:
     taxonomy_: Taxonomy
     centering_: LanguageCentering
     centroids_: np.ndarray
+    projection_: TopicProjection | None
+    assign_centroids_: np.ndarray
     topics_: list[Topic]
     steering_: list[dict[str, Any]]
     lineage_: pd.DataFrame
@@ -371,6 +382,8 @@ class VocMiner:
         )
         t2 = time.perf_counter()
         self.centroids_ = result.centroids
+        self.projection_ = result.projection
+        self.assign_centroids_ = result.assign_centroids if result.assign_centroids is not None else result.centroids
         keywords = [[(w, s) for w, s in kw if segmenter.is_label_word(w)] for kw in result.keywords]
         texts_per_topic: list[list[str]] = [[] for _ in range(len(result.centroids))]
         conv_text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
@@ -424,7 +437,7 @@ class VocMiner:
         for op in carried:
             present = {t.id for t in self.topics_}
             if all(op[k] in present for k in ("topic", "into") if k in op):
-                self.topics_, self.centroids_ = apply_op(op, self.topics_, self.centroids_)
+                self._apply(op)
                 self.steering_.append(op)
         t3 = time.perf_counter()
         self._fit_prep = prep
@@ -435,8 +448,12 @@ class VocMiner:
         return self
 
     def _assign(self, vectors: np.ndarray, cfg: Config) -> tuple[np.ndarray, np.ndarray]:
-        """Topic ids (not rows) of the nearest centroids, -1 below the similarity floor."""
-        rows, sims = assign_to_centroids(vectors, self.centroids_, floor=cfg.cluster.similarity_floor)
+        """Topic ids (not rows) of the nearest centroids, -1 below the similarity floor (in the
+        self-trained projection when the model has one)."""
+        proj = getattr(self, "projection_", None)
+        space = proj.transform(vectors) if proj is not None else vectors
+        cents = getattr(self, "assign_centroids_", self.centroids_)
+        rows, sims = assign_to_centroids(space, cents, floor=cfg.cluster.similarity_floor)
         ids = np.asarray([t.id for t in self.topics_] + [OUTLIER_TOPIC], dtype=np.int64)
         return ids[rows], sims
 
@@ -490,10 +507,19 @@ class VocMiner:
         )
 
     # ------------------------------------------------------------------ steering
+    def _apply(self, op: dict[str, Any]) -> None:
+        """Apply a steering operation to the topics, their centroids and their assignment centroids."""
+        before = self.topics_
+        self.topics_, self.centroids_ = apply_op(op, before, self.centroids_)
+        if getattr(self, "projection_", None) is not None:
+            _, self.assign_centroids_ = apply_op(op, before, self.assign_centroids_)
+        else:
+            self.assign_centroids_ = self.centroids_
+
     def _steer(self, op: dict[str, Any]) -> VocMiner:
         self._check_fitted()
         validate_op(op, [t.id for t in self.topics_], self.taxonomy_.ids())
-        self.topics_, self.centroids_ = apply_op(op, self.topics_, self.centroids_)
+        self._apply(op)
         self.steering_.append(op)
         if hasattr(self, "_fit_prep"):
             self._finish(self.config_)
@@ -754,6 +780,17 @@ class VocMiner:
         dump_config(self.config_, out / "config.toml")
         np.save(out / "centroids.npy", self.centroids_.astype(np.float32), allow_pickle=False)
         np.save(out / "language_means.npy", self.centering_.as_array(), allow_pickle=False)
+        projection_file = out / PROJECTION_FILE
+        proj = getattr(self, "projection_", None)
+        if proj is not None:
+            np.savez(
+                projection_file,
+                mean=proj.mean,
+                weights=proj.weights,
+                centroids=np.asarray(self.assign_centroids_, dtype=np.float32),
+            )
+        else:
+            projection_file.unlink(missing_ok=True)  # no stale projection from an earlier save here
         (out / "topics.json").write_text(
             json.dumps([t.to_json() for t in self.topics_], indent=2, ensure_ascii=False), encoding="utf-8"
         )
@@ -801,11 +838,35 @@ class VocMiner:
             raise ModelError(
                 f"Model {str(p)!r}: {len(miner.topics_)} topics but {len(miner.centroids_)} centroids; refit."
             )
+        miner.projection_, miner.assign_centroids_ = _load_projection(p, miner.centroids_)
         miner.corpus_hash_ = str(meta.get("corpus_hash", ""))
         miner._department_head_dir = p if SupervisedDepartmentMapper.saved_in(p) else None
         steering = p / "steering.json"
         miner.steering_ = json.loads(steering.read_text(encoding="utf-8")) if steering.is_file() else []
         return miner
+
+
+def _load_projection(p: Path, centroids: np.ndarray) -> tuple[TopicProjection | None, np.ndarray]:
+    """The self-trained projection and assignment centroids of a saved model (``projection.npz``);
+    a model without the file assigns in the embedding space."""
+    path = p / PROJECTION_FILE
+    if not path.is_file():
+        return None, centroids
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            mean, weights, cents = (np.asarray(data[k], dtype=np.float32) for k in ("mean", "weights", "centroids"))
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"{str(path)!r} is not a valid projection file ({exc}); refit and save the model.") from exc
+    dim = centroids.shape[1]
+    if mean.shape != (dim,) or weights.ndim != 2 or weights.shape[0] != dim or cents.shape != (
+        len(centroids),
+        weights.shape[1],
+    ):
+        raise ModelError(
+            f"{str(path)!r} has shapes mean {mean.shape}, weights {weights.shape}, centroids {cents.shape}, which do "
+            f"not fit {len(centroids)} topics of dim {dim}; refit and save the model."
+        )
+    return TopicProjection(mean=mean, weights=weights), cents
 
 
 def _empty_tags() -> pd.DataFrame:
