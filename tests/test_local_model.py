@@ -21,7 +21,12 @@ pytest.importorskip("transformers")
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import torch
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+
+    try:  # sentence-transformers >= 6 moved the modules; older releases only have the old path
+        from sentence_transformers.sentence_transformer import modules as models
+    except ImportError:  # pragma: no cover - older sentence-transformers
+        from sentence_transformers import models  # type: ignore[no-redef]
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
