@@ -59,6 +59,7 @@ for _p in (_REPO / "src", _REPO / "evaluation"):
 from department_gold import ASAP_GROUPS, BANKING77_DEPARTMENTS, JDDC_GROUPS  # noqa: E402
 from voc_miner import VocMiner, __version__  # noqa: E402
 from voc_miner.affect import HeadAffectScorer  # noqa: E402
+from voc_miner.config import Config  # noqa: E402
 from voc_miner.departments import (  # noqa: E402
     DepartmentAssignment,
     SupervisedDepartmentMapper,
@@ -314,6 +315,18 @@ def run_banking77(space: Space, data_dir: Path) -> dict[str, Any]:
     zero_test = ZeroShotDepartmentMapper(taxonomy=tax, embedder=space.embedder, centering=cen_test).fit()
     res["zero_shot"] = score(y_test, zero_test.map_texts(x_test, t_test), zero_shot_of="banking77")
     res["plain_similarity"] = baseline_metrics(y_test, plain_similarity(tax, space, cen_test, x_test)["pred"])
+    # the whole pipeline, zero-shot: fit on the test queries as one-turn conversations (topics, then each
+    # conversation's department from its topic's scores mixed with its own), no label used
+    t0 = time.perf_counter()
+    frame = pd.DataFrame({"conversation_id": [f"q{i}" for i in range(len(t_test))], "text": t_test})
+    cfg = Config().with_overrides({"departments.taxonomy": str(TAXONOMY_DIR / "bank.yaml")})
+    miner = VocMiner(config=cfg, progress=False).fit(frame)
+    pred = miner.tags_.set_index("conversation_id").loc[frame["conversation_id"], "department"].to_numpy(dtype=object)
+    res["pipeline_zero_shot"] = _metrics(np.asarray(y_test, dtype=object), pred, pred, None) | {
+        "fit_s": round(time.perf_counter() - t0, 1),
+        "n_topics": len(miner.topics_),
+        "self_trained": miner.projection_ is not None,
+    }
     # supervised: centring fitted on train, head trained on train, scored on test
     x_train, cen = centred(space, t_train)
     x_test2, _ = centred(space, t_test, cen)
