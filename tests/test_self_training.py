@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from voc_miner import VocMiner
-from voc_miner.cluster import BertopicClusterer, TopicProjection, assign_to_centroids
+from voc_miner.cluster import BertopicClusterer, TopicProjection, assign_topics
 from voc_miner.config import ClusterConfig, Config
 from voc_miner.errors import ConfigError, ModelError
 
@@ -49,8 +49,16 @@ def test_clusterer_assigns_in_the_projected_space_exactly() -> None:
     cfg = ClusterConfig(self_training_min_conversations=0, min_cluster_size=10)
     res = BertopicClusterer(config=cfg).fit(toks, x, ["en"] * len(x))
     assert res.projection is not None and res.assign_centroids is not None
-    labels, _ = assign_to_centroids(res.projection.transform(x), res.assign_centroids, floor=cfg.similarity_floor)
+    labels, sims = assign_topics(
+        x, res.centroids, floor=cfg.similarity_floor, projection=res.projection, assign_centroids=res.assign_centroids
+    )
     assert np.array_equal(labels, res.labels)
+    np.testing.assert_allclose(sims, res.similarity, atol=1e-6)
+    # the reported similarity is the cosine to the topic's centroid in the input space
+    xn = x / np.linalg.norm(x, axis=1, keepdims=True)
+    ok = labels >= 0
+    assert ok.mean() > 0.9
+    np.testing.assert_allclose(sims[ok], np.sum(xn[ok] * res.centroids[labels[ok]], axis=1), atol=1e-5)
     assert res.centroids.shape == (len(res.assign_centroids), 32)  # topic centroids stay in the input space
     off = BertopicClusterer(config=ClusterConfig(self_training_rounds=0, min_cluster_size=10)).fit(
         toks, x, ["en"] * len(x)

@@ -104,12 +104,12 @@ class ClusterResult:
     """Output of :meth:`BertopicClusterer.fit`.
 
     ``centroids`` are in the input vector space (departments, lineage and labels use them);
-    conversations are assigned to topics by cosine to ``assign_centroids`` after ``projection``
-    (both None without self-training: then the input space and ``centroids`` are used).
+    conversations are assigned by :func:`assign_topics`: with self-training, to the nearest
+    ``assign_centroids`` row after ``projection`` (both None without self-training).
     """
 
     labels: np.ndarray  # (n,) int, -1 = outlier
-    similarity: np.ndarray  # (n,) cosine similarity to the assigned centroid (assignment space)
+    similarity: np.ndarray  # (n,) cosine similarity to the assigned topic's centroid (input space)
     centroids: np.ndarray  # (k, dim) float32 unit vectors; row i is topic i
     keywords: list[list[tuple[str, float]]]  # per topic, best first
     raw_labels: np.ndarray  # HDBSCAN's own labels (last round) before merging/reassignment
@@ -146,6 +146,32 @@ def assign_to_centroids(vectors: np.ndarray, centroids: np.ndarray, *, floor: fl
     best_sim = sims[np.arange(len(vectors)), best]
     labels = np.where(best_sim >= floor, best, OUTLIER_TOPIC).astype(np.int64)
     return labels, best_sim.astype(np.float32)
+
+
+def assign_topics(
+    vectors: np.ndarray,
+    centroids: np.ndarray,
+    *,
+    floor: float,
+    projection: TopicProjection | None = None,
+    assign_centroids: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Topic rows of conversation vectors, as fit and tag both decide them.
+
+    Without a projection: :func:`assign_to_centroids`. With one (self-training), the topic is the
+    nearest ``assign_centroids`` row in the projected space, while the similarity -- reported, and
+    compared with ``floor`` to make outliers -- is the cosine to that topic's ``centroids`` row in the
+    embedding space, so ``similarity_floor`` and ``secondary_similarity`` keep one meaning whether or
+    not a model self-trained.
+    """
+    if projection is None or assign_centroids is None:
+        return assign_to_centroids(vectors, centroids, floor=floor)
+    if len(centroids) == 0:
+        return np.full(len(vectors), OUTLIER_TOPIC, dtype=np.int64), np.zeros(len(vectors), dtype=np.float32)
+    best = np.argmax(projection.transform(vectors) @ np.asarray(assign_centroids, dtype=np.float32).T, axis=1)
+    sims = np.einsum("ij,ij->i", normalise(vectors), np.asarray(centroids, dtype=np.float32)[best])
+    labels = np.where(sims >= floor, best, OUTLIER_TOPIC).astype(np.int64)
+    return labels, sims.astype(np.float32)
 
 
 def centroids_of(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -417,10 +443,17 @@ class BertopicClusterer:
         for old, new in perm.items():
             new_cents[new] = cents[old]
         new_cents = new_cents[: len(perm)]
-        labels, sims = assign_to_centroids(space, new_cents, floor=cfg.similarity_floor)
-        topic_cents = centroids_of(vectors, labels) if projection is not None else new_cents
-        if len(topic_cents) < len(new_cents):  # a topic lost every member on the last assignment
-            topic_cents = np.vstack([topic_cents, np.zeros((len(new_cents) - len(topic_cents), vectors.shape[1]))])
+        topic_cents = new_cents
+        if projection is not None:
+            # Topic centroids in the embedding space: the mean of each topic's nearest members in the
+            # projected space (before the floor; a topic with none keeps a zero row).
+            nearest = np.argmax(space @ new_cents.T, axis=1) if len(new_cents) else np.zeros(0, np.int64)
+            topic_cents = np.zeros((len(new_cents), vectors.shape[1]), dtype=np.float32)
+            found = centroids_of(vectors, nearest)
+            topic_cents[: len(found)] = found
+        labels, sims = assign_topics(
+            vectors, topic_cents, floor=cfg.similarity_floor, projection=projection, assign_centroids=new_cents
+        )
         keywords = ctfidf_keywords(tokens, labels, len(new_cents), top_n=3 * cfg.top_n_words)
         logger.info(
             "cluster: %d docs -> %d topics, %.1f%% outliers (HDBSCAN alone: %d clusters, %.1f%% outliers)",

@@ -30,7 +30,7 @@ from voc_miner.affect import CueLexicon, HeadAffectScorer, escalation_table
 from voc_miner.cluster import (
     BertopicClusterer,
     TopicProjection,
-    assign_to_centroids,
+    assign_topics,
     central_texts,
     make_labels,
     split_keywords,
@@ -450,10 +450,13 @@ class VocMiner:
     def _assign(self, vectors: np.ndarray, cfg: Config) -> tuple[np.ndarray, np.ndarray]:
         """Topic ids (not rows) of the nearest centroids, -1 below the similarity floor (in the
         self-trained projection when the model has one)."""
-        proj = getattr(self, "projection_", None)
-        space = proj.transform(vectors) if proj is not None else vectors
-        cents = getattr(self, "assign_centroids_", self.centroids_)
-        rows, sims = assign_to_centroids(space, cents, floor=cfg.cluster.similarity_floor)
+        rows, sims = assign_topics(
+            vectors,
+            self.centroids_,
+            floor=cfg.cluster.similarity_floor,
+            projection=getattr(self, "projection_", None),
+            assign_centroids=getattr(self, "assign_centroids_", None),
+        )
         ids = np.asarray([t.id for t in self.topics_] + [OUTLIER_TOPIC], dtype=np.int64)
         return ids[rows], sims
 
