@@ -763,7 +763,7 @@ class VocMiner:
     def save(self, path: str | Path) -> Path:
         """Write the model as plain files (no pickle): meta.json, config.toml, centroids.npy,
         language_means.npy, topics.json, departments.yaml (+ department_head.npz/.json when departments
-        were mapped by a supervised head)."""
+        were mapped by a supervised head; + projection.npz when the clusterer self-trained)."""
         self._check_fitted()
         import yaml
 
