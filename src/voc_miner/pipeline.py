@@ -107,7 +107,7 @@ class VocMiner:
     centering_: LanguageCentering
     centroids_: np.ndarray
     projection_: TopicProjection | None
-    assign_centroids_: np.ndarray
+    assign_centroids_: np.ndarray | None  # with a projection: topic centroids in the projected space
     topics_: list[Topic]
     steering_: list[dict[str, Any]]
     lineage_: pd.DataFrame
@@ -383,7 +383,7 @@ class VocMiner:
         t2 = time.perf_counter()
         self.centroids_ = result.centroids
         self.projection_ = result.projection
-        self.assign_centroids_ = result.assign_centroids if result.assign_centroids is not None else result.centroids
+        self.assign_centroids_ = result.assign_centroids
         keywords = [[(w, s) for w, s in kw if segmenter.is_label_word(w)] for kw in result.keywords]
         texts_per_topic: list[list[str]] = [[] for _ in range(len(result.centroids))]
         conv_text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
@@ -454,8 +454,8 @@ class VocMiner:
             vectors,
             self.centroids_,
             floor=cfg.cluster.similarity_floor,
-            projection=getattr(self, "projection_", None),
-            assign_centroids=getattr(self, "assign_centroids_", None),
+            projection=self.projection_,
+            assign_centroids=self.assign_centroids_,
         )
         ids = np.asarray([t.id for t in self.topics_] + [OUTLIER_TOPIC], dtype=np.int64)
         return ids[rows], sims
@@ -514,10 +514,8 @@ class VocMiner:
         """Apply a steering operation to the topics, their centroids and their assignment centroids."""
         before = self.topics_
         self.topics_, self.centroids_ = apply_op(op, before, self.centroids_)
-        if getattr(self, "projection_", None) is not None:
+        if self.assign_centroids_ is not None:
             _, self.assign_centroids_ = apply_op(op, before, self.assign_centroids_)
-        else:
-            self.assign_centroids_ = self.centroids_
 
     def _steer(self, op: dict[str, Any]) -> VocMiner:
         self._check_fitted()
@@ -784,8 +782,8 @@ class VocMiner:
         np.save(out / "centroids.npy", self.centroids_.astype(np.float32), allow_pickle=False)
         np.save(out / "language_means.npy", self.centering_.as_array(), allow_pickle=False)
         projection_file = out / PROJECTION_FILE
-        proj = getattr(self, "projection_", None)
-        if proj is not None:
+        proj = self.projection_
+        if proj is not None and self.assign_centroids_ is not None:
             np.savez(
                 projection_file,
                 mean=proj.mean,
@@ -849,12 +847,12 @@ class VocMiner:
         return miner
 
 
-def _load_projection(p: Path, centroids: np.ndarray) -> tuple[TopicProjection | None, np.ndarray]:
+def _load_projection(p: Path, centroids: np.ndarray) -> tuple[TopicProjection | None, np.ndarray | None]:
     """The self-trained projection and assignment centroids of a saved model (``projection.npz``);
     a model without the file assigns in the embedding space."""
     path = p / PROJECTION_FILE
     if not path.is_file():
-        return None, centroids
+        return None, None
     try:
         with np.load(path, allow_pickle=False) as data:
             mean, weights, cents = (np.asarray(data[k], dtype=np.float32) for k in ("mean", "weights", "centroids"))
