@@ -34,6 +34,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -245,12 +246,32 @@ def print_report(results: dict[str, dict[str, Any]]) -> None:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
 
 
+def sampling_study(p: Prepared, config: ClusterConfig) -> dict[str, dict[str, Any]]:
+    """What a corpus larger than ``cluster.max_fit_conversations`` gets: Banking77 train clustered on a
+    seeded half (the other half assigned to the nearest topic), with and without self-training, next to
+    all of it without self-training (what a fit above ``exact_knn_max`` would do)."""
+    half = len(p.conv_ids) // 2
+    variants = {
+        "half_sample_self_trained": dataclasses.replace(config, max_fit_conversations=half),
+        "half_sample_no_self_training": dataclasses.replace(config, max_fit_conversations=half, self_training_rounds=0),
+        "all_no_self_training": dataclasses.replace(config, self_training_rounds=0),
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for name, cfg in variants.items():
+        t0 = time.perf_counter()
+        res = BertopicClusterer(config=cfg).fit(p.tokens, p.vectors, p.langs)
+        out[name] = _score(p, res.labels, time.perf_counter() - t0)
+        print(f"sampling {name}: {json.dumps(out[name])}", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data-dir", type=Path, default=_REPO.parent / "shared" / "data")
     ap.add_argument("--only", default=",".join(DATASETS), help="comma-separated data sets")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--no-baseline", action="store_true", help="skip plain BERTopic")
+    ap.add_argument("--no-sampling", action="store_true", help="skip the fit-sample study on Banking77 train")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     names = [n for n in args.only.split(",") if n]
@@ -264,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     config = ClusterConfig()
     _warm_up(config, baseline=not args.no_baseline)
     results: dict[str, dict[str, Any]] = {}
+    sampling: dict[str, dict[str, Any]] = {}
     for name in names:
         try:
             p = prepare(name, args.data_dir)
@@ -273,7 +295,13 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = run_one(p, baseline=not args.no_baseline, config=config)
         results[name]["load_average_1min"] = round(os.getloadavg()[0], 2)
         print(f"{name}: {json.dumps(results[name])}", flush=True)
+        if name == "banking77_train" and not args.no_sampling:
+            sampling = sampling_study(p, config)
     print_report(results)
+    if sampling:
+        print("\nBanking77 train, fit sample (`cluster.max_fit_conversations`) = half, rest assigned:")
+        for k, m in sampling.items():
+            print(f"  {k:30s} NMI {m['nmi']:.3f}  ARI {m['ari']:.3f}  topics {m['n_topics']:3d}  {m['seconds']:.1f} s")
     payload = {
         "script": "evaluation/cluster_quality.py",
         "voc_miner_version": __version__,
@@ -281,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
         "cluster_config": {k: getattr(config, k) for k in config.__dataclass_fields__},
         "results": results,
+        "sampling": sampling,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -69,6 +69,24 @@ def test_clusterer_assigns_in_the_projected_space_exactly() -> None:
     assert small.projection is None
 
 
+def test_a_corpus_above_the_fit_sample_still_self_trains_and_every_row_is_assigned() -> None:
+    x, y = _blobs(per=40)
+    toks = [[f"w{i % 7}"] for i in range(len(x))]
+    cfg = ClusterConfig(self_training_min_conversations=0, min_cluster_size=10, max_fit_conversations=300)
+    res = BertopicClusterer(config=cfg).fit(toks, x, ["en"] * len(x))
+    assert len(x) == 560 and res.projection is not None
+    assert (res.raw_labels == -1).sum() >= 560 - 300  # HDBSCAN saw only the sample ...
+    assert np.mean(res.labels >= 0) > 0.9  # ... but every conversation got a topic the way tag assigns it
+    labels, _ = assign_topics(
+        x, res.centroids, floor=cfg.similarity_floor, projection=res.projection, assign_centroids=res.assign_centroids
+    )
+    assert np.array_equal(labels, res.labels)
+    # rows outside the sample land with their blob-mates
+    purity = np.mean([np.bincount(res.labels[y == i][res.labels[y == i] >= 0]).max() / 40 for i in range(14)])
+    assert purity > 0.9
+    assert ClusterConfig().max_fit_conversations <= ClusterConfig().exact_knn_max  # default fits self-train
+
+
 @pytest.mark.parametrize(
     "override", [{"cluster.self_training_rounds": -1}, {"cluster.self_training_shrinkage": 1.5},
                  {"cluster.self_training_epochs": 0}]
