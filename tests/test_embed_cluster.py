@@ -146,6 +146,23 @@ def test_central_texts_are_nearest_to_centroid() -> None:
     labels = np.array([0, 0, 1, 1])
     cents = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
     assert central_texts(x, labels, cents, ["a", "b", "c", "d"], n=2) == [["a", "b"], ["c", "d"]]
+    # unnormalised rows, outliers, an empty topic, duplicate rows (ties go to the lower row)
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(300, 8)).astype(np.float32) * rng.uniform(0.5, 3.0, (300, 1)).astype(np.float32)
+    x[10] = x[20]
+    labels = rng.integers(-1, 5, 300)
+    labels[labels == 3] = 4  # topic 3 has no members
+    labels[10] = labels[20] = 2
+    cents = rng.normal(size=(5, 8)).astype(np.float32)
+    texts = [f"t{i}" for i in range(300)]
+    got = central_texts(x, labels, cents, texts, n=7)
+    xn = x / np.linalg.norm(x, axis=1, keepdims=True)
+    sims = xn @ cents.T
+    def by_centrality(i: int) -> list[int]:
+        return sorted(np.flatnonzero(labels == i).tolist(), key=lambda r: (-round(float(sims[r, i]), 5), r))
+
+    want = [[texts[r] for r in by_centrality(i)[:7]] for i in range(5)]
+    assert got == want and got[3] == []
 
 
 def test_exact_knn_matches_brute_force() -> None:

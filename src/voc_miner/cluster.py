@@ -513,16 +513,28 @@ def split_keywords(keywords: Sequence[tuple[str, float]]) -> tuple[list[str], li
 def central_texts(
     vectors: np.ndarray, labels: np.ndarray, centroids: np.ndarray, texts: Sequence[str], *, n: int = 5
 ) -> list[list[str]]:
-    """Per topic 0..k-1, its ``n`` members nearest to the centroid (most central first; ties by row)."""
-    out: list[list[str]] = []
-    if len(centroids) == 0:
-        return out
-    sims = normalise(np.asarray(vectors, dtype=np.float32)) @ np.asarray(centroids, dtype=np.float32).T
-    for i in range(len(centroids)):
-        rows = np.flatnonzero(labels == i)
-        order = sorted(rows.tolist(), key=lambda r: (-float(sims[r, i]), r))[:n]
-        out.append([str(texts[r]) for r in order])
-    return out
+    """Per topic 0..k-1, its ``n`` members nearest to the centroid (most central first; ties by row).
+
+    Only each member's similarity to its own topic is computed, in row blocks: no (rows x topics)
+    matrix and no normalised copy of all vectors (a 1M-turn fit has 300k+ conversations, 400+ topics).
+    """
+    k = len(centroids)
+    if k == 0:
+        return []
+    lab = np.asarray(labels, dtype=np.int64)
+    cents = np.asarray(centroids, dtype=np.float32)
+    own = np.full(len(lab), -np.inf, dtype=np.float32)
+    block = 65_536
+    for lo in range(0, len(lab), block):
+        hi = min(len(lab), lo + block)
+        part = lab[lo:hi]
+        ok = (part >= 0) & (part < k)
+        v = np.asarray(vectors[lo:hi], dtype=np.float32)[ok]
+        norms = np.maximum(np.linalg.norm(v, axis=1), 1e-12)
+        own[lo:hi][ok] = np.einsum("ij,ij->i", v, cents[part[ok]]) / norms
+    order = np.lexsort((np.arange(len(lab)), -own, lab))  # by topic, then most central, then row
+    starts = np.searchsorted(lab[order], np.arange(k + 1))
+    return [[str(texts[r]) for r in order[starts[i] : min(starts[i] + n, starts[i + 1])]] for i in range(k)]
 
 
 def _rank_label_words(kw: Sequence[tuple[str, float]], central: Sequence[str]) -> list[str]:
