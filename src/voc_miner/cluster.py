@@ -418,6 +418,15 @@ class BertopicClusterer:
         raw, labels, layout = self._discover(vectors, vectors, sample, mcs, lang_arr)
         space, projection = vectors, None
         rounds = cfg.self_training_rounds if cfg.self_training_min_conversations <= m <= cfg.exact_knn_max else 0
+        if cfg.self_training_rounds and not rounds:
+            logger.info(
+                "cluster: no self-training for %d clustered conversations (it runs for %d to %d: "
+                "cluster.self_training_min_conversations .. cluster.exact_knn_max; lower "
+                "cluster.max_fit_conversations to cluster a sample of large corpora with it)",
+                m,
+                cfg.self_training_min_conversations,
+                cfg.exact_knn_max,
+            )
         for _ in range(rounds):
             # Self-training: learn a projection from the topics just found, then cluster again in it.
             # Skipped with few topics: k topics give k - 1 directions, too few for the UMAP step to
