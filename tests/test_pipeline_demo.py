@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from voc_miner import VocMiner
 from voc_miner.errors import ModelError, NotFittedError
+from voc_miner.rank import share_text
 from voc_miner.types import EMOTIONS
 
 from .conftest import DEMO, REPO
@@ -99,7 +100,7 @@ def test_root_causes_are_explained(demo_miner: VocMiner) -> None:
     for rc in demo_miner.root_causes_:
         assert abs(sum(rc.score_parts.values()) - rc.impact_score) < 1e-3
         assert len(rc.evidence) == 3
-        assert f"{rc.share:.0%}" in rc.recommended_fix
+        assert share_text(rc.share) in rc.recommended_fix
         assert rc.recommended_fix_i18n["zh"] and rc.recommended_fix_i18n["en"]
         for w in rc.keywords:
             assert " " not in w and w.strip("，。！？,.!?") == w

@@ -52,6 +52,15 @@ def choose_fix(
     return next((t for t in templates if t.when is None), templates[0])
 
 
+def share_text(share: float) -> str:
+    """A share as the fix text writes it: ``"31%"``, ``"6.2%"``, ``"0.3%"``.
+
+    >>> share_text(0.3149), share_text(0.0623), share_text(0.0027)
+    ('31%', '6.2%', '0.3%')
+    """
+    return f"{share:.1%}" if round(share, 3) < 0.1 else f"{share:.0%}"
+
+
 def fix_text(
     action: FixTemplate,
     *,
@@ -63,18 +72,22 @@ def fix_text(
     esc: float,
     surging: bool,
 ) -> dict[str, str]:
-    """The fix sentence in en and zh, prefixed with the measured facts."""
+    """The fix sentence in en and zh, prefixed with the measured facts.
+
+    Shares below 10 % keep one decimal ("0.3 %" rather than "0 %" for a small, surging topic).
+    """
     since_en = f"on the previous {window} days" if window else "on last month"
     since_zh = f"较前{window}天" if window else "较上月"
     g_en = f", {growth:+.0%} {since_en}" if growth else ""
     g_zh = f"，{since_zh}{growth:+.0%}" if growth else ""
     s_en = ", surging" if surging else ""
     s_zh = "，出现激增" if surging else ""
+    pct = share_text(share)
     en = (
-        f"{share:.0%} of customer conversations ({size}){g_en}, {neg:.0%} negative, {esc:.0%} escalated{s_en}: "
+        f"{pct} of customer conversations ({size}){g_en}, {neg:.0%} negative, {esc:.0%} escalated{s_en}: "
         f"{action.en}."
     )
-    zh = f"占客户会话的{share:.0%}（{size}条）{g_zh}，{neg:.0%}为负面，{esc:.0%}升级{s_zh}：{action.zh}。"
+    zh = f"占客户会话的{pct}（{size}条）{g_zh}，{neg:.0%}为负面，{esc:.0%}升级{s_zh}：{action.zh}。"
     return {"en": en, "zh": zh}
 
 
@@ -174,7 +187,7 @@ def rank_root_causes(
         g = float(growth.get(tid, 0.0))
         dept = taxonomy.get(topic.department)
         conv_texts = t_turns.groupby("conversation_id", sort=False)["text"].agg(" ".join).head(300).tolist()
-        share = float(srow["size"]) / total
+        share = round(float(srow["size"]) / total, 4)  # the text and root_causes.json state the same share
         if dept is not None:
             action = choose_fix(dept.fixes, topic.keywords, conv_texts)
         else:
@@ -203,7 +216,7 @@ def rank_root_causes(
                 department_name=taxonomy.display_name(topic.department, lang),
                 department_confidence=topic.department_confidence,
                 size=int(srow["size"]),
-                share=round(share, 4),
+                share=share,
                 sentiment=round(float(srow["sentiment"]), 4),
                 negative_share=round(float(srow["negative_share"]), 4),
                 escalation_rate=round(float(srow["escalation_rate"]), 4),
