@@ -9,7 +9,7 @@ import pytest
 
 MODULES = [
     "config", "io", "segment", "embed", "cluster", "affect", "spikes", "departments", "pipeline", "pii",
-    "steering", "distributed", "batch", "textclean",
+    "steering", "distributed", "batch", "textclean", "rank",
 ]
 
 
