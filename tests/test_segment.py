@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import gc
+import warnings
+from pathlib import Path
+
 import jieba
 import pytest
 from hypothesis import given, settings
@@ -38,6 +42,18 @@ def test_batch_equals_single(seg: JiebaSpacySegmenter) -> None:
 def test_global_jieba_dictionary_untouched(seg: JiebaSpacySegmenter) -> None:
     seg.tokenize("七天无理由退货", "zh")
     assert "七天无理由退货" not in jieba.dt.FREQ
+
+
+def test_user_dictionary_is_loaded_and_its_file_closed(tmp_path: Path) -> None:
+    user_dict = tmp_path / "userdict.txt"
+    user_dict.write_text("发霉变色 10 n\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        own = JiebaSpacySegmenter(user_dict=user_dict)
+        assert "发霉变色" in own.tokenize("收到就发霉变色了", "zh")
+        del own
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
 
 
 @settings(max_examples=40, deadline=None)

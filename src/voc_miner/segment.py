@@ -67,7 +67,9 @@ class JiebaSpacySegmenter:
         # jieba prints its cache-building chatter through its own logger; we leave its
         # level alone (house rule: no global logging changes) and just initialise.
         tok.initialize()
-        tok.load_userdict(str(self.user_dict or model_file("segment", "userdict_zh.txt")))
+        # jieba opens a dictionary *path* and never closes it (ResourceWarning): hand it an open file.
+        with open(self.user_dict or model_file("segment", "userdict_zh.txt"), "rb") as fh:
+            tok.load_userdict(fh)
         return tok
 
     @cached_property
