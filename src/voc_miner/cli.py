@@ -117,7 +117,7 @@ def _run_fit(
         f"{(miner.tags_['topic_id'] < 0).mean():.1%} unclustered, {len(miner.surges_)} surge(s)"
     )
     for rc in miner.root_causes_[:5]:
-        typer.echo(f"  {rc.rank:>2}. [{rc.department}] {rc.label} ({rc.share:.0%}) -> {rc.recommended_fix}")
+        typer.echo(f"  {rc.rank:>2}. [{rc.department}] {rc.label} -> {rc.recommended_fix}")  # the fix states the share
     typer.echo(
         f"wrote {out}/root_causes.json, report.md, report.html, tags.parquet, model/ in {time.perf_counter() - t0:.0f}s"
     )
