@@ -18,8 +18,11 @@ pytestmark = pytest.mark.slow
 def test_banking77_test_nmi_at_least_70() -> None:
     df = pd.read_csv(shared_dataset("banking77") / "test.csv")
     miner = VocMiner().fit(df[["text"]])
-    nmi = normalized_mutual_info_score(df["category"], miner.tags_["topic_id"])
-    assert nmi >= 0.70
+    # without a conversation_id column each row is a conversation named by its row number; tags_ is
+    # keyed by that id (not in input order), so align before scoring
+    topic = miner.tags_.set_index("conversation_id")["topic_id"]
+    nmi = normalized_mutual_info_score(df["category"], topic.loc[[str(i) for i in range(len(df))]])
+    assert nmi >= 0.75  # evaluation/cluster_quality.py: 0.769
 
 
 def test_xsid_zh_en_pairs_share_a_topic() -> None:
