@@ -419,13 +419,14 @@ class BertopicClusterer:
         space, projection = vectors, None
         rounds = cfg.self_training_rounds if cfg.self_training_min_conversations <= m <= cfg.exact_knn_max else 0
         if cfg.self_training_rounds and not rounds:
+            hint = "; lower cluster.max_fit_conversations to cluster a sample with it" if m > cfg.exact_knn_max else ""
             logger.info(
                 "cluster: no self-training for %d clustered conversations (it runs for %d to %d: "
-                "cluster.self_training_min_conversations .. cluster.exact_knn_max; lower "
-                "cluster.max_fit_conversations to cluster a sample of large corpora with it)",
+                "cluster.self_training_min_conversations .. cluster.exact_knn_max%s)",
                 m,
                 cfg.self_training_min_conversations,
                 cfg.exact_knn_max,
+                hint,
             )
         for _ in range(rounds):
             # Self-training: learn a projection from the topics just found, then cluster again in it.

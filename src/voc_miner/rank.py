@@ -72,10 +72,7 @@ def fix_text(
     esc: float,
     surging: bool,
 ) -> dict[str, str]:
-    """The fix sentence in en and zh, prefixed with the measured facts.
-
-    Shares below 10 % keep one decimal ("0.3 %" rather than "0 %" for a small, surging topic).
-    """
+    """The fix sentence in en and zh, prefixed with the measured facts (the share as :func:`share_text`)."""
     since_en = f"on the previous {window} days" if window else "on last month"
     since_zh = f"较前{window}天" if window else "较上月"
     g_en = f", {growth:+.0%} {since_en}" if growth else ""
