@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from voc_miner.errors import ConfigError
@@ -114,6 +114,8 @@ _PIECES = st.sampled_from(
 
 @settings(max_examples=400, deadline=None)
 @given(parts=st.lists(_PIECES, max_size=12))
+# found by hypothesis: the URL swallowed the "#" opening the topic after it
+@example(parts=["https://t.cn/abc", "#话题#", "&amp;", "#话题#", "https://t.cn/abc", "#话题#"])
 def test_clean_text_is_idempotent_on_ticket_like_text(parts: list[str]) -> None:
     once = clean_text("".join(parts)).text
     assert clean_text(once).text == once

@@ -113,7 +113,9 @@ _URL_RE: Final = re.compile(
     r"|(?<![A-Za-z0-9.])(?:t\.cn|url\.cn|dwz\.cn|suo\.im|b23\.tv)/[A-Za-z0-9_\-]+",
     re.IGNORECASE,
 )
-_URL_TRAILING: Final = ".,;:!?'"
+# Stripped from a URL's end and kept: sentence punctuation, and "#" (the opening mark of a Weibo topic
+# written right after a link, "t.cn/abc#话题#"; a URL never needs a bare trailing "#").
+_URL_TRAILING: Final = ".,;:!?'#"
 # @mention: "@" not preceded by an e-mail local-part character, then a nickname
 # (letters incl. CJK, digits, "_", "-"); optional Weibo repost/reply prefix and colon.
 _MENTION_RE: Final = re.compile(r"(?:回复\s?|//\s?)?(?<![A-Za-z0-9._%+\-])@[\w\-]{1,30}[:：]?")
