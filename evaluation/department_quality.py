@@ -17,6 +17,10 @@ Data sets (read by path from ``<repo>/../shared/data``, override with ``--data-d
   similarity, supervised in 5-fold cross-validation (small: read the n).
 * ``jddc``: the 234 JD.com intent NAMES of ``uss_satisfaction_en/JDDC-ActionList.txt`` (short phrases,
   not complaints) whose business group has an owner in the e-commerce taxonomy. Zero-shot only.
+* ``scale``: ranking at scale on a large SYNTHETIC corpus (``corpora/generate_large.py --customer-turns
+  40000``, 12 planted causes, written to a temporary folder): how many different planted causes the top 12
+  root causes cover and how pure they are, with topics grouped into root causes (the default) and with every
+  topic ranked alone (``rank.group_topics = false``), from one fit.
 * ``stc3``: a telecom-taxonomy run (``models/taxonomy/telecom.yaml``) of the pipeline on the 3,700
   Chinese STC-3 helpdesk dialogues (no department labels exist): department shares and the top causes.
 
@@ -28,7 +32,7 @@ the confidence of the best department). ABCD is not scored: only 3 dialogues are
 Usage::
 
     python evaluation/department_quality.py                    # everything, ~15 min on 2 cores
-    python evaluation/department_quality.py --only banking77,asap
+    python evaluation/department_quality.py --only banking77,asap   # keeps the other sections of the JSON
 """
 
 from __future__ import annotations
@@ -74,7 +78,8 @@ from voc_miner.embed import LanguageCentering, make_embedder  # noqa: E402
 from voc_miner.textclean import detect_language, split_sentences  # noqa: E402
 from voc_miner.types import UNASSIGNED  # noqa: E402
 
-SETS: tuple[str, ...] = ("demo", "banking77", "asap", "jddc", "stc3")
+SETS: tuple[str, ...] = ("demo", "banking77", "asap", "jddc", "stc3", "scale")
+LOCAL_SETS = ("demo", "scale")  # need nothing from ../shared/data
 DEFAULT_OUT = _REPO / "evaluation" / "results" / "department_quality.json"
 DEMO = _REPO / "corpora" / "demo_ecommerce.jsonl"
 DEMO_LABELS = _REPO / "corpora" / "demo_labels.csv"
@@ -501,6 +506,57 @@ def run_stc3(data_dir: Path) -> dict[str, Any]:
     }
 
 
+def _top_causes_cover(causes: Sequence[dict[str, Any]], cause_of_topic: pd.Series, n: int = 12) -> dict[str, Any]:
+    """Planted causes among the top ``n`` ranked causes: distinct ones, and the share of their conversations
+    that belong to each ranked cause's majority planted cause (``other`` counts as a cause)."""
+    majority, right, total = [], 0, 0
+    for rc in causes[:n]:
+        planted = cause_of_topic[cause_of_topic.index.isin(rc["topic_ids"])].value_counts()
+        majority.append(str(planted.index[0]))
+        right += int(planted.iloc[0])
+        total += int(planted.sum())
+    return {
+        "distinct_planted_causes": len(set(majority) - {"other"}),
+        "purity": round(right / max(total, 1), 4),
+        "top": [f"{c} ({len(rc['topic_ids'])} topics)" for c, rc in zip(majority, causes, strict=False)],
+    }
+
+
+def run_scale(customer_turns: int = 40_000) -> dict[str, Any]:
+    import subprocess
+    import tempfile
+    from dataclasses import replace
+
+    with tempfile.TemporaryDirectory(prefix="voc_scale_") as tmp:
+        data, labels_csv = Path(tmp) / "large.parquet", Path(tmp) / "labels.csv"
+        subprocess.run(
+            [sys.executable, str(_REPO / "corpora" / "generate_large.py"), "--customer-turns", str(customer_turns),
+             "--out", str(data), "--labels", str(labels_csv)],
+            check=True,
+        )
+        labels = pd.read_csv(labels_csv, dtype={"conversation_id": str})
+        t0 = time.perf_counter()
+        miner = VocMiner(progress=False).fit(data)
+        fit_s = time.perf_counter() - t0
+    tags = miner.tags_.merge(labels[["conversation_id", "cause"]], on="conversation_id")
+    cause_of_topic = tags.loc[tags["topic_id"] >= 0].set_index("topic_id")["cause"]
+    vectors = miner._fit_prep.turn_vectors
+    out: dict[str, Any] = {
+        "corpus": f"generate_large.py --customer-turns {customer_turns} (synthetic, 12 planted causes + other)",
+        "n_conversations": int(len(miner.tags_)),
+        "n_topics": len(miner.topics_),
+        "fit_s": round(fit_s, 1),
+    }
+    for name, grouped in (("grouped", True), ("topics_alone", False)):
+        view = copy.copy(miner)
+        view.config_ = replace(miner.config_, rank=replace(miner.config_.rank, group_topics=grouped))
+        doc = view.monthly(miner.tags_, miner.turns_, vectors, month=None, lang="en")
+        ranked = doc["root_causes"]
+        n_causes = len(view._cause_groups(miner.tags_, miner.turns_, view.config_.rank))
+        out[name] = {"n_causes": n_causes} | _top_causes_cover(ranked, cause_of_topic)
+    return out
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -529,6 +585,14 @@ def print_report(results: dict[str, Any]) -> None:
         for k, v in rows.items():
             print(f"{k:<10} {v['n']:>5} {v['accuracy']:>9.3f} {_fmt(v['auroc_confidence_vs_correct']):>7} "
                   f"{v['ece_raw']:>8.3f} {v['ece_calibrated_on_others']:>8.3f}  {v['calibrated_range']}")
+    sc = results.get("scale")
+    if isinstance(sc, dict) and "grouped" in sc:
+        print(f"\nRanking at scale ({sc['corpus']}; {sc['n_conversations']} conversations, {sc['n_topics']} topics, "
+              f"fit {sc['fit_s']:.0f}s): top 12 root causes")
+        for k in ("grouped", "topics_alone"):
+            v = sc[k]
+            print(f"  {k:<13} causes {v['n_causes']:>4}  distinct planted causes {v['distinct_planted_causes']:>2}/12  "
+                  f"purity {v['purity']:.3f}")
     stc = results.get("stc3")
     if isinstance(stc, dict) and "top_causes" in stc:
         print(f"\nSTC-3 zh with the telecom taxonomy: {stc['n_topics']} topics, outliers {stc['outlier_share']:.1%}, "
@@ -552,10 +616,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad = [s for s in only if s not in SETS]
     if bad:
         ap.error(f"--only: unknown set(s) {bad}; choose from {list(SETS)}")
-    shared = [s for s in only if s != "demo"]
+    shared = [s for s in only if s not in LOCAL_SETS]
     if shared and not args.data_dir.is_dir():
         print(f"Shared data not found at {args.data_dir}; skipping {shared} (pass --data-dir).")
-        only = [s for s in only if s == "demo"]
+        only = [s for s in only if s in LOCAL_SETS]
         if not only:
             return 0
     space = Space(cache_dir=args.cache_dir, threads=args.threads)
@@ -570,11 +634,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             results[name] = run_asap(space, args.data_dir)
         elif name == "jddc":
             results[name] = run_jddc(space, args.data_dir)
+        elif name == "scale":
+            results[name] = run_scale()
         else:
             results[name] = run_stc3(args.data_dir)
         results[name]["wall_s"] = round(time.perf_counter() - t0, 1)
         print(f"[{name}] done in {results[name]['wall_s']:.0f}s", flush=True)
     results["zero_shot_calibration"] = zero_shot_calibration_study()
+    if set(only) != set(SETS) and args.out.is_file():
+        # a partial run keeps the other sections of the existing results file
+        kept = json.loads(args.out.read_text(encoding="utf-8")).get("results", {})
+        results = {k: v for k, v in kept.items() if k not in results} | results
     print_report(results)
     doc = {
         "voc_miner_version": __version__,

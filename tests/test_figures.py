@@ -248,3 +248,16 @@ def test_import_is_lazy_and_side_effect_free() -> None:
 def test_docstring_examples(family: str) -> None:
     result = doctest.testmod(figures, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_topic_trend_draws_each_cause_as_the_sum_of_its_topics(miner: Any) -> None:
+    from voc_miner.spikes import group_weekly
+
+    fig = figures.topic_trend(miner, lang="en", top_n=None)
+    lines = fig.axes[0].lines
+    assert len(lines) == len(miner.root_causes_)
+    assert any(len(rc.topic_ids) > 1 for rc in miner.root_causes_)  # the demo has a cause of two topics
+    for line, rc in zip(lines, miner.root_causes_, strict=False):
+        want = group_weekly(miner.trends_, rc.topic_ids)["count"].tolist()
+        assert list(line.get_ydata()) == want
+        assert (f"(+{len(rc.topic_ids) - 1})" in line.get_label()) == (len(rc.topic_ids) > 1)

@@ -226,6 +226,10 @@ class RankConfig:
     """Ranking of root causes."""
 
     weights: RankWeights = field(default_factory=RankWeights)
+    #: Rank groups of topics with the same department and fix as one root cause (False: every topic alone).
+    group_topics: bool = True
+    #: A topic joins a group only if its centroid's cosine with the group's largest topic is at least this.
+    group_min_similarity: float = 0.3
     top_n: int = 12
     n_evidence: int = 3
     lang: str = "en"
@@ -272,8 +276,10 @@ class Config:
         for key in ("split_min_units", "segment_min_units", "max_segments_per_turn"):
             if getattr(c, key) < 0:
                 raise ConfigError(f"`cluster.{key}` must be >= 0; got {getattr(c, key)}.")
-        if isinstance(c.self_training_rounds, bool) or not isinstance(c.self_training_rounds, int) or (
-            c.self_training_rounds < 0
+        if (
+            isinstance(c.self_training_rounds, bool)
+            or not isinstance(c.self_training_rounds, int)
+            or (c.self_training_rounds < 0)
         ):
             raise ConfigError(f"`cluster.self_training_rounds` must be an int >= 0; got {c.self_training_rounds!r}.")
         if c.self_training_epochs < 1 or c.self_training_min_conversations < 0:
@@ -289,6 +295,10 @@ class Config:
             raise ConfigError(f"`cluster.max_fit_conversations` must be >= 100; got {c.max_fit_conversations}.")
         if self.rank.lang not in ("en", "zh"):
             raise ConfigError(f"`rank.lang` must be 'en' or 'zh'; got {self.rank.lang!r}.")
+        if not -1.0 <= self.rank.group_min_similarity <= 1.0:
+            raise ConfigError(
+                f"`rank.group_min_similarity` must be a cosine in [-1, 1]; got {self.rank.group_min_similarity}."
+            )
         if self.rank.top_n < 1:
             raise ConfigError(f"`rank.top_n` must be >= 1; got {self.rank.top_n}.")
         w = self.rank.weights
@@ -308,9 +318,7 @@ class Config:
         if zc is not None and (
             len(zc) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in zc)
         ):
-            raise ConfigError(
-                f"`departments.zero_shot_calibration` must be two numbers [a, b] or unset; got {zc!r}."
-            )
+            raise ConfigError(f"`departments.zero_shot_calibration` must be two numbers [a, b] or unset; got {zc!r}.")
         if self.embed.threads is not None and self.embed.threads < 1:
             raise ConfigError(f"`embed.threads` must be >= 1 or unset; got {self.embed.threads}.")
         return self

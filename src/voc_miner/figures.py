@@ -518,7 +518,9 @@ def topic_trend(
 
     Args:
         miner: a fitted VocMiner (or a loaded one with ``tagged``).
-        topic_ids: topics to draw; default the ``top_n`` highest-ranked root causes.
+        topic_ids: topics to draw; default the ``top_n`` highest-ranked root causes, each drawn as the sum
+            of its topics (``RootCause.topic_ids``; "(+2)" in the legend: two topics besides the lead),
+            marked when one of them surges.
         lang: ``"en"`` or ``"zh"``.
         top_n: number of causes drawn when ``topic_ids`` is not given.
         tagged: a :class:`~voc_miner.TagResult` (``miner.tag(new_data)``) or a tag table (e.g.
@@ -527,7 +529,7 @@ def topic_trend(
         font: CJK font family or file (see :func:`cjk_font`).
         figsize: figure size in inches.
     """
-    from voc_miner.spikes import detect_surges, weekly_counts
+    from voc_miner.spikes import detect_surges, group_weekly, weekly_counts
 
     t = _check_lang(lang)
     _check_top_n(top_n)
@@ -538,9 +540,11 @@ def topic_trend(
     else:
         _need(miner, "trends_", "surges_")
         trends, surges = miner.trends_, miner.surges_
+    members: dict[int, tuple[int, ...]] = {}
     if topic_ids is None:
         if hasattr(miner, "root_causes_") and tagged is None:
             ids = [c.topic_id for c in miner.root_causes_]
+            members = {c.topic_id: c.topic_ids for c in miner.root_causes_}
         else:
             ids = (
                 [
@@ -572,19 +576,21 @@ def topic_trend(
         colours = _colours(len(ids))
         surge_labelled = False
         for colour, tid in zip(colours, ids, strict=True):
-            g = trends[trends["topic_id"] == tid].sort_values("week_start")
+            group = members.get(tid, (tid,))
+            g = group_weekly(trends, group)
             if g.empty:
                 continue
             weeks = pd.to_datetime(g["week_start"])
+            more = f" (+{len(group) - 1})" if len(group) > 1 else ""
             ax.plot(
                 weeks,
                 g["count"],
                 marker="o",
                 markersize=4,
                 color=colour,
-                label=f"[{tid}] {_short(_topic_label(miner, tid, lang), 30)}",
+                label=f"[{tid}] {_short(_topic_label(miner, tid, lang), 30)}{more}",
             )
-            mask = np.asarray([(tid, w) in hot for w in g["week_start"]], dtype=bool)
+            mask = np.asarray([any((m, w) in hot for m in group) for w in g["week_start"]], dtype=bool)
             if mask.any():
                 ax.scatter(
                     weeks[mask],

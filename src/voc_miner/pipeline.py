@@ -35,7 +35,7 @@ from voc_miner.cluster import (
     make_labels,
     split_keywords,
 )
-from voc_miner.config import ColumnsConfig, Config, dump_config, load_config
+from voc_miner.config import ColumnsConfig, Config, RankConfig, dump_config, load_config
 from voc_miner.departments import (
     DepartmentMapper,
     SupervisedDepartmentMapper,
@@ -54,7 +54,7 @@ from voc_miner.embed import (
 )
 from voc_miner.errors import InputDataError, ModelError, NotFittedError
 from voc_miner.io import IngestResult, ingest
-from voc_miner.rank import rank_root_causes
+from voc_miner.rank import cause_groups, rank_root_causes, regroup
 from voc_miner.segment import JiebaSpacySegmenter
 from voc_miner.spikes import detect_surges, growth, weekly_counts
 from voc_miner.steering import apply_op, match_topics, validate_op
@@ -117,6 +117,7 @@ class VocMiner:
     trends_: pd.DataFrame
     surges_: list[Surge]
     growth_: dict[int, float]
+    cause_groups_: dict[int, tuple[int, ...]]
     root_causes_: list[RootCause]
     ingest_counts_: dict[str, int]
     corpus_hash_: str
@@ -319,9 +320,7 @@ class VocMiner:
         )
         tags["topic_label"] = [topics[t].label if t in topics else "outlier" for t in tags["topic_id"]]
         tags["topic_ids"] = self._topic_ids(prep, labels, cfg)
-        tags["department"], tags["department_confidence"] = self._conversation_departments(
-            prep, labels, customer, cfg
-        )
+        tags["department"], tags["department_confidence"] = self._conversation_departments(prep, labels, customer, cfg)
         tags = tags.join(agg, on="conversation_id").join(esc.set_index("conversation_id"), on="conversation_id")
         tags["sentiment"] = np.round(tags["_ws"] / tags["_w"], 4)
         tags["emotion"] = tags["conversation_id"].map(emo).fillna("neutral")
@@ -354,7 +353,8 @@ class VocMiner:
 
         Returns:
             ``self``, with learned state in attributes ending in ``_``: ``topics_``, ``tags_``,
-            ``turns_``, ``root_causes_``, ``surges_``, ``trends_``, ``rejects_``, ``centroids_``,
+            ``turns_``, ``root_causes_``, ``cause_groups_`` (lead topic id -> the topics ranked as one root
+            cause), ``surges_``, ``trends_`` and ``growth_`` (per topic), ``rejects_``, ``centroids_``,
             ``lineage_``, ``steering_``.
         """
         cfg = self._config()
@@ -497,16 +497,31 @@ class VocMiner:
         self.trends_ = weekly_counts(self.tags_)
         self.surges_ = detect_surges(self.trends_)
         self.growth_ = growth(self.tags_, window_days=cfg.rank.growth_window_days)
+        self.cause_groups_ = self._cause_groups(self.tags_, customer, cfg.rank)
         self.root_causes_ = rank_root_causes(
             topics=self.topics_,
             tags=self.tags_,
             customer_turns=customer,
             turn_vectors=prep.turn_vectors,
             centroids={t.id: c for t, c in zip(self.topics_, self.centroids_, strict=True)},
-            growth=self.growth_,
+            growth=growth(regroup(self.tags_, self.cause_groups_), window_days=cfg.rank.growth_window_days),
             surges=self.surges_,
             taxonomy=self.taxonomy_,
             config=cfg.rank,
+            groups=self.cause_groups_,
+        )
+
+    def _cause_groups(self, tags: pd.DataFrame, turns: pd.DataFrame, cfg: RankConfig) -> dict[int, tuple[int, ...]]:
+        """Lead topic id -> member topic ids of each root cause (every topic alone without ``group_topics``)."""
+        if not cfg.group_topics:
+            return {t.id: (t.id,) for t in self.topics_}
+        return cause_groups(
+            topics=self.topics_,
+            tags=tags,
+            customer_turns=turns,
+            taxonomy=self.taxonomy_,
+            centroids={t.id: c for t, c in zip(self.topics_, self.centroids_, strict=True)},
+            min_similarity=cfg.group_min_similarity,
         )
 
     # ------------------------------------------------------------------ steering
@@ -615,7 +630,7 @@ class VocMiner:
     ) -> dict[str, Any]:
         n_conv = len(tags)
         doc: dict[str, Any] = {
-            "schema_version": 1,
+            "schema_version": 2,
             "voc_miner_version": __version__,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "lang": lang,
@@ -656,7 +671,8 @@ class VocMiner:
         info: dict[str, Any] | None = None
         if month is None:
             sel_tags, sel_turns, sel_vec = tags, turns, turn_vectors
-            grow = growth(tags, window_days=cfg.growth_window_days)
+            groups = self._cause_groups(tags, turns, cfg)
+            grow = growth(regroup(tags, groups), window_days=cfg.growth_window_days)
         else:
             try:
                 start = pd.Timestamp(f"{month}-01", tz="UTC")
@@ -672,16 +688,19 @@ class VocMiner:
                     f"No conversation started in {month}; the data covers "
                     f"{_iso(started.min())} to {_iso(started.max())}."
                 )
-            now = tags[in_month].groupby("topic_id").size()
-            before = tags[in_prev].groupby("topic_id").size()
+            sel_ids = set(tags.loc[in_month, "conversation_id"])
+            turn_mask = turns["conversation_id"].isin(sel_ids).to_numpy()
+            sel_tags, sel_turns, sel_vec = tags[in_month], turns[turn_mask], turn_vectors[turn_mask]
+            # causes are grouped on this month's conversations; last month is counted with the same groups
+            groups = self._cause_groups(sel_tags, sel_turns, cfg)
+            cause_tags = regroup(tags, groups)
+            now = cause_tags[in_month].groupby("topic_id").size()
+            before = cause_tags[in_prev].groupby("topic_id").size()
             grow = {
                 int(t): (float(now.get(t, 0)) - float(before.get(t, 0))) / max(float(before.get(t, 0)), 1.0)
                 for t in set(now.index) | set(before.index)
                 if int(t) >= 0
             }
-            sel_ids = set(tags.loc[in_month, "conversation_id"])
-            turn_mask = turns["conversation_id"].isin(sel_ids).to_numpy()
-            sel_tags, sel_turns, sel_vec = tags[in_month], turns[turn_mask], turn_vectors[turn_mask]
             weeks = set(pd.date_range(start - pd.Timedelta(days=6), end, freq="D").strftime("%Y-%m-%d"))
             surges = [s for s in surges if s.week_start in weeks]
             labels = {t.id: (t.label_zh if lang == "zh" else t.label_en) for t in self.topics_}
@@ -689,6 +708,7 @@ class VocMiner:
             def entry(t: int) -> dict[str, Any]:
                 return {
                     "topic_id": t,
+                    "topic_ids": list(groups.get(t, (t,))),
                     "label": labels.get(t, str(t)),
                     "count": int(now.get(t, 0)),
                     "previous_count": int(before.get(t, 0)),
@@ -715,6 +735,7 @@ class VocMiner:
             taxonomy=self.taxonomy_,
             config=cfg,
             month_over_month=month is not None,
+            groups=groups,
         )
         return self._document(sel_tags, len(sel_turns), causes, surges, lang, info)
 
@@ -859,9 +880,15 @@ def _load_projection(p: Path, centroids: np.ndarray) -> tuple[TopicProjection | 
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(f"{str(path)!r} is not a valid projection file ({exc}); refit and save the model.") from exc
     dim = centroids.shape[1]
-    if mean.shape != (dim,) or weights.ndim != 2 or weights.shape[0] != dim or cents.shape != (
-        len(centroids),
-        weights.shape[1],
+    if (
+        mean.shape != (dim,)
+        or weights.ndim != 2
+        or weights.shape[0] != dim
+        or cents.shape
+        != (
+            len(centroids),
+            weights.shape[1],
+        )
     ):
         raise ModelError(
             f"{str(path)!r} has shapes mean {mean.shape}, weights {weights.shape}, centroids {cents.shape}, which do "

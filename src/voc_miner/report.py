@@ -72,7 +72,9 @@ _T: dict[str, dict[str, str]] = {
         "method": "How the impact score is computed",
         "method_text": "impact = Σ weight × part; parts: volume (share / largest share), negativity (share of "
         "conversations with sentiment < -0.2), escalation (share escalated), growth "
-        "(clipped relative growth of the last window; a surging topic counts at least 0.5).",
+        "(clipped relative growth of the last window; a surging topic counts at least 0.5). A root cause "
+        "groups the topics that have the same owner and the same recommended fix; its numbers count all "
+        "their conversations.",
         "keywords": "Keywords",
         "confidence": "confidence",
         "mom": "Month over month",
@@ -123,7 +125,8 @@ _T: dict[str, dict[str, str]] = {
         "surge": "激增",
         "method": "影响分的计算方法",
         "method_text": "影响分 = Σ 权重 × 分项；分项：声量（占比 / 最大占比）、负面率（情感 < -0.2 的会话比例）、"
-        "升级率、增长（最近窗口相对增长，截断；出现激增的话题至少计 0.5）。",
+        "升级率、增长（最近窗口相对增长，截断；出现激增的话题至少计 0.5）。"
+        "负责部门与建议措施相同的话题合并为一个根因，其数据按这些话题的全部会话统计。",
         "keywords": "关键词",
         "confidence": "置信度",
         "mom": "环比变化",
@@ -222,6 +225,8 @@ def _figures(
 ) -> dict[str, str]:
     import plotly.graph_objects as go
 
+    from voc_miner.spikes import group_weekly
+
     t = _T[lang]
     causes = doc["root_causes"]
     figs: dict[str, Any] = {}
@@ -240,13 +245,14 @@ def _figures(
     trend = go.Figure()
     surges = {(s["topic_id"], s["week_start"]) for s in doc.get("surges", [])}
     for c in causes[:6]:
-        g = trends[trends["topic_id"] == c["topic_id"]].sort_values("week_start")
+        members = c.get("topic_ids") or [c["topic_id"]]
+        g = group_weekly(trends, members)
         if g.empty:
             continue
         trend.add_scatter(
             x=g["week_start"].tolist(), y=g["count"].tolist(), mode="lines+markers", name=c["label_i18n"][lang]
         )
-        hot = g[[(c["topic_id"], w) in surges for w in g["week_start"]]]
+        hot = g[[any((m, w) in surges for m in members) for w in g["week_start"]]]
         if not hot.empty:
             trend.add_scatter(
                 x=hot["week_start"].tolist(),
@@ -441,7 +447,7 @@ def render_markdown(
     surges = doc.get("surges", [])
     if not surges:
         lines.append(t["no_surges"])
-    labels = {rc["topic_id"]: rc["label_i18n"][lang] for rc in doc["root_causes"]}
+    labels = {m: rc["label_i18n"][lang] for rc in doc["root_causes"] for m in rc.get("topic_ids") or [rc["topic_id"]]}
     for s in surges:
         lines.append(
             f"- {_md(labels.get(s['topic_id'], s['topic_id']))}: {t['week']} {s['week_start']} — "
@@ -456,6 +462,7 @@ def render_markdown(
             "",
             f"**{t['fix']}:** {_md(rc['recommended_fix_i18n'][lang])}",
             "",
+            f"{t['topics']}: {', '.join(str(i) for i in rc.get('topic_ids') or [rc['topic_id']])} · "
             f"{t['keywords']}: {_md(', '.join(rc['keywords'][:8]))}",
             "",
             f"**{t['evidence']}:**",

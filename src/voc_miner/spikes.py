@@ -51,6 +51,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -557,6 +558,12 @@ def detect_surges(
         for r in tests[tests["alert"]].to_dict("records")
     ]
     return sorted(out, key=lambda s: (s.p_value, s.topic_id, s.week_start))
+
+
+def group_weekly(trends: pd.DataFrame, topic_ids: Sequence[int]) -> pd.DataFrame:
+    """Weekly conversations of a root cause: ``week_start, count`` of :func:`weekly_counts` summed over its topics."""
+    rows = trends[trends["topic_id"].isin([int(t) for t in topic_ids])]
+    return rows.groupby("week_start")["count"].sum().reset_index()  # groupby sorts the weeks
 
 
 def growth(tags: pd.DataFrame, *, window_days: int) -> dict[int, float]:

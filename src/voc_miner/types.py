@@ -147,10 +147,16 @@ class Surge:
 
 @dataclass(frozen=True, kw_only=True)
 class RootCause:
-    """A ranked root cause: one topic with its owner, impact, fix and evidence."""
+    """A ranked root cause with its owner, impact, fix and evidence.
+
+    A cause is one topic or a group of topics with the same owner and fix (see :mod:`voc_miner.rank`):
+    ``topic_id`` is its largest topic (whose label and keywords it shows), ``topic_ids`` every member,
+    largest first; the numbers count all the members' conversations.
+    """
 
     rank: int
     topic_id: int
+    topic_ids: tuple[int, ...]
     label: str
     label_i18n: dict[str, str]
     keywords: tuple[str, ...]
@@ -174,5 +180,6 @@ class RootCause:
         """JSON-ready dict following ``schemas/root_causes.schema.json``."""
         d = asdict(self)
         d["keywords"] = list(self.keywords)
+        d["topic_ids"] = list(self.topic_ids)
         d["evidence"] = [asdict(e) for e in self.evidence]
         return d

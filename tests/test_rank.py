@@ -1,0 +1,176 @@
+"""Root causes as groups of topics: same owner and fix, close centroids, numbers over all members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from voc_miner.config import Config, RankConfig
+from voc_miner.departments import Taxonomy, load_taxonomy
+from voc_miner.errors import ConfigError
+from voc_miner.rank import cause_groups, rank_root_causes, regroup
+from voc_miner.spikes import growth
+from voc_miner.types import Surge, Topic
+
+SIZE = "the size chart is wrong, it runs small"
+REFUND = "my refund has not arrived yet"
+# topic id -> (department, text, centroid direction, conversations, sentiment)
+SPEC: dict[int, tuple[str, str, int, int, float]] = {
+    0: ("product", SIZE, 0, 30, -0.5),
+    1: ("product", SIZE, 0, 20, -0.5),
+    2: ("product", SIZE, 1, 10, -0.5),  # same owner and fix, unrelated centroid
+    3: ("finance", REFUND, 2, 25, -0.1),
+    4: ("unassigned", "hello, a question", 3, 5, 0.0),
+}
+
+
+def _topic(i: int) -> Topic:
+    dept, text, _, n, _ = SPEC[i]
+    words = tuple(text.split()[:4])
+    return Topic(
+        id=i,
+        label=f"t{i}",
+        label_zh=f"话题{i}",
+        label_en=f"topic {i}",
+        keywords=words,
+        keywords_zh=(),
+        keywords_en=words,
+        size=n,
+        department=dept,
+        department_confidence=0.9 if dept != "unassigned" else 0.1,
+    )
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return load_taxonomy(None)
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, Any]:
+    rows, turns, vecs = [], [], []
+    day = pd.Timestamp("2026-10-01", tz="UTC")
+    for tid, (_, text, axis, n, sent) in SPEC.items():
+        for j in range(n):
+            cid = f"c{tid}-{j:02d}"
+            rows.append(
+                {
+                    "conversation_id": cid,
+                    "topic_id": tid,
+                    "sentiment": sent,
+                    "escalation": j % 5 == 0,
+                    "started_at": day + pd.Timedelta(days=j % 50),
+                }
+            )
+            turns.append({"conversation_id": cid, "text": text, "lang": "en", "topic_id": tid})
+            v = np.full(4, 0.05)
+            v[axis] = 1.0
+            vecs.append(v / np.linalg.norm(v))
+    rows.append({"conversation_id": "out", "topic_id": -1, "sentiment": 0.0, "escalation": False, "started_at": day})
+    centroids = {}
+    for tid, (_, _, axis, _, _) in SPEC.items():
+        c = np.full(4, 0.05)
+        c[axis] = 1.0
+        centroids[tid] = c / np.linalg.norm(c)
+    return {
+        "tags": pd.DataFrame(rows),
+        "turns": pd.DataFrame(turns),
+        "vectors": np.asarray(vecs),
+        "centroids": centroids,
+        "topics": [_topic(i) for i in SPEC],
+    }
+
+
+def _rank(data: dict[str, Any], taxonomy: Taxonomy, *, grouped: bool, surges: tuple[Surge, ...] = ()) -> list[Any]:
+    groups = (
+        cause_groups(
+            topics=data["topics"],
+            tags=data["tags"],
+            customer_turns=data["turns"],
+            taxonomy=taxonomy,
+            centroids=data["centroids"],
+        )
+        if grouped
+        else None
+    )
+    tags = regroup(data["tags"], groups) if groups else data["tags"]
+    return rank_root_causes(
+        topics=data["topics"],
+        tags=data["tags"],
+        customer_turns=data["turns"],
+        turn_vectors=data["vectors"],
+        centroids=data["centroids"],
+        growth=growth(tags, window_days=28),
+        surges=list(surges),
+        taxonomy=taxonomy,
+        config=RankConfig(),
+        groups=groups,
+    )
+
+
+def test_fragments_with_one_owner_and_fix_rank_as_one_cause(data: dict[str, Any], taxonomy: Taxonomy) -> None:
+    causes = {rc.topic_id: rc for rc in _rank(data, taxonomy, grouped=True)}
+    assert sorted(causes) == [0, 2, 3, 4]  # 1 joined 0; 2 (far centroid) and the unassigned 4 stay alone
+    sizing = causes[0]
+    assert sizing.topic_ids == (0, 1)
+    assert sizing.size == 50 and sizing.share == round(50 / 90, 4)  # the outlier is not counted
+    assert "(50)" in sizing.recommended_fix and "size chart" in sizing.recommended_fix
+    assert sizing.escalation_rate == round(float(data["tags"].query("topic_id in [0, 1]")["escalation"].mean()), 4)
+    assert {e.conversation_id.split("-")[0] for e in sizing.evidence} <= {"c0", "c1"}
+    assert causes[2].topic_ids == (2,) and causes[4].topic_ids == (4,)
+    # volume is relative to the largest cause, now the 50 sizing conversations rather than 30
+    alone = {rc.topic_id: rc for rc in _rank(data, taxonomy, grouped=False)}
+    assert causes[3].score_parts["volume"] < alone[3].score_parts["volume"]
+    assert sizing.rank == 1
+
+
+def test_without_groups_every_topic_is_its_own_cause(data: dict[str, Any], taxonomy: Taxonomy) -> None:
+    causes = _rank(data, taxonomy, grouped=False)
+    assert sorted(rc.topic_id for rc in causes) == [0, 1, 2, 3, 4]
+    assert all(rc.topic_ids == (rc.topic_id,) for rc in causes)
+
+
+def test_a_cause_surges_when_one_of_its_topics_does(data: dict[str, Any], taxonomy: Taxonomy) -> None:
+    surge = Surge(
+        topic_id=1,
+        week_start="2026-10-05",
+        count=9,
+        expected=2.0,
+        ratio=4.5,
+        z=4.0,
+        p_value=1e-4,
+        q_value=1e-3,
+        negativity=0.5,
+        baseline_negativity=0.2,
+    )
+    causes = {rc.topic_id: rc for rc in _rank(data, taxonomy, grouped=True, surges=(surge,))}
+    assert causes[0].surging and "surging" in causes[0].recommended_fix
+    assert not causes[2].surging
+
+
+def test_grouping_does_not_depend_on_row_order(data: dict[str, Any], taxonomy: Taxonomy) -> None:
+    shuffled = dict(data)
+    order = np.random.default_rng(0).permutation(len(data["turns"]))
+    shuffled["turns"] = data["turns"].iloc[order].reset_index(drop=True)
+    shuffled["vectors"] = data["vectors"][order]
+    shuffled["tags"] = data["tags"].sample(frac=1.0, random_state=1).reset_index(drop=True)
+    a = [(rc.topic_id, rc.topic_ids, rc.impact_score) for rc in _rank(data, taxonomy, grouped=True)]
+    b = [(rc.topic_id, rc.topic_ids, rc.impact_score) for rc in _rank(shuffled, taxonomy, grouped=True)]
+    assert a == b
+
+
+def test_regroup_maps_members_to_their_lead_and_keeps_outliers() -> None:
+    frame = pd.DataFrame({"topic_id": [-1, 0, 1, 2, 7]})
+    out = regroup(frame, {1: (1, 0), 2: (2,)})
+    assert out["topic_id"].tolist() == [-1, 1, 1, 2, 7]
+    assert frame["topic_id"].tolist() == [-1, 0, 1, 2, 7]  # the input is not modified
+    assert regroup(pd.DataFrame({"topic_id": [-1, -1]}), {})["topic_id"].tolist() == [-1, -1]
+    assert regroup(pd.DataFrame({"topic_id": pd.Series([], dtype="int64")}), {}).empty
+
+
+def test_group_min_similarity_is_validated() -> None:
+    with pytest.raises(ConfigError, match=r"rank\.group_min_similarity"):
+        Config().with_overrides({"rank.group_min_similarity": 1.5}).validate()
