@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,7 @@ def fitted_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proc = run("fit", str(d / "chats.csv"), "--out", str(out), "--text-col", "message", "--speaker-col", "role", "-q")
     assert proc.returncode == 0, proc.stderr
     assert "rows read" in proc.stdout
+    assert re.search(r"\d+ topics in \d+ root causes", proc.stdout), proc.stdout
     return out
 
 

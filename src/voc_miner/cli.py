@@ -113,11 +113,12 @@ def _run_fit(
         )
     )
     typer.echo(
-        f"{len(miner.tags_)} conversations, {len(miner.topics_)} topics, "
+        f"{len(miner.tags_)} conversations, {len(miner.topics_)} topics in {len(miner.cause_groups_)} root causes, "
         f"{(miner.tags_['topic_id'] < 0).mean():.1%} unclustered, {len(miner.surges_)} surge(s)"
     )
     for rc in miner.root_causes_[:5]:
-        typer.echo(f"  {rc.rank:>2}. [{rc.department}] {rc.label} -> {rc.recommended_fix}")  # the fix states the share
+        more = f" (+{len(rc.topic_ids) - 1} topics)" if len(rc.topic_ids) > 1 else ""
+        typer.echo(f"  {rc.rank:>2}. [{rc.department}] {rc.label}{more} -> {rc.recommended_fix}")  # fix has the share
     typer.echo(
         f"wrote {out}/root_causes.json, report.md, report.html, tags.parquet, model/ in {time.perf_counter() - t0:.0f}s"
     )

@@ -605,7 +605,7 @@ class VocMiner:
             head += f", {len(self.tags_)} conversations, {len(getattr(self, 'surges_', []))} surge(s)"
         if not getattr(self, "root_causes_", None):
             return head + "</p>"
-        cols = ["rank", "label", "department_name", "share", "impact_score", "recommended_fix"]
+        cols = ["rank", "label", "topic_ids", "department_name", "share", "impact_score", "recommended_fix"]
         table = self.root_causes_frame()[cols].to_html(index=False, escape=True, float_format="{:.3f}".format)
         return head + "</p>" + table
 
