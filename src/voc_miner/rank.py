@@ -233,7 +233,6 @@ def rank_root_causes(
         groups = {t.id: (t.id,) for t in topics}
     members_of = {int(k): tuple(int(m) for m in v) for k, v in groups.items()}
     tags = regroup(tags, members_of)
-    topic_turns, customer_turns = customer_turns, regroup(customer_turns, members_of)
     total = max(int((tags["topic_id"] >= 0).sum()), 1)
     stats = (
         tags[tags["topic_id"] >= 0]
@@ -278,12 +277,10 @@ def rank_root_causes(
         topic = by_id[tid]
         members = members_of.get(tid, (tid,))
         srow: dict[str, float] = {str(k): float(v) for k, v in stats.loc[tid].to_dict().items()}
-        sel = (customer_turns["topic_id"] == tid).to_numpy()
-        t_turns = customer_turns[sel]
         g = float(growth.get(tid, 0.0))
         dept = taxonomy.get(topic.department)
         # the template is picked on the lead topic alone, as in cause_groups: every member got the same one
-        lead_turns = topic_turns[(topic_turns["topic_id"] == tid).to_numpy()]
+        lead_turns = customer_turns[(customer_turns["topic_id"] == tid).to_numpy()]
         conv_texts = lead_turns.groupby("conversation_id", sort=False)["text"].agg(" ".join).head(300).tolist()
         share = round(float(srow["size"]) / total, 4)  # the text and root_causes.json state the same share
         if dept is not None:
@@ -325,9 +322,7 @@ def rank_root_causes(
                 score_parts=parts,
                 recommended_fix=fixes[lang],
                 recommended_fix_i18n=fixes,
-                evidence=pick_evidence(
-                    t_turns, turn_vectors[sel], _group_centroid(members, centroids, by_id), config.n_evidence
-                ),
+                evidence=_cause_evidence(members, customer_turns, turn_vectors, centroids, by_id, config.n_evidence),
             )
         )
     return causes
@@ -338,6 +333,32 @@ def _weighted_confidence(members: Sequence[int], by_id: Mapping[int, Topic]) -> 
     w = np.array([max(by_id[m].size, 1) for m in members], dtype=float)
     c = np.array([by_id[m].department_confidence for m in members], dtype=float)
     return round(float(w @ c / w.sum()), 4)
+
+
+def _cause_evidence(
+    members: Sequence[int],
+    turns: pd.DataFrame,
+    vectors: np.ndarray,
+    centroids: Mapping[int, np.ndarray],
+    by_id: Mapping[int, Topic],
+    n: int,
+) -> tuple[Evidence, ...]:
+    """Evidence of a cause: the most central quote of each of its ``n`` largest topics, so a group shows its
+    breadth ("stuck in transit", "courier never came") rather than three variants of its main topic; the
+    rest (a cause of fewer than ``n`` topics) are the quotes nearest the cause's centroid."""
+    ids = turns["topic_id"].to_numpy()
+    chosen: list[Evidence] = []
+    if len(members) > 1:
+        for m in members[:n]:
+            sel = ids == m
+            chosen += [e for e in pick_evidence(turns[sel], vectors[sel], centroids[m], n) if e not in chosen][:1]
+    sel = np.isin(ids, members)
+    for e in pick_evidence(turns[sel], vectors[sel], _group_centroid(members, centroids, by_id), n + len(chosen)):
+        if len(chosen) == n:
+            break
+        if all(e.conversation_id != c.conversation_id for c in chosen):
+            chosen.append(e)
+    return tuple(chosen)
 
 
 def _group_centroid(
