@@ -194,11 +194,41 @@ def _score(p: Prepared, labels: np.ndarray, seconds: float) -> dict[str, Any]:
     return out
 
 
+def keyword_quality(p: Prepared, labels: np.ndarray, keywords: list[list[tuple[str, float]]]) -> dict[str, Any]:
+    """How well each topic's top-3 c-TF-IDF keywords describe it, averaged over topics.
+
+    ``kw_coverage``: share of the topic's documents that contain one of them; ``kw_intent_hit`` (data sets
+    with intent labels): share of topics whose top 3 include a word (lemma) of their majority intent's
+    name, e.g. "decline" for ``declined_card_payment``.
+    """
+    from voc_miner.segment import JiebaSpacySegmenter
+
+    gold = p.gold.get("label")
+    seg = JiebaSpacySegmenter() if gold else None
+    cover, hit = [], []
+    for t, kw in enumerate(keywords):
+        rows = np.flatnonzero(labels == t)
+        top3 = {w for w, _ in kw[:3]}
+        if len(rows) == 0 or not top3:
+            continue
+        cover.append(np.mean([bool(top3 & set(p.tokens[i])) for i in rows]))
+        if gold and seg is not None:
+            names = [gold[p.conv_ids[i]] for i in rows]
+            intent = max(sorted(set(names)), key=names.count)
+            words = seg.tokenize_many([intent.replace("_", " ").replace("/", " ").replace("?", "")], ["en"])[0]
+            hit.append(bool(top3 & set(words)))
+    out: dict[str, Any] = {"kw_coverage": round(float(np.mean(cover)), 4) if cover else None}
+    if hit:
+        out["kw_intent_hit"] = round(float(np.mean(hit)), 4)
+    return out
+
+
 def run_one(p: Prepared, *, baseline: bool, config: ClusterConfig) -> dict[str, Any]:
     """Our clusterer and (optionally) plain BERTopic on the same vectors."""
     t0 = time.perf_counter()
     res = BertopicClusterer(config=config).fit(p.tokens, p.vectors, p.langs)
     ours = _score(p, res.labels, time.perf_counter() - t0)
+    ours.update(keyword_quality(p, res.labels, res.keywords))
     result: dict[str, Any] = {"description": p.description, "n": len(p.conv_ids), "ours": ours}
     if baseline:
         t0 = time.perf_counter()
@@ -228,7 +258,8 @@ def _c(v: Any, pct: bool = False) -> str:
 
 def print_report(results: dict[str, dict[str, Any]]) -> None:
     """One row per data set and method."""
-    head = ["data set", "method", "NMI", "ARI", "acc", "outliers", "topics", "pairs", "time s", "speedup"]
+    head = ["data set", "method", "NMI", "ARI", "acc", "outliers", "topics", "pairs", "kw cover", "kw intent",
+            "time s", "speedup"]
     rows = []
     for name, r in results.items():
         for method in ("ours", "bertopic"):
@@ -238,7 +269,7 @@ def print_report(results: dict[str, dict[str, Any]]) -> None:
             rows.append([
                 name, method, _c(m.get("nmi")), _c(m.get("ari")), _c(m.get("acc")),
                 _c(m["outlier_share"], True), str(m["n_topics"]), _c(m.get("pairs_together"), True),
-                f"{m['seconds']:.1f}", f"{r['speedup']:.1f}x" if method == "ours" and "speedup" in r else "",
+                _c(m.get("kw_coverage"), True), _c(m.get("kw_intent_hit"), True), f"{m['seconds']:.1f}", f"{r['speedup']:.1f}x" if method == "ours" and "speedup" in r else "",
             ])
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)] if rows else [len(h) for h in head]
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
