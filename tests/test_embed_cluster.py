@@ -238,3 +238,19 @@ def test_split_settings_are_validated() -> None:
         Config(cluster=ClusterConfig(secondary_similarity=2.0)).validate()
     with pytest.raises(ConfigError, match="split_min_units"):
         Config(cluster=ClusterConfig(split_min_units=-1)).validate()
+
+
+def test_keywords_rank_what_a_topic_keeps_saying_above_one_off_words() -> None:
+    """Every 'decline' conversation says 'card' (also said in other topics); two also say 'kensington' and
+    'holiday'. The topic's second keyword must be 'card': with frequent words damped the one-offs won."""
+    tokens, labels = [], []
+    for t, word in enumerate(["decline", "atm", "fee"]):
+        for i in range(20):
+            doc = ["card", word] if t == 0 or i % 2 else [word]
+            if t == 0 and i < 2:
+                doc += ["kensington", "holiday"]
+            tokens.append(doc)
+            labels.append(t)
+    kw = ctfidf_keywords(tokens, np.array(labels), 3, top_n=4)
+    assert [w for w, _ in kw[0][:2]] == ["decline", "card"]
+    assert [w for w, _ in kw[1][:1]] == ["atm"] and [w for w, _ in kw[2][:1]] == ["fee"]
