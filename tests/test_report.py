@@ -20,6 +20,7 @@ from voc_miner.report import (
     csv_safe,
     render_html,
     render_markdown,
+    surge_rows,
     weekday_hour_volume,
     write_report,
 )
@@ -168,3 +169,32 @@ def test_monthly_report_charts_use_that_month(tmp_path: Path) -> None:
     paths = write_report(tmp_path, doc, tags, lang="en", dept_names={"warehouse": "Warehouse"})
     z = np.asarray(_heatmap_fig(paths["html"].read_text(encoding="utf-8"))["data"][0]["z"])
     assert z.sum() == 2 and z[3, 8] == 1 and z[5, 23] == 1  # Thu 1 Oct 08h, Sat 31 Oct 23h
+
+
+def _surge(topic: int, count: int, expected: float, z: float, q: float) -> dict:  # type: ignore[type-arg]
+    return {"topic_id": topic, "week_start": "2026-10-05", "count": count, "expected": expected, "z": z,
+            "p_value": q / 10, "q_value": q}
+
+
+def test_surges_are_listed_per_root_cause_and_week() -> None:
+    doc = _doc()
+    doc["root_causes"][0]["topic_ids"] = [0, 3]
+    doc["surges"] = [_surge(0, 30, 5.0, 9.0, 1e-6), _surge(3, 12, 2.5, 6.0, 1e-3), _surge(7, 40, 10.0, 7.0, 1e-4)]
+    rows = surge_rows(doc, "en", {7: "late parcels", 0: "ignored: 0 belongs to a ranked cause"})
+    assert [(r["label"], r["count"], r["expected"], r["z"], r["q_value"], r["n_topics"]) for r in rows] == [
+        (EVIL, 42, 7.5, 9.0, 1e-6, 2),  # the cause's two topics summed: same week, largest count first
+        ("late parcels (topic 7)", 40, 10.0, 7.0, 1e-4, 1),
+    ]
+    assert rows[0]["note"] == "2 of its topics" and rows[1]["note"] == ""
+    assert surge_rows(doc, "zh")[1]["label"] == "话题 7"
+    md = render_markdown(doc, lang="en", labels={7: "late parcels"})
+    assert "(2 of its topics): week of 2026-10-05 — count 42, expected 7.5" in md
+    tags = pd.DataFrame({"topic_id": [0, 7], "topic_label": ["x", "late parcels"], "department": ["warehouse"] * 2,
+                         "sentiment": [-0.5] * 2, "emotion": ["anger"] * 2,
+                         "started_at": [pd.Timestamp("2026-10-06", tz="UTC")] * 2})
+    trends = pd.DataFrame({"topic_id": [0, 3, 7], "week_start": ["2026-10-05"] * 3, "count": [30, 12, 40],
+                           "negativity": [1.0] * 3})
+    html = render_html(doc, tags, trends, lang="en", dept_names={"warehouse": "Warehouse"})
+    surges_html = html[html.index('<ul id="surges">'):]
+    assert "<script>alert(1)" not in surges_html and "count 42" in surges_html
+    assert "late parcels (topic 7)" in surges_html  # the label comes from the tags

@@ -46,6 +46,8 @@ _T: dict[str, dict[str, str]] = {
         "surges": "Surges",
         "no_surges": "No surge detected.",
         "week": "week of",
+        "topic": "topic",
+        "n_topics": "{n} of its topics",
         "count": "count",
         "expected": "expected",
         "chart_top": "Top root causes by impact (stacked by score part)",
@@ -100,6 +102,8 @@ _T: dict[str, dict[str, str]] = {
         "surges": "激增预警",
         "no_surges": "未发现激增。",
         "week": "周起始",
+        "topic": "话题",
+        "n_topics": "其中 {n} 个话题",
         "count": "数量",
         "expected": "基线",
         "chart_top": "影响分最高的问题根因（按分项堆叠）",
@@ -332,6 +336,55 @@ def _heatmap_figure(volume: WeekdayHourVolume, lang: str) -> Any:
     return fig
 
 
+def topic_labels(tags: pd.DataFrame) -> dict[int, str]:
+    """Topic id -> label as the tags carry it (``topic_id``, ``topic_label`` columns; empty without them)."""
+    if not {"topic_id", "topic_label"} <= set(tags.columns):
+        return {}
+    pairs = tags.loc[tags["topic_id"] >= 0, ["topic_id", "topic_label"]].drop_duplicates("topic_id")
+    return {int(i): str(lab) for i, lab in zip(pairs["topic_id"], pairs["topic_label"], strict=True)}
+
+
+def surge_rows(doc: Mapping[str, Any], lang: str, labels: Mapping[int, str] | None = None) -> list[dict[str, Any]]:
+    """The surges as a reader sees them: one row per root cause and week (topics of a ranked cause summed).
+
+    A ranked cause gets its label and the sum of its surging topics' counts and baselines, the largest z and
+    the smallest q; ``n_topics`` says how many of its topics surged that week. A surging topic outside the
+    ranked causes keeps its own row, named ``<label> (topic <id>)`` from ``labels`` (or ``topic <id>``). Ordered by
+    week, then by count (largest first).
+    """
+    t = _T[lang]
+    cause_of = {m: rc for rc in doc["root_causes"] for m in rc.get("topic_ids") or [rc["topic_id"]]}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for s in doc.get("surges", []):
+        rc = cause_of.get(s["topic_id"])
+        own = (labels or {}).get(int(s["topic_id"]))
+        tid = f"{t['topic']} {s['topic_id']}"
+        label = rc["label_i18n"][lang] if rc is not None else (f"{own} ({tid})" if own else tid)
+        key = (f"c{rc['topic_id']}" if rc is not None else f"t{s['topic_id']}", s["week_start"])
+        row = rows.setdefault(
+            key,
+            {
+                "label": label,
+                "week_start": s["week_start"],
+                "count": 0,
+                "expected": 0.0,
+                "z": s["z"],
+                "q_value": s["q_value"],
+                "n_topics": 0,
+            },
+        )
+        row["count"] += int(s["count"])
+        row["expected"] += float(s["expected"])
+        row["z"] = max(row["z"], s["z"])
+        row["q_value"] = min(row["q_value"], s["q_value"])
+        row["n_topics"] += 1
+    out = sorted(rows.values(), key=lambda r: (r["week_start"], -r["count"], r["label"]))
+    for r in out:
+        r["expected"] = round(r["expected"], 2)
+        r["note"] = t["n_topics"].format(n=r["n_topics"]) if r["n_topics"] > 1 else ""
+    return out
+
+
 def render_html(
     doc: Mapping[str, Any], tags: pd.DataFrame, trends: pd.DataFrame, *, lang: str, dept_names: Mapping[str, str]
 ) -> str:
@@ -347,6 +400,7 @@ def render_html(
     tpl = env.get_template("report.html.j2")
     return tpl.render(
         doc=doc,
+        surges=surge_rows(doc, lang, topic_labels(tags)),
         t=_T[lang],
         lang=lang,
         chart_keys=CHART_KEYS,
@@ -407,6 +461,7 @@ def render_markdown(
     volume: WeekdayHourVolume | None = None,
     heatmap_png: str | None = None,
     heatmap_error: str | None = None,
+    labels: Mapping[int, str] | None = None,
 ) -> str:
     """Markdown report: summary, ranked table with text bar charts, fixes and evidence.
 
@@ -417,6 +472,7 @@ def render_markdown(
             hours and the number of conversations skipped for want of a start time.
         heatmap_png: relative path of the heatmap image to link in that section.
         heatmap_error: why the image could not be drawn (written instead of the image).
+        labels: topic id -> label (:func:`topic_labels`) for surging topics outside the ranked causes.
     """
     t = _T[lang]
     c = doc["corpus"]
@@ -444,14 +500,14 @@ def render_markdown(
             items = ", ".join(f"{_md(e['label'])} ({e['previous_count']}→{e['count']})" for e in month[key])
             lines.append(f"- **{t[key]}:** {items or '—'}")
     lines += ["", f"## {t['surges']}", ""]
-    surges = doc.get("surges", [])
+    surges = surge_rows(doc, lang, labels)
     if not surges:
         lines.append(t["no_surges"])
-    labels = {m: rc["label_i18n"][lang] for rc in doc["root_causes"] for m in rc.get("topic_ids") or [rc["topic_id"]]}
-    for s in surges:
+    for r in surges:
+        note = f" ({r['note']})" if r["note"] else ""
         lines.append(
-            f"- {_md(labels.get(s['topic_id'], s['topic_id']))}: {t['week']} {s['week_start']} — "
-            f"{t['count']} {s['count']}, {t['expected']} {s['expected']} (z={s['z']}, q={s['q_value']:.2g})"
+            f"- {_md(r['label'])}{note}: {t['week']} {r['week_start']} — "
+            f"{t['count']} {r['count']}, {t['expected']} {r['expected']} (z={r['z']}, q={r['q_value']:.2g})"
         )
     if volume is not None:
         lines += _heatmap_markdown(volume, lang=lang, heatmap_png=heatmap_png, heatmap_error=heatmap_error)
@@ -534,6 +590,7 @@ def write_report(
         volume=weekday_hour_volume(period["started_at"]),
         heatmap_png=HEATMAP_PNG if error is None else None,
         heatmap_error=error,
+        labels=topic_labels(tags),
     )
     paths["md"].write_text(md, encoding="utf-8")
     paths["html"].write_text(
