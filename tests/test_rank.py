@@ -123,6 +123,9 @@ def test_fragments_with_one_owner_and_fix_rank_as_one_cause(data: dict[str, Any]
     assert [e.conversation_id.split("-")[0] for e in sizing.evidence][:2] == ["c0", "c1"]
     assert len({e.conversation_id for e in sizing.evidence}) == 3
     assert causes[2].topic_ids == (2,) and causes[4].topic_ids == (4,)
+    # a group is named by its topics' pooled keywords (zh falls back on en here); a single topic keeps its label
+    assert sizing.label_i18n == {"en": "the / size / chart", "zh": "the / size / chart"}
+    assert causes[2].label_i18n == {"en": "topic 2", "zh": "话题2"} and causes[2].keywords == _topic(2).keywords
     # volume is relative to the largest cause, now the 50 sizing conversations rather than 30
     alone = {rc.topic_id: rc for rc in _rank(data, taxonomy, grouped=False)}
     assert causes[3].score_parts["volume"] < alone[3].score_parts["volume"]

@@ -64,3 +64,10 @@ def test_cut_joins_back_to_text(text: str) -> None:
 
 
 _SEG = JiebaSpacySegmenter()
+
+
+def test_english_lemmas_readers_see_in_keywords_are_words() -> None:
+    """spaCy's rule lemmatizer turns "pending" into "pende" (Banking77's pending payments had it as a keyword)."""
+    texts = ["My card payment is still pending", "Logistics lost my parcels"]
+    toks = JiebaSpacySegmenter().tokenize_many(texts, ["en"] * 2)
+    assert toks == [["card", "payment", "pending"], ["logistics", "lose", "parcel"]]

@@ -117,7 +117,8 @@ def _run_fit(
         f"{(miner.tags_['topic_id'] < 0).mean():.1%} unclustered, {len(miner.surges_)} surge(s)"
     )
     for rc in miner.root_causes_[:5]:
-        more = f" (+{len(rc.topic_ids) - 1} topics)" if len(rc.topic_ids) > 1 else ""
+        n = len(rc.topic_ids) - 1
+        more = f" (+{n} topic{'s' if n > 1 else ''})" if n else ""
         typer.echo(f"  {rc.rank:>2}. [{rc.department}] {rc.label}{more} -> {rc.recommended_fix}")  # fix has the share
     typer.echo(
         f"wrote {out}/root_causes.json, report.md, report.html, tags.parquet, model/ in {time.perf_counter() - t0:.0f}s"

@@ -54,7 +54,7 @@ from voc_miner.embed import (
 )
 from voc_miner.errors import InputDataError, ModelError, NotFittedError
 from voc_miner.io import IngestResult, ingest
-from voc_miner.rank import cause_groups, rank_root_causes, regroup
+from voc_miner.rank import cause_groups, cause_label, rank_root_causes, regroup
 from voc_miner.segment import JiebaSpacySegmenter
 from voc_miner.spikes import detect_surges, growth, weekly_counts
 from voc_miner.steering import apply_op, match_topics, validate_op
@@ -703,7 +703,8 @@ class VocMiner:
             }
             weeks = set(pd.date_range(start - pd.Timedelta(days=6), end, freq="D").strftime("%Y-%m-%d"))
             surges = [s for s in surges if s.week_start in weeks]
-            labels = {t.id: (t.label_zh if lang == "zh" else t.label_en) for t in self.topics_}
+            by_id = {t.id: t for t in self.topics_}
+            labels = {k: cause_label(members, by_id)[lang] for k, members in groups.items()}
 
             def entry(t: int) -> dict[str, Any]:
                 return {

@@ -21,6 +21,7 @@ its id and label those of its largest topic, and ``topic_ids`` lists its members
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -133,6 +134,31 @@ def cause_groups(
             groups[lead] = (lead, *joined)
             left = [i for i in rest if i not in joined]
     return dict(sorted(groups.items()))
+
+
+def _pooled(members: Sequence[int], by_id: Mapping[int, Topic], attr: str) -> list[str]:
+    """The members' keyword lists (``attr``) pooled: each word scores topic size / rank, best first."""
+    score: dict[str, float] = defaultdict(float)
+    for m in members:
+        t = by_id[m]
+        for r, w in enumerate(getattr(t, attr)):
+            score[w] += max(t.size, 1) / (r + 1)
+    return sorted(score, key=lambda w: (-score[w], w))
+
+
+def cause_label(members: Sequence[int], by_id: Mapping[int, Topic], *, n_words: int = 3) -> dict[str, str]:
+    """A cause's ``{"en": ..., "zh": ...}`` label: a single topic's own labels; for a group, the best
+    ``n_words`` of its topics' zh / en keywords pooled by :func:`_pooled` (each language falls back on the
+    other, then on the largest topic's label). A late-delivery group of 21 topics reads "物流 / 发货 / 快递"
+    rather than its largest topic's "delivery / ring / chair"."""
+    lead = by_id[members[0]]
+    if len(members) == 1:
+        return {"en": lead.label_en, "zh": lead.label_zh}
+    en, zh = _pooled(members, by_id, "keywords_en"), _pooled(members, by_id, "keywords_zh")
+    return {
+        "en": " / ".join((en or zh)[:n_words]) or lead.label_en,
+        "zh": " / ".join((zh or en)[:n_words]) or lead.label_zh,
+    }
 
 
 def regroup(frame: pd.DataFrame, groups: Mapping[int, Sequence[int]]) -> pd.DataFrame:
@@ -272,10 +298,16 @@ def rank_root_causes(
         scored.append((round(sum(parts.values()), 4), tid, parts))
     scored.sort(key=lambda x: (-x[0], x[1]))
     causes: list[RootCause] = []
+    used: dict[str, set[str]] = {"en": set(), "zh": set()}
     lang = config.lang
     for rank, (score, tid, parts) in enumerate(scored[: config.top_n], start=1):
         topic = by_id[tid]
         members = members_of.get(tid, (tid,))
+        labels = cause_label(members, by_id)
+        if labels["en"] in used["en"] or labels["zh"] in used["zh"]:  # a group's pooled words can repeat
+            labels = {"en": topic.label_en, "zh": topic.label_zh}  # topic labels are unique
+        used["en"].add(labels["en"])
+        used["zh"].add(labels["zh"])
         srow: dict[str, float] = {str(k): float(v) for k, v in stats.loc[tid].to_dict().items()}
         g = float(growth.get(tid, 0.0))
         dept = taxonomy.get(topic.department)
@@ -305,9 +337,9 @@ def rank_root_causes(
                 rank=rank,
                 topic_id=tid,
                 topic_ids=members,
-                label=topic.label_zh if lang == "zh" else topic.label_en,
-                label_i18n={"en": topic.label_en, "zh": topic.label_zh},
-                keywords=topic.keywords,
+                label=labels[lang],
+                label_i18n=labels,
+                keywords=tuple(_pooled(members, by_id, "keywords")[: len(topic.keywords)]),
                 department=topic.department,
                 department_name=taxonomy.display_name(topic.department, lang),
                 department_confidence=_weighted_confidence(members, by_id),
