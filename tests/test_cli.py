@@ -91,7 +91,7 @@ def fitted_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_fit_writes_every_output(fitted_run: Path) -> None:
     for name in ("root_causes.json", "report.md", "report.html", "tags.parquet", "turns.parquet", "rejects.csv",
                  "model/meta.json", "model/centroids.npy", "model/topics.json", "model/config.toml",
-                 "model/language_means.npy", "model/departments.yaml"):
+                 "model/language_means.npy", "model/departments.yaml", "model/causes.json"):
         assert (fitted_run / name).is_file(), name
     tags = pd.read_parquet(fitted_run / "tags.parquet")
     for col in ("conversation_id", "topic_id", "topic_label", "department", "sentiment", "emotion",

@@ -255,3 +255,31 @@ def test_mentions_count_every_topic_a_conversation_raises(demo_miner: VocMiner) 
             counts[int(t)] = counts.get(int(t), 0) + 1
     for t in demo_miner.topics_:
         assert t.mentions == counts.get(t.id, 0) >= t.size
+
+
+def test_saved_model_keeps_its_root_causes(demo_miner: VocMiner, demo_model_dir: Path, tmp_path: Path) -> None:
+    loaded = VocMiner.load(demo_model_dir)
+    assert loaded.cause_groups_ == demo_miner.cause_groups_
+    # a month of new tickets is ranked with the model's causes, not regrouped on that month's data
+    turns = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
+    doc = json.loads(loaded.report(tmp_path / "r", data=turns, month="2026-10")["json"].read_text(encoding="utf-8"))
+    for rc in doc["root_causes"]:
+        assert tuple(rc["topic_ids"]) == demo_miner.cause_groups_[rc["topic_id"]]
+    # steering changes topics: the saved grouping no longer applies
+    loaded.merge_topics(demo_miner.topics_[1].id, into=demo_miner.topics_[0].id)
+    assert not hasattr(loaded, "cause_groups_")
+
+
+def test_broken_causes_file_is_a_clear_error(demo_model_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "model"
+    bad.mkdir()
+    for f in demo_model_dir.iterdir():
+        (bad / f.name).write_bytes(f.read_bytes())
+    (bad / "causes.json").write_text('[{"lead": 0, "topic_ids": [0, 999]}]', encoding="utf-8")
+    with pytest.raises(ModelError, match=r"causes\.json.*unknown topics \[999\]"):
+        VocMiner.load(bad)
+    (bad / "causes.json").write_text('{"lead": 0', encoding="utf-8")
+    with pytest.raises(ModelError, match=r"causes\.json"):
+        VocMiner.load(bad)
+    (bad / "causes.json").unlink()  # a model saved before causes were saved: reports group on their data
+    assert not hasattr(VocMiner.load(bad), "cause_groups_")

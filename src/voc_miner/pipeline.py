@@ -66,6 +66,7 @@ logger = logging.getLogger("voc_miner")
 MODEL_FORMAT = 1
 #: Self-trained projection + assignment centroids inside a saved model (plain arrays; absent: none).
 PROJECTION_FILE = "projection.npz"
+CAUSES_FILE = "causes.json"
 Source = pd.DataFrame | str | Path | Iterable[str | Path]
 
 
@@ -497,7 +498,8 @@ class VocMiner:
         self.trends_ = weekly_counts(self.tags_)
         self.surges_ = detect_surges(self.trends_)
         self.growth_ = growth(self.tags_, window_days=cfg.rank.growth_window_days)
-        self.cause_groups_ = self._cause_groups(self.tags_, customer, cfg.rank)
+        # the model's root causes: grouped once on all the fitted data, saved, reused by every report
+        self.cause_groups_ = self._cause_groups(self.tags_, customer, cfg.rank, fresh=True)
         self.root_causes_ = rank_root_causes(
             topics=self.topics_,
             tags=self.tags_,
@@ -511,10 +513,21 @@ class VocMiner:
             groups=self.cause_groups_,
         )
 
-    def _cause_groups(self, tags: pd.DataFrame, turns: pd.DataFrame, cfg: RankConfig) -> dict[int, tuple[int, ...]]:
-        """Lead topic id -> member topic ids of each root cause (every topic alone without ``group_topics``)."""
+    def _cause_groups(
+        self, tags: pd.DataFrame, turns: pd.DataFrame, cfg: RankConfig, *, fresh: bool = False
+    ) -> dict[int, tuple[int, ...]]:
+        """Lead topic id -> member topic ids of each root cause (every topic alone without ``group_topics``).
+
+        The model's own grouping (``cause_groups_``, made at fit on all its data and saved in
+        ``causes.json``) unless ``fresh`` or the model has none (saved by an older version): then the
+        topics are grouped on ``tags`` / ``turns``. So a month's report groups topics as the model does,
+        and a cause keeps its topics from month to month.
+        """
         if not cfg.group_topics:
             return {t.id: (t.id,) for t in self.topics_}
+        saved = getattr(self, "cause_groups_", None)
+        if saved is not None and not fresh:
+            return dict(saved)
         return cause_groups(
             topics=self.topics_,
             tags=tags,
@@ -528,6 +541,8 @@ class VocMiner:
     def _apply(self, op: dict[str, Any]) -> None:
         """Apply a steering operation to the topics, their centroids and their assignment centroids."""
         before = self.topics_
+        # the saved grouping names the old topics: regrouped by _finish (or on the next report's data)
+        self.__dict__.pop("cause_groups_", None)
         self.topics_, self.centroids_ = apply_op(op, before, self.centroids_)
         if self.assign_centroids_ is not None:
             _, self.assign_centroids_ = apply_op(op, before, self.assign_centroids_)
@@ -691,7 +706,7 @@ class VocMiner:
             sel_ids = set(tags.loc[in_month, "conversation_id"])
             turn_mask = turns["conversation_id"].isin(sel_ids).to_numpy()
             sel_tags, sel_turns, sel_vec = tags[in_month], turns[turn_mask], turn_vectors[turn_mask]
-            # causes are grouped on this month's conversations; last month is counted with the same groups
+            # last month is counted with the same groups
             groups = self._cause_groups(sel_tags, sel_turns, cfg)
             cause_tags = regroup(tags, groups)
             now = cause_tags[in_month].groupby("topic_id").size()
@@ -782,8 +797,9 @@ class VocMiner:
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
         """Write the model as plain files (no pickle): meta.json, config.toml, centroids.npy,
-        language_means.npy, topics.json, departments.yaml (+ department_head.npz/.json when departments
-        were mapped by a supervised head; + projection.npz when the clusterer self-trained)."""
+        language_means.npy, topics.json, causes.json (the topics ranked together as one root cause),
+        departments.yaml (+ department_head.npz/.json when departments were mapped by a supervised head;
+        + projection.npz when the clusterer self-trained)."""
         self._check_fitted()
         import yaml
 
@@ -818,6 +834,8 @@ class VocMiner:
             json.dumps([t.to_json() for t in self.topics_], indent=2, ensure_ascii=False), encoding="utf-8"
         )
         (out / "steering.json").write_text(json.dumps(self.steering_, indent=2, ensure_ascii=False), encoding="utf-8")
+        causes = [{"lead": k, "topic_ids": list(v)} for k, v in getattr(self, "cause_groups_", {}).items()]
+        (out / CAUSES_FILE).write_text(json.dumps(causes, indent=2), encoding="utf-8")
         (out / "departments.yaml").write_text(
             yaml.safe_dump(self.taxonomy_.model_dump(exclude_none=True), allow_unicode=True, sort_keys=False),
             encoding="utf-8",
@@ -866,7 +884,33 @@ class VocMiner:
         miner._department_head_dir = p if SupervisedDepartmentMapper.saved_in(p) else None
         steering = p / "steering.json"
         miner.steering_ = json.loads(steering.read_text(encoding="utf-8")) if steering.is_file() else []
+        groups = _load_cause_groups(p, {t.id for t in miner.topics_})
+        if groups is not None:
+            miner.cause_groups_ = groups
         return miner
+
+
+def _load_cause_groups(p: Path, topic_ids: set[int]) -> dict[int, tuple[int, ...]] | None:
+    """The saved root causes (``causes.json``: lead topic id and member topic ids, lead first); None when
+    the model has no such file (saved before causes grouped topics: reports then group on their data)."""
+    path = p / CAUSES_FILE
+    if not path.is_file():
+        return None
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        groups = {int(r["lead"]): tuple(int(t) for t in r["topic_ids"]) for r in rows}
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ModelError(
+            f"{str(path)!r} is not a list of {{'lead': id, 'topic_ids': [ids]}}: {exc}; delete it or refit."
+        ) from exc
+    members = [t for ts in groups.values() for t in ts]
+    bad = sorted(set(members) - topic_ids)
+    if bad or len(members) != len(set(members)) or any(ts[:1] != (k,) for k, ts in groups.items()):
+        raise ModelError(
+            f"{str(path)!r} does not match topics.json (unknown topics {bad}, a topic in two causes, or a lead "
+            "that is not its cause's first topic); delete it or refit."
+        )
+    return groups
 
 
 def _load_projection(p: Path, centroids: np.ndarray) -> tuple[TopicProjection | None, np.ndarray | None]:
