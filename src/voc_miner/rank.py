@@ -16,7 +16,9 @@ department owns and that get the same recommended fix (:func:`cause_groups`). Cl
 (Banking77 has 77 intents; a big store's late parcels come as "stuck in transit", "courier never came",
 "no tracking update" …), while a product team acts on one fix per owner; ranking topics one by one lets five
 fragments of one surge crowd out five other causes. A cause's numbers are those of all its conversations,
-its id and label those of its largest topic, and ``topic_ids`` lists its members, largest first.
+its id that of its largest topic, its label its topics' pooled keywords (:func:`cause_label`), and
+``topic_ids`` lists its members, largest first. ``VocMiner`` groups once at fit, on all its data, saves the
+groups with the model (``causes.json``) and reuses them in every later report.
 """
 
 from __future__ import annotations
