@@ -254,3 +254,13 @@ def test_keywords_rank_what_a_topic_keeps_saying_above_one_off_words() -> None:
     kw = ctfidf_keywords(tokens, np.array(labels), 3, top_n=4)
     assert [w for w, _ in kw[0][:2]] == ["decline", "card"]
     assert [w for w, _ in kw[1][:1]] == ["atm"] and [w for w, _ in kw[2][:1]] == ["fee"]
+
+
+def test_labels_are_in_each_language_the_topic_speaks() -> None:
+    """A Chinese topic with one stray Latin keyword keeps a Chinese English label; a bilingual one gets both."""
+    zh_topic = [("充值", 3.0), ("支付", 2.5), ("银行", 2.0), ("app", 0.8), ("失败", 0.7)]
+    both = [("快递", 3.0), ("物流", 2.8), ("tracking", 1.0), ("late", 0.9), ("parcel", 0.8), ("没到", 0.7)]
+    (mixed0, zh0, en0), (mixed1, zh1, en1) = make_labels([zh_topic, both])
+    assert zh0 == en0 == mixed0 == "充值 / 支付 / 银行"
+    assert (zh1, en1) == ("快递 / 物流 / 没到", "tracking / late / parcel")
+    assert mixed1 == "快递 / 物流 / tracking / late"

@@ -552,18 +552,56 @@ def central_texts(
     return [[str(texts[r]) for r in order[starts[i] : min(starts[i] + n, starts[i + 1])]] for i in range(k)]
 
 
-def _rank_label_words(kw: Sequence[tuple[str, float]], central: Sequence[str]) -> list[str]:
+def _rank_label_words(kw: Sequence[tuple[str, float]], central: Sequence[str]) -> list[tuple[str, float]]:
     """Keywords ordered for a label: c-TF-IDF score boosted by how many central utterances use the word.
 
     A keyword that the topic's most central utterances actually say reads as what the topic is
     about; one that only scores high in c-TF-IDF (a rare word of a few members) drops behind it.
+    Returns ``(word, boosted score)``, best first.
     """
     lowered = [t.lower() for t in central]
     scored = []
     for rank, (w, s) in enumerate(kw):
         cover = sum(1 for t in lowered if w.lower() in t) / len(lowered) if lowered else 0.0
         scored.append((-(max(s, 0.0) * (1.0 + 2.0 * cover)), rank, w))
-    return [w for _, _, w in sorted(scored)]
+    return [(w, -neg) for neg, _, w in sorted(scored)]
+
+
+#: A label is written in its own language when at least LABEL_LANGUAGE_MIN_WORDS of the topic's 10 best
+#: keywords are in it or its best keyword scores at least LABEL_LANGUAGE_MIN_SHARE of the other language's
+#: best; otherwise it borrows the other language's words (an English label of a Chinese topic read "app",
+#: the one Latin word among 充值 / 支付 / 银行). Bilingual topics keep a label in each language.
+LABEL_LANGUAGE_MIN_WORDS = 3
+LABEL_LANGUAGE_MIN_SHARE = 0.5
+
+
+def label_words(
+    scored: Sequence[tuple[str, float]], weights: Sequence[tuple[str, float]] | None = None
+) -> tuple[list[str], list[str]]:
+    """(zh words, en words) for the zh and the en label from ``(word, score)`` pairs, best first.
+
+    Each label uses its own script's words when there are enough of them or they weigh enough
+    (:data:`LABEL_LANGUAGE_MIN_WORDS`, :data:`LABEL_LANGUAGE_MIN_SHARE`) in ``weights`` (default
+    ``scored``; e.g. the plain c-TF-IDF keywords when ``scored`` favours the central utterances'
+    language), else the other script's.
+
+    >>> label_words([("充值", 3.0), ("支付", 2.0), ("app", 0.6)])
+    (['充值', '支付'], ['充值', '支付'])
+    >>> label_words([("播放", 3.0), ("play", 2.5), ("列表", 1.0)])
+    (['播放', '列表'], ['play'])
+    >>> label_words([("快递", 9.0), ("物流", 8.0), ("tracking", 2.0), ("late", 1.5), ("parcel", 1.0)])
+    (['快递', '物流'], ['tracking', 'late', 'parcel'])
+    """
+    zh = [w for w, _ in scored if _HAN.search(w)]
+    en = [w for w, _ in scored if not _HAN.search(w)]
+    ref = sorted(weights if weights is not None else scored, key=lambda ws: -ws[1])
+    top_zh = max((s for w, s in ref if _HAN.search(w)), default=0.0)
+    top_en = max((s for w, s in ref if not _HAN.search(w)), default=0.0)
+    n_zh = sum(1 for w, _ in ref[:10] if _HAN.search(w))
+    n_en = len(ref[:10]) - n_zh
+    zh_ok = bool(zh) and (n_zh >= LABEL_LANGUAGE_MIN_WORDS or top_zh >= LABEL_LANGUAGE_MIN_SHARE * top_en)
+    en_ok = bool(en) and (n_en >= LABEL_LANGUAGE_MIN_WORDS or top_en >= LABEL_LANGUAGE_MIN_SHARE * top_zh)
+    return (zh if zh_ok else en), (en if en_ok else zh)
 
 
 def _snippet(text: str, limit: int = 24) -> str:
@@ -616,12 +654,13 @@ def make_labels(
     used: tuple[set[str], set[str], set[str]] = (set(), set(), set())
     for i, kw in enumerate(keywords):
         cen = list(central[i]) if central is not None and i < len(central) else []
-        ranked = _rank_label_words(kw, cen)
-        zh = [w for w in ranked if _HAN.search(w)]
-        en = [w for w in ranked if not _HAN.search(w)]
+        scored = _rank_label_words(kw, cen)
+        ranked = [w for w, _ in scored]
         fallback = _snippet(cen[0]) if cen else ""
-        zh_words, en_words = zh or en, en or zh
-        both_words = [*zh[:2], *en[:2]]
+        zh_words, en_words = label_words(scored, kw)
+        both_words = list(dict.fromkeys([*zh_words[:2], *en_words[:2]]))  # two of each language that counts
+        if len(both_words) < n_words:
+            both_words = list(dict.fromkeys([*both_words, *zh_words, *en_words]))[:n_words]
 
         both = _unique(_label_options(both_words, len(both_words), ranked, fallback, f"topic {i}"), used[0], i)
         label_zh = _unique(_label_options(zh_words, n_words, ranked, fallback, f"话题 {i}"), used[1], i)

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from voc_miner.cluster import label_words
 from voc_miner.config import RankConfig
 from voc_miner.departments import FixTemplate, Taxonomy
 from voc_miner.types import NEGATIVE_SENTIMENT, Evidence, RootCause, Surge, Topic
@@ -138,29 +139,26 @@ def cause_groups(
     return dict(sorted(groups.items()))
 
 
-def _pooled(members: Sequence[int], by_id: Mapping[int, Topic], attr: str) -> list[str]:
-    """The members' keyword lists (``attr``) pooled: each word scores topic size / rank, best first."""
+def _pooled(members: Sequence[int], by_id: Mapping[int, Topic]) -> list[tuple[str, float]]:
+    """The members' keywords pooled: each word scores topic size / its rank there; ``(word, score)``, best first."""
     score: dict[str, float] = defaultdict(float)
     for m in members:
         t = by_id[m]
-        for r, w in enumerate(getattr(t, attr)):
+        for r, w in enumerate(t.keywords):
             score[w] += max(t.size, 1) / (r + 1)
-    return sorted(score, key=lambda w: (-score[w], w))
+    return sorted(score.items(), key=lambda ws: (-ws[1], ws[0]))
 
 
 def cause_label(members: Sequence[int], by_id: Mapping[int, Topic], *, n_words: int = 3) -> dict[str, str]:
     """A cause's ``{"en": ..., "zh": ...}`` label: a single topic's own labels; for a group, the best
-    ``n_words`` of its topics' zh / en keywords pooled by :func:`_pooled` (each language falls back on the
-    other, then on the largest topic's label). A late-delivery group of 21 topics reads "物流 / 发货 / 快递"
-    rather than its largest topic's "delivery / ring / chair"."""
+    ``n_words`` of its topics' keywords pooled by :func:`_pooled`, each language's label in its own words
+    when they carry weight (:func:`voc_miner.cluster.label_words`), else the largest topic's label. A
+    late-delivery group of 21 topics reads "物流 / 发货 / 快递" rather than "delivery / ring / chair"."""
     lead = by_id[members[0]]
     if len(members) == 1:
         return {"en": lead.label_en, "zh": lead.label_zh}
-    en, zh = _pooled(members, by_id, "keywords_en"), _pooled(members, by_id, "keywords_zh")
-    return {
-        "en": " / ".join((en or zh)[:n_words]) or lead.label_en,
-        "zh": " / ".join((zh or en)[:n_words]) or lead.label_zh,
-    }
+    zh, en = label_words(_pooled(members, by_id))
+    return {"en": " / ".join(en[:n_words]) or lead.label_en, "zh": " / ".join(zh[:n_words]) or lead.label_zh}
 
 
 def regroup(frame: pd.DataFrame, groups: Mapping[int, Sequence[int]]) -> pd.DataFrame:
@@ -341,7 +339,7 @@ def rank_root_causes(
                 topic_ids=members,
                 label=labels[lang],
                 label_i18n=labels,
-                keywords=tuple(_pooled(members, by_id, "keywords")[: len(topic.keywords)]),
+                keywords=tuple(w for w, _ in _pooled(members, by_id)[: len(topic.keywords)]),
                 department=topic.department,
                 department_name=taxonomy.display_name(topic.department, lang),
                 department_confidence=_weighted_confidence(members, by_id),
