@@ -543,7 +543,7 @@ def run_scale(customer_turns: int = 40_000) -> dict[str, Any]:
     vectors = miner._fit_prep.turn_vectors
     out: dict[str, Any] = {
         "corpus": f"generate_large.py --customer-turns {customer_turns} (synthetic, 12 planted causes + other)",
-        "n_conversations": int(len(miner.tags_)),
+        "n_conversations": len(miner.tags_),
         "n_topics": len(miner.topics_),
         "fit_s": round(fit_s, 1),
     }
@@ -552,7 +552,7 @@ def run_scale(customer_turns: int = 40_000) -> dict[str, Any]:
         view.config_ = replace(miner.config_, rank=replace(miner.config_.rank, group_topics=grouped))
         doc = view.monthly(miner.tags_, miner.turns_, vectors, month=None, lang="en")
         ranked = doc["root_causes"]
-        n_causes = len(view._cause_groups(miner.tags_, miner.turns_, view.config_.rank))
+        n_causes = len(view._causes(miner.tags_, miner.turns_, view.config_.rank)[0])
         out[name] = {"n_causes": n_causes} | _top_causes_cover(ranked, cause_of_topic)
     return out
 

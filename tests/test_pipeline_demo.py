@@ -259,7 +259,8 @@ def test_mentions_count_every_topic_a_conversation_raises(demo_miner: VocMiner) 
 
 def test_saved_model_keeps_its_root_causes(demo_miner: VocMiner, demo_model_dir: Path, tmp_path: Path) -> None:
     loaded = VocMiner.load(demo_model_dir)
-    assert loaded.cause_groups_ == demo_miner.cause_groups_
+    assert loaded.cause_groups_ == demo_miner.cause_groups_ and loaded.cause_fixes_ == demo_miner.cause_fixes_
+    assert set(demo_miner.cause_fixes_) <= set(demo_miner.cause_groups_)
     # a month of new tickets is ranked with the model's causes, not regrouped on that month's data
     turns = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
     doc = json.loads(loaded.report(tmp_path / "r", data=turns, month="2026-10")["json"].read_text(encoding="utf-8"))
@@ -267,7 +268,7 @@ def test_saved_model_keeps_its_root_causes(demo_miner: VocMiner, demo_model_dir:
         assert tuple(rc["topic_ids"]) == demo_miner.cause_groups_[rc["topic_id"]]
     # steering changes topics: the saved grouping no longer applies
     loaded.merge_topics(demo_miner.topics_[1].id, into=demo_miner.topics_[0].id)
-    assert not hasattr(loaded, "cause_groups_")
+    assert not hasattr(loaded, "cause_groups_") and not hasattr(loaded, "cause_fixes_")
 
 
 def test_broken_causes_file_is_a_clear_error(demo_model_dir: Path, tmp_path: Path) -> None:

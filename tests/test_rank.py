@@ -179,3 +179,18 @@ def test_regroup_maps_members_to_their_lead_and_keeps_outliers() -> None:
 def test_group_min_similarity_is_validated() -> None:
     with pytest.raises(ConfigError, match=r"rank\.group_min_similarity"):
         Config().with_overrides({"rank.group_min_similarity": 1.5}).validate()
+
+
+def test_a_fix_chosen_when_the_causes_were_grouped_is_kept(data: dict[str, Any], taxonomy: Taxonomy) -> None:
+    """The model picks each cause's fix at fit; a later month whose texts would pick another keeps it."""
+    product = taxonomy.get("product")
+    assert product is not None
+    default = next(i for i, f in enumerate(product.fixes) if f.when is None)
+    causes = rank_root_causes(
+        topics=data["topics"], tags=data["tags"], customer_turns=data["turns"], turn_vectors=data["vectors"],
+        centroids=data["centroids"], growth={}, surges=[], taxonomy=taxonomy, config=RankConfig(),
+        fixes={0: default, 3: 99},  # 99: no such template -> chosen from the texts
+    )
+    by_id = {rc.topic_id: rc for rc in causes}
+    assert product.fixes[default].en in by_id[0].recommended_fix and "size chart" not in by_id[0].recommended_fix
+    assert "size chart" in by_id[1].recommended_fix  # not fixed: chosen on its texts

@@ -54,7 +54,7 @@ from voc_miner.embed import (
 )
 from voc_miner.errors import InputDataError, ModelError, NotFittedError
 from voc_miner.io import IngestResult, ingest
-from voc_miner.rank import cause_groups, cause_label, rank_root_causes, regroup
+from voc_miner.rank import cause_groups, cause_label, rank_root_causes, regroup, topic_fixes
 from voc_miner.segment import JiebaSpacySegmenter
 from voc_miner.spikes import detect_surges, growth, weekly_counts
 from voc_miner.steering import apply_op, match_topics, validate_op
@@ -119,6 +119,7 @@ class VocMiner:
     surges_: list[Surge]
     growth_: dict[int, float]
     cause_groups_: dict[int, tuple[int, ...]]
+    cause_fixes_: dict[int, int]
     root_causes_: list[RootCause]
     ingest_counts_: dict[str, int]
     corpus_hash_: str
@@ -499,7 +500,7 @@ class VocMiner:
         self.surges_ = detect_surges(self.trends_)
         self.growth_ = growth(self.tags_, window_days=cfg.rank.growth_window_days)
         # the model's root causes: grouped once on all the fitted data, saved, reused by every report
-        self.cause_groups_ = self._cause_groups(self.tags_, customer, cfg.rank, fresh=True)
+        self.cause_groups_, self.cause_fixes_ = self._causes(self.tags_, customer, cfg.rank, fresh=True)
         self.root_causes_ = rank_root_causes(
             topics=self.topics_,
             tags=self.tags_,
@@ -511,31 +512,37 @@ class VocMiner:
             taxonomy=self.taxonomy_,
             config=cfg.rank,
             groups=self.cause_groups_,
+            fixes=self.cause_fixes_,
         )
 
-    def _cause_groups(
+    def _causes(
         self, tags: pd.DataFrame, turns: pd.DataFrame, cfg: RankConfig, *, fresh: bool = False
-    ) -> dict[int, tuple[int, ...]]:
-        """Lead topic id -> member topic ids of each root cause (every topic alone without ``group_topics``).
+    ) -> tuple[dict[int, tuple[int, ...]], dict[int, int]]:
+        """The root causes: lead topic id -> member topic ids (every topic alone without ``group_topics``),
+        and lead topic id -> index of its department's fix template.
 
-        The model's own grouping (``cause_groups_``, made at fit on all its data and saved in
-        ``causes.json``) unless ``fresh`` or the model has none (saved by an older version): then the
-        topics are grouped on ``tags`` / ``turns``. So a month's report groups topics as the model does,
-        and a cause keeps its topics from month to month.
+        The model's own causes (``cause_groups_`` / ``cause_fixes_``, made at fit on all its data and
+        saved in ``causes.json``) unless ``fresh`` or the model has none (saved by an older version):
+        then they are made from ``tags`` / ``turns``. So a month's report groups topics and picks fixes
+        as the model does, and a cause keeps its topics and its action from month to month.
         """
-        if not cfg.group_topics:
-            return {t.id: (t.id,) for t in self.topics_}
         saved = getattr(self, "cause_groups_", None)
-        if saved is not None and not fresh:
-            return dict(saved)
-        return cause_groups(
-            topics=self.topics_,
-            tags=tags,
-            customer_turns=turns,
-            taxonomy=self.taxonomy_,
-            centroids={t.id: c for t, c in zip(self.topics_, self.centroids_, strict=True)},
-            min_similarity=cfg.group_min_similarity,
-        )
+        if cfg.group_topics and saved is not None and not fresh:
+            return dict(saved), dict(getattr(self, "cause_fixes_", {}))
+        fixes = topic_fixes(topics=self.topics_, customer_turns=turns, taxonomy=self.taxonomy_)
+        if cfg.group_topics:
+            groups = cause_groups(
+                topics=self.topics_,
+                tags=tags,
+                customer_turns=turns,
+                taxonomy=self.taxonomy_,
+                centroids={t.id: c for t, c in zip(self.topics_, self.centroids_, strict=True)},
+                min_similarity=cfg.group_min_similarity,
+                fixes=fixes,
+            )
+        else:
+            groups = {t.id: (t.id,) for t in self.topics_}
+        return groups, {k: key[1] for k in groups if (key := fixes.get(k)) is not None}
 
     # ------------------------------------------------------------------ steering
     def _apply(self, op: dict[str, Any]) -> None:
@@ -543,6 +550,7 @@ class VocMiner:
         before = self.topics_
         # the saved grouping names the old topics: regrouped by _finish (or on the next report's data)
         self.__dict__.pop("cause_groups_", None)
+        self.__dict__.pop("cause_fixes_", None)
         self.topics_, self.centroids_ = apply_op(op, before, self.centroids_)
         if self.assign_centroids_ is not None:
             _, self.assign_centroids_ = apply_op(op, before, self.assign_centroids_)
@@ -686,7 +694,7 @@ class VocMiner:
         info: dict[str, Any] | None = None
         if month is None:
             sel_tags, sel_turns, sel_vec = tags, turns, turn_vectors
-            groups = self._cause_groups(tags, turns, cfg)
+            groups, fixes = self._causes(tags, turns, cfg)
             grow = growth(regroup(tags, groups), window_days=cfg.growth_window_days)
         else:
             try:
@@ -707,7 +715,7 @@ class VocMiner:
             turn_mask = turns["conversation_id"].isin(sel_ids).to_numpy()
             sel_tags, sel_turns, sel_vec = tags[in_month], turns[turn_mask], turn_vectors[turn_mask]
             # last month is counted with the same groups
-            groups = self._cause_groups(sel_tags, sel_turns, cfg)
+            groups, fixes = self._causes(sel_tags, sel_turns, cfg)
             cause_tags = regroup(tags, groups)
             now = cause_tags[in_month].groupby("topic_id").size()
             before = cause_tags[in_prev].groupby("topic_id").size()
@@ -752,6 +760,7 @@ class VocMiner:
             config=cfg,
             month_over_month=month is not None,
             groups=groups,
+            fixes=fixes,
         )
         return self._document(sel_tags, len(sel_turns), causes, surges, lang, info)
 
@@ -834,7 +843,11 @@ class VocMiner:
             json.dumps([t.to_json() for t in self.topics_], indent=2, ensure_ascii=False), encoding="utf-8"
         )
         (out / "steering.json").write_text(json.dumps(self.steering_, indent=2, ensure_ascii=False), encoding="utf-8")
-        causes = [{"lead": k, "topic_ids": list(v)} for k, v in getattr(self, "cause_groups_", {}).items()]
+        fix_of = getattr(self, "cause_fixes_", {})
+        causes = [
+            {"lead": k, "topic_ids": list(v), "fix": fix_of.get(k)}
+            for k, v in getattr(self, "cause_groups_", {}).items()
+        ]
         (out / CAUSES_FILE).write_text(json.dumps(causes, indent=2), encoding="utf-8")
         (out / "departments.yaml").write_text(
             yaml.safe_dump(self.taxonomy_.model_dump(exclude_none=True), allow_unicode=True, sort_keys=False),
@@ -884,24 +897,27 @@ class VocMiner:
         miner._department_head_dir = p if SupervisedDepartmentMapper.saved_in(p) else None
         steering = p / "steering.json"
         miner.steering_ = json.loads(steering.read_text(encoding="utf-8")) if steering.is_file() else []
-        groups = _load_cause_groups(p, {t.id for t in miner.topics_})
-        if groups is not None:
-            miner.cause_groups_ = groups
+        causes = _load_causes(p, {t.id for t in miner.topics_})
+        if causes is not None:
+            miner.cause_groups_, miner.cause_fixes_ = causes
         return miner
 
 
-def _load_cause_groups(p: Path, topic_ids: set[int]) -> dict[int, tuple[int, ...]] | None:
-    """The saved root causes (``causes.json``: lead topic id and member topic ids, lead first); None when
-    the model has no such file (saved before causes grouped topics: reports then group on their data)."""
+def _load_causes(p: Path, topic_ids: set[int]) -> tuple[dict[int, tuple[int, ...]], dict[int, int]] | None:
+    """The saved root causes (``causes.json``: lead topic id, member topic ids with the lead first, index of
+    the fix template or null); None when the model has no such file (saved before causes grouped topics:
+    reports then group on their data)."""
     path = p / CAUSES_FILE
     if not path.is_file():
         return None
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
         groups = {int(r["lead"]): tuple(int(t) for t in r["topic_ids"]) for r in rows}
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        fixes = {int(r["lead"]): int(r["fix"]) for r in rows if r.get("fix") is not None}
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ModelError(
-            f"{str(path)!r} is not a list of {{'lead': id, 'topic_ids': [ids]}}: {exc}; delete it or refit."
+            f"{str(path)!r} is not a list of {{'lead': id, 'topic_ids': [ids], 'fix': index}}: {exc}; "
+            "delete it or refit."
         ) from exc
     members = [t for ts in groups.values() for t in ts]
     bad = sorted(set(members) - topic_ids)
@@ -910,7 +926,7 @@ def _load_cause_groups(p: Path, topic_ids: set[int]) -> dict[int, tuple[int, ...
             f"{str(path)!r} does not match topics.json (unknown topics {bad}, a topic in two causes, or a lead "
             "that is not its cause's first topic); delete it or refit."
         )
-    return groups
+    return groups, fixes
 
 
 def _load_projection(p: Path, centroids: np.ndarray) -> tuple[TopicProjection | None, np.ndarray | None]:

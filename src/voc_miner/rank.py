@@ -95,6 +95,7 @@ def cause_groups(
     taxonomy: Taxonomy,
     centroids: Mapping[int, np.ndarray],
     min_similarity: float = 0.3,
+    fixes: Mapping[int, tuple[str, int] | None] | None = None,
 ) -> dict[int, tuple[int, ...]]:
     """Root causes as groups of topics: lead topic id -> member topic ids (the lead first, then by size).
 
@@ -104,7 +105,8 @@ def cause_groups(
     group of that key instead. A department's default fix catches unrelated topics that the owner's
     specific fixes do not match; on the 12-cause synthetic corpus (13k conversations) members of a
     group that share the lead's planted cause have cosine >= 0.31 with it, half of the foreign ones less
-    than 0.3. An unassigned topic is a cause of its own. Nothing depends on row order.
+    than 0.3. An unassigned topic is a cause of its own. Nothing depends on row order. ``fixes``: the
+    :func:`topic_fixes` of these data when already computed.
 
     >>> import numpy as np, pandas as pd
     >>> from voc_miner.departments import load_taxonomy
@@ -122,10 +124,11 @@ def cause_groups(
     """
     sizes = tags.loc[tags["topic_id"] >= 0, "topic_id"].value_counts()
     present = [t for t in topics if t.is_complaint and int(sizes.get(t.id, 0)) > 0]
-    fixes = topic_fixes(topics=present, customer_turns=customer_turns, taxonomy=taxonomy)
+    if fixes is None:
+        fixes = topic_fixes(topics=present, customer_turns=customer_turns, taxonomy=taxonomy)
     by_key: dict[tuple[str, int] | int, list[int]] = {}
     for t in present:
-        key = fixes[t.id]
+        key = fixes.get(t.id)
         by_key.setdefault(t.id if key is None else key, []).append(t.id)
     unit = {i: np.asarray(c, dtype=float) / max(float(np.linalg.norm(c)), 1e-12) for i, c in centroids.items()}
     groups: dict[int, tuple[int, ...]] = {}
@@ -239,6 +242,7 @@ def rank_root_causes(
     config: RankConfig,
     month_over_month: bool = False,
     groups: Mapping[int, Sequence[int]] | None = None,
+    fixes: Mapping[int, int] | None = None,
 ) -> list[RootCause]:
     """Rank every (non-outlier) topic or group of topics; return the ``config.top_n`` best.
 
@@ -254,6 +258,9 @@ def rank_root_causes(
         config: weights, top_n, evidence count, language.
         month_over_month: ``growth`` compares calendar months (changes the wording of the fix).
         groups: lead topic id -> member ids (:func:`cause_groups`); None ranks every topic on its own.
+        fixes: lead topic id -> index of its department's fix template, chosen when the causes were
+            grouped (so a cause keeps its action from month to month); others are chosen here by
+            :func:`choose_fix` on the lead topic's conversations.
     """
     if groups is None:
         groups = {t.id: (t.id,) for t in topics}
@@ -311,18 +318,21 @@ def rank_root_causes(
         srow: dict[str, float] = {str(k): float(v) for k, v in stats.loc[tid].to_dict().items()}
         g = float(growth.get(tid, 0.0))
         dept = taxonomy.get(topic.department)
-        # the template is picked on the lead topic alone, as in cause_groups: every member got the same one
-        lead_turns = customer_turns[(customer_turns["topic_id"] == tid).to_numpy()]
-        conv_texts = lead_turns.groupby("conversation_id", sort=False)["text"].agg(" ".join).head(300).tolist()
         share = round(float(srow["size"]) / total, 4)  # the text and root_causes.json state the same share
-        if dept is not None:
-            action = choose_fix(dept.fixes, topic.keywords, conv_texts)
+        fixed = (fixes or {}).get(tid)
+        if dept is not None and fixed is not None and 0 <= fixed < len(dept.fixes):
+            action = dept.fixes[fixed]
+        elif dept is not None:
+            # picked on the lead topic alone, as in cause_groups: every member got the same one
+            lead_turns = customer_turns[(customer_turns["topic_id"] == tid).to_numpy()]
+            texts = lead_turns.groupby("conversation_id", sort=False)["text"].agg(" ".join).head(300).tolist()
+            action = choose_fix(dept.fixes, topic.keywords, texts)
         else:
             action = FixTemplate(
                 en="assign an owner for this topic and review its conversations",
                 zh="为该问题指定负责部门并复核相关会话",
             )
-        fixes = fix_text(
+        fix_i18n = fix_text(
             action,
             share=share,
             size=int(srow["size"]),
@@ -352,8 +362,8 @@ def rank_root_causes(
                 surging=tid in surging,
                 impact_score=score,
                 score_parts=parts,
-                recommended_fix=fixes[lang],
-                recommended_fix_i18n=fixes,
+                recommended_fix=fix_i18n[lang],
+                recommended_fix_i18n=fix_i18n,
                 evidence=_cause_evidence(members, customer_turns, turn_vectors, centroids, by_id, config.n_evidence),
             )
         )
