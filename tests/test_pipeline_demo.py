@@ -266,6 +266,11 @@ def test_saved_model_keeps_its_root_causes(demo_miner: VocMiner, demo_model_dir:
     doc = json.loads(loaded.report(tmp_path / "r", data=turns, month="2026-10")["json"].read_text(encoding="utf-8"))
     for rc in doc["root_causes"]:
         assert tuple(rc["topic_ids"]) == demo_miner.cause_groups_[rc["topic_id"]]
+    # tags carry the cause: the fitted ones and those of new tickets tagged with the saved model
+    lead = {m: k for k, ms in demo_miner.cause_groups_.items() for m in ms}
+    for tags in (demo_miner.tags_, loaded.tag(turns.head(300)).tags):
+        want = [lead.get(t, t) for t in tags["topic_id"]]
+        assert tags["cause_id"].tolist() == want and tags["cause_id"].dtype == "int64"
     # steering changes topics: the saved grouping no longer applies
     loaded.merge_topics(demo_miner.topics_[1].id, into=demo_miner.topics_[0].id)
     assert not hasattr(loaded, "cause_groups_") and not hasattr(loaded, "cause_fixes_")

@@ -73,6 +73,7 @@ SPARK_TAG_TYPES: dict[str, str] = {
     "topic_label": "string",
     "topic_similarity": "double",
     "topic_ids": "string",
+    "cause_id": "bigint",
     "department": "string",
     "department_confidence": "double",
     "sentiment": "double",

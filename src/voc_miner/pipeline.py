@@ -322,6 +322,7 @@ class VocMiner:
         )
         tags["topic_label"] = [topics[t].label if t in topics else "outlier" for t in tags["topic_id"]]
         tags["topic_ids"] = self._topic_ids(prep, labels, cfg)
+        tags["cause_id"] = self._cause_ids(tags["topic_id"].to_numpy())
         tags["department"], tags["department_confidence"] = self._conversation_departments(prep, labels, customer, cfg)
         tags = tags.join(agg, on="conversation_id").join(esc.set_index("conversation_id"), on="conversation_id")
         tags["sentiment"] = np.round(tags["_ws"] / tags["_w"], 4)
@@ -501,6 +502,7 @@ class VocMiner:
         self.growth_ = growth(self.tags_, window_days=cfg.rank.growth_window_days)
         # the model's root causes: grouped once on all the fitted data, saved, reused by every report
         self.cause_groups_, self.cause_fixes_ = self._causes(self.tags_, customer, cfg.rank, fresh=True)
+        self.tags_["cause_id"] = self._cause_ids(self.tags_["topic_id"].to_numpy())  # groups need the tags first
         self.root_causes_ = rank_root_causes(
             topics=self.topics_,
             tags=self.tags_,
@@ -514,6 +516,12 @@ class VocMiner:
             groups=self.cause_groups_,
             fixes=self.cause_fixes_,
         )
+
+    def _cause_ids(self, topic_ids: np.ndarray) -> np.ndarray:
+        """Each conversation's root cause (the lead topic of its topic's cause, ``cause_groups_``); its own
+        topic when the model has no grouping; -1 for outliers."""
+        lead = {m: k for k, members in getattr(self, "cause_groups_", {}).items() for m in members}
+        return np.array([lead.get(int(t), int(t)) for t in topic_ids], dtype=np.int64)
 
     def _causes(
         self, tags: pd.DataFrame, turns: pd.DataFrame, cfg: RankConfig, *, fresh: bool = False
@@ -962,6 +970,7 @@ def _empty_tags() -> pd.DataFrame:
     """A tag table with no rows and the same dtypes as a filled one."""
     dtypes = {
         "topic_id": "int64",
+        "cause_id": "int64",
         "topic_similarity": "float64",
         "department_confidence": "float64",
         "sentiment": "float64",

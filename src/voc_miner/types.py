@@ -36,6 +36,7 @@ TAG_COLUMNS: tuple[str, ...] = (
     "topic_label",
     "topic_similarity",
     "topic_ids",
+    "cause_id",
     "department",
     "department_confidence",
     "sentiment",
