@@ -6,7 +6,7 @@ Example:
     >>> df = pd.DataFrame({"text": ["包裹被压坏了", "The box arrived crushed"] * 6})
     >>> miner = VocMiner().fit(df)
     >>> sorted(miner.tags_.columns)[:3]
-    ['channel', 'conversation_id', 'department']
+    ['cause_id', 'channel', 'conversation_id']
 """
 
 from __future__ import annotations
