@@ -54,7 +54,7 @@ from voc_miner.embed import (
 )
 from voc_miner.errors import InputDataError, ModelError, NotFittedError
 from voc_miner.io import IngestResult, ingest
-from voc_miner.rank import cause_groups, cause_label, rank_root_causes, regroup, topic_fixes
+from voc_miner.rank import cause_groups, cause_label, lead_ids, rank_root_causes, regroup, topic_fixes
 from voc_miner.segment import JiebaSpacySegmenter
 from voc_miner.spikes import detect_surges, growth, weekly_counts
 from voc_miner.steering import apply_op, match_topics, validate_op
@@ -520,8 +520,7 @@ class VocMiner:
     def _cause_ids(self, topic_ids: np.ndarray) -> np.ndarray:
         """Each conversation's root cause (the lead topic of its topic's cause, ``cause_groups_``); its own
         topic when the model has no grouping; -1 for outliers."""
-        lead = {m: k for k, members in getattr(self, "cause_groups_", {}).items() for m in members}
-        return np.array([lead.get(int(t), int(t)) for t in topic_ids], dtype=np.int64)
+        return lead_ids(topic_ids, getattr(self, "cause_groups_", {}))
 
     def _causes(
         self, tags: pd.DataFrame, turns: pd.DataFrame, cfg: RankConfig, *, fresh: bool = False

@@ -164,14 +164,20 @@ def cause_label(members: Sequence[int], by_id: Mapping[int, Topic], *, n_words: 
     return {"en": " / ".join(en[:n_words]) or lead.label_en, "zh": " / ".join(zh[:n_words]) or lead.label_zh}
 
 
-def regroup(frame: pd.DataFrame, groups: Mapping[int, Sequence[int]]) -> pd.DataFrame:
-    """``frame`` with each member topic's ``topic_id`` replaced by its cause's lead id (others kept)."""
-    ids = frame["topic_id"].to_numpy(dtype=np.int64)
+def lead_ids(topic_ids: np.ndarray, groups: Mapping[int, Sequence[int]]) -> np.ndarray:
+    """Each topic id replaced by its cause's lead id; ids in no group and outliers (-1) kept."""
+    ids = np.asarray(topic_ids, dtype=np.int64)
     top = max([int(ids.max(initial=-1))] + [m for members in groups.values() for m in members]) + 1
     lead = np.arange(max(top, 1), dtype=np.int64)  # one slot at least: every row may be an outlier
     for k, members in groups.items():
         lead[list(members)] = k
-    return frame.assign(topic_id=np.where(ids >= 0, lead[np.maximum(ids, 0)], ids))
+    out: np.ndarray = np.where(ids >= 0, lead[np.maximum(ids, 0)], ids)
+    return out
+
+
+def regroup(frame: pd.DataFrame, groups: Mapping[int, Sequence[int]]) -> pd.DataFrame:
+    """``frame`` with each member topic's ``topic_id`` replaced by its cause's lead id (others kept)."""
+    return frame.assign(topic_id=lead_ids(frame["topic_id"].to_numpy(), groups))
 
 
 def share_text(share: float) -> str:
@@ -390,10 +396,10 @@ def _cause_evidence(
     rest (a cause of fewer than ``n`` topics) are the quotes nearest the cause's centroid."""
     ids = turns["topic_id"].to_numpy()
     chosen: list[Evidence] = []
-    if len(members) > 1:
+    if len(members) > 1:  # a conversation has one topic, so these quotes come from different conversations
         for m in members[:n]:
             sel = ids == m
-            chosen += [e for e in pick_evidence(turns[sel], vectors[sel], centroids[m], n) if e not in chosen][:1]
+            chosen += pick_evidence(turns[sel], vectors[sel], centroids[m], 1)
     sel = np.isin(ids, members)
     for e in pick_evidence(turns[sel], vectors[sel], _group_centroid(members, centroids, by_id), n + len(chosen)):
         if len(chosen) == n:

@@ -214,6 +214,11 @@ def weekday_hour_volume(started_at: pd.Series | pd.DataFrame) -> WeekdayHourVolu
     return WeekdayHourVolume(counts=counts, skipped=int(len(ts) - len(ok)), total=len(ts))
 
 
+def _members(rc: Mapping[str, Any]) -> list[int]:
+    """The topics of a root cause in root_causes.json (a schema-1 document has only ``topic_id``)."""
+    return list(rc.get("topic_ids") or [rc["topic_id"]])
+
+
 def _json_for_script(obj: Any) -> str:
     """JSON safe to place inside a <script> element."""
     return (
@@ -249,7 +254,7 @@ def _figures(
     trend = go.Figure()
     surges = {(s["topic_id"], s["week_start"]) for s in doc.get("surges", [])}
     for c in causes[:6]:
-        members = c.get("topic_ids") or [c["topic_id"]]
+        members = _members(c)
         g = group_weekly(trends, members)
         if g.empty:
             continue
@@ -353,7 +358,7 @@ def surge_rows(doc: Mapping[str, Any], lang: str, labels: Mapping[int, str] | No
     week, then by count (largest first).
     """
     t = _T[lang]
-    cause_of = {m: rc for rc in doc["root_causes"] for m in rc.get("topic_ids") or [rc["topic_id"]]}
+    cause_of = {m: rc for rc in doc["root_causes"] for m in _members(rc)}
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for s in doc.get("surges", []):
         rc = cause_of.get(s["topic_id"])
@@ -518,7 +523,7 @@ def render_markdown(
             "",
             f"**{t['fix']}:** {_md(rc['recommended_fix_i18n'][lang])}",
             "",
-            f"{t['topics']}: {', '.join(str(i) for i in rc.get('topic_ids') or [rc['topic_id']])} · "
+            f"{t['topics']}: {', '.join(str(i) for i in _members(rc))} · "
             f"{t['keywords']}: {_md(', '.join(rc['keywords'][:8]))}",
             "",
             f"**{t['evidence']}:**",
