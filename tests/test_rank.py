@@ -11,9 +11,9 @@ import pytest
 from voc_miner.config import Config, RankConfig
 from voc_miner.departments import Taxonomy, load_taxonomy
 from voc_miner.errors import ConfigError
-from voc_miner.rank import cause_groups, rank_root_causes, regroup
+from voc_miner.rank import cause_groups, is_repeat, pick_evidence, rank_root_causes, regroup
 from voc_miner.spikes import growth
-from voc_miner.types import Surge, Topic
+from voc_miner.types import Evidence, Surge, Topic
 
 SIZE = "the size chart is wrong, it runs small"
 REFUND = "my refund has not arrived yet"
@@ -65,7 +65,7 @@ def data() -> dict[str, Any]:
                     "started_at": day + pd.Timedelta(days=j % 50),
                 }
             )
-            turns.append({"conversation_id": cid, "text": text, "lang": "en", "topic_id": tid})
+            turns.append({"conversation_id": cid, "text": f"{text}, order {j}", "lang": "en", "topic_id": tid})
             v = np.full(4, 0.05)
             v[axis] = 1.0
             vecs.append(v / np.linalg.norm(v))
@@ -194,3 +194,41 @@ def test_a_fix_chosen_when_the_causes_were_grouped_is_kept(data: dict[str, Any],
     by_id = {rc.topic_id: rc for rc in causes}
     assert product.fixes[default].en in by_id[0].recommended_fix and "size chart" not in by_id[0].recommended_fix
     assert "size chart" in by_id[1].recommended_fix  # not fixed: chosen on its texts
+
+
+def _quotes(texts: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    turns = pd.DataFrame(
+        {"conversation_id": [f"c{i}" for i in range(len(texts))], "text": texts, "lang": "zh", "topic_id": 0}
+    )
+    sims = np.linspace(1.0, 0.5, len(texts))  # listed from the most central down
+    vecs = np.stack([sims, np.sqrt(1 - sims**2)], axis=1)
+    return turns, vecs
+
+
+def test_evidence_skips_copies_and_templated_variants_of_a_quote() -> None:
+    texts = [
+        "你们客服回复也太慢了，一句话等半小时",
+        "你们客服回复也太慢了，一句话等半小时！",  # the same words
+        "你们客服回复也太慢了，一句话等半小时，聊天记录我都截图了",  # the first one inside it
+        "快递员说今天送，等了一天运动鞋也没来",
+        "快递员说今天送，等了一天羽绒服也没来",  # one product swapped
+        "The agent closed the chat without answering my question",
+    ]
+    turns, vecs = _quotes(texts)
+    got = pick_evidence(turns, vecs, np.array([1.0, 0.0]), 3)
+    assert [e.conversation_id for e in got] == ["c0", "c3", "c5"]
+    # quotes shown for another topic of the cause count too
+    shown = (Evidence(conversation_id="x", text=texts[3], lang="zh"),)
+    again = pick_evidence(turns, vecs, np.array([1.0, 0.0]), 2, shown=shown)
+    assert [e.conversation_id for e in again] == ["c0", "c5"]
+
+
+def test_evidence_falls_back_to_near_repeats_but_never_shows_one_text_twice() -> None:
+    turns, vecs = _quotes(["my parcel is late, order 1", "my parcel is late, order 2", "My parcel is late, order 1!"])
+    got = pick_evidence(turns, vecs, np.array([1.0, 0.0]), 3)
+    assert [e.conversation_id for e in got] == ["c0", "c1"]  # c2 has c0's words: fewer quotes, no copy
+
+
+def test_is_repeat_keeps_different_complaints_apart() -> None:
+    assert not is_repeat("sizechartiswrong", ["refundnotarrived"])
+    assert is_repeat("ab", ["ab"]) and not is_repeat("ab", ["abc"])  # containment needs 4+ characters

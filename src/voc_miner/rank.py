@@ -23,6 +23,7 @@ groups with the model (``causes.json``) and reuses them in every later report.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -213,26 +214,73 @@ def fix_text(
     return {"en": en, "zh": zh}
 
 
-def pick_evidence(turns: pd.DataFrame, vectors: np.ndarray, centroid: np.ndarray, n: int) -> tuple[Evidence, ...]:
-    """Most central customer quotes of a topic, one per conversation, preferring 8-300 characters."""
-    if turns.empty:
+_QUOTE_NOISE = re.compile(r"[\W_]+")
+REPEAT_JACCARD = 0.6  # character-bigram overlap above which two quotes say the same thing
+
+
+def _quote_key(text: str) -> str:
+    """A quote reduced to its letters and digits, lower-cased: the form compared for repeats."""
+    return _QUOTE_NOISE.sub("", text.lower())
+
+
+def _bigrams(key: str) -> frozenset[str]:
+    return frozenset(key[i : i + 2] for i in range(max(len(key) - 1, 1)))
+
+
+def is_repeat(key: str, shown: Sequence[str]) -> bool:
+    """Whether a quote (its :func:`_quote_key`) repeats one already shown: the same words, one inside the
+    other, or character bigrams overlapping by ``REPEAT_JACCARD`` or more (the same complaint with one
+    product swapped: "等了一天运动鞋也没来" / "等了一天羽绒服也没来"). Written here rather than with a
+    MinHash library: a reader sees at most a handful of quotes per cause, so exact Jaccard is cheap."""
+    grams = _bigrams(key)
+    for other in shown:
+        if key == other or (min(len(key), len(other)) >= 4 and (key in other or other in key)):
+            return True
+        og = _bigrams(other)
+        if len(grams & og) >= REPEAT_JACCARD * len(grams | og):
+            return True
+    return False
+
+
+def pick_evidence(
+    turns: pd.DataFrame,
+    vectors: np.ndarray,
+    centroid: np.ndarray,
+    n: int,
+    *,
+    shown: Sequence[Evidence] = (),
+    max_scan: int = 2000,
+) -> tuple[Evidence, ...]:
+    """Most central customer quotes of a topic, one per conversation, preferring 8-300 characters.
+
+    A quote that repeats one already picked or in ``shown`` (:func:`is_repeat`: copy-pasted or templated
+    complaints) is passed over for the next most central one; only when fewer than ``n`` distinct quotes
+    exist among the ``max_scan`` most central are near repeats used, and never two identical texts.
+    """
+    if turns.empty or n <= 0:
         return ()
     sims = vectors @ centroid
     length = turns["text"].str.len().to_numpy()
     ok = (length >= 8) & (length <= 300)
-    order = np.lexsort((np.arange(len(sims)), -sims, ~ok))
-    chosen: list[Evidence] = []
-    seen: set[str] = set()
-    for i in order:
-        row = turns.iloc[int(i)]
-        cid = str(row["conversation_id"])
-        if cid in seen:
-            continue
-        seen.add(cid)
-        chosen.append(Evidence(conversation_id=cid, text=str(row["text"]), lang=str(row["lang"])))
-        if len(chosen) == n:
-            break
-    return tuple(chosen)
+    order = np.lexsort((np.arange(len(sims)), -sims, ~ok))[:max_scan]
+    texts = turns["text"].astype(str).to_numpy()
+    cids = turns["conversation_id"].astype(str).to_numpy()
+    langs = turns["lang"].astype(str).to_numpy()
+    keys = [_quote_key(e.text) for e in shown]
+    seen = {e.conversation_id for e in shown}
+    picked: list[int] = []
+    for strict in (True, False):
+        for i in order.tolist():
+            if len(picked) == n:
+                break
+            key = _quote_key(texts[i])
+            if cids[i] in seen or (is_repeat(key, keys) if strict else key in keys):
+                continue
+            seen.add(cids[i])
+            keys.append(key)
+            picked.append(i)
+    picked.sort(key=lambda i: (not ok[i], -float(sims[i]), i))  # most central first, as before
+    return tuple(Evidence(conversation_id=cids[i], text=texts[i], lang=langs[i]) for i in picked)
 
 
 def rank_root_causes(
@@ -396,16 +444,13 @@ def _cause_evidence(
     rest (a cause of fewer than ``n`` topics) are the quotes nearest the cause's centroid."""
     ids = turns["topic_id"].to_numpy()
     chosen: list[Evidence] = []
-    if len(members) > 1:  # a conversation has one topic, so these quotes come from different conversations
+    if len(members) > 1:
         for m in members[:n]:
             sel = ids == m
-            chosen += pick_evidence(turns[sel], vectors[sel], centroids[m], 1)
+            chosen += pick_evidence(turns[sel], vectors[sel], centroids[m], 1, shown=chosen)
     sel = np.isin(ids, members)
-    for e in pick_evidence(turns[sel], vectors[sel], _group_centroid(members, centroids, by_id), n + len(chosen)):
-        if len(chosen) == n:
-            break
-        if all(e.conversation_id != c.conversation_id for c in chosen):
-            chosen.append(e)
+    centre = _group_centroid(members, centroids, by_id)
+    chosen += pick_evidence(turns[sel], vectors[sel], centre, n - len(chosen), shown=chosen)
     return tuple(chosen)
 
 
