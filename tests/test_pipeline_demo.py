@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -289,3 +291,34 @@ def test_broken_causes_file_is_a_clear_error(demo_model_dir: Path, tmp_path: Pat
         VocMiner.load(bad)
     (bad / "causes.json").unlink()  # a model saved before causes were saved: reports group on their data
     assert not hasattr(VocMiner.load(bad), "cause_groups_")
+
+
+def test_edited_fix_templates_are_found_by_text_not_by_a_stale_index(
+    demo_miner: VocMiner, demo_model_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    for f in demo_model_dir.iterdir():
+        (model / f.name).write_bytes(f.read_bytes())
+    saved = json.loads((model / "causes.json").read_text(encoding="utf-8"))
+    lead = demo_miner.root_causes_[0].topic_id  # the top cause: it is in every report
+    fix = next(r["fix"] for r in saved if r["lead"] == lead)
+    dept_id = next(t.department for t in demo_miner.topics_ if t.id == lead)
+    tax = yaml.safe_load((model / "departments.yaml").read_text(encoding="utf-8"))
+    dept = next(d for d in tax["departments"] if d["id"] == dept_id)
+    chosen = dept["fixes"][fix]
+    assert saved[[r["lead"] for r in saved].index(lead)]["fix_en"] == chosen["en"]
+    # the team reorders its templates: the cause keeps its action, at its new place
+    dept["fixes"] = [chosen] + [f for f in dept["fixes"] if f is not chosen] + [{"en": "pad", "zh": "占位"}]
+    (model / "departments.yaml").write_text(yaml.safe_dump(tax, allow_unicode=True), encoding="utf-8")
+    assert VocMiner.load(model).cause_fixes_[lead] == 0
+    # ... or rewrites it: the cause's fix is chosen again from the current templates, with a warning
+    dept["fixes"][0] = {"en": "rewritten action for this team", "zh": "改写后的措施"}
+    (model / "departments.yaml").write_text(yaml.safe_dump(tax, allow_unicode=True), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="voc_miner"):
+        loaded = VocMiner.load(model)
+    assert lead not in loaded.cause_fixes_ and "no longer in departments.yaml" in caplog.text
+    turns = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
+    doc = json.loads(loaded.report(tmp_path / "r", data=turns)["json"].read_text(encoding="utf-8"))
+    (top,) = [rc for rc in doc["root_causes"] if rc["topic_id"] == lead]
+    assert chosen["en"].rstrip(".") not in top["recommended_fix_i18n"]["en"]

@@ -16,7 +16,7 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -851,8 +851,14 @@ class VocMiner:
         )
         (out / "steering.json").write_text(json.dumps(self.steering_, indent=2, ensure_ascii=False), encoding="utf-8")
         fix_of = getattr(self, "cause_fixes_", {})
+        dept_of = {t.id: t.department for t in self.topics_}
         causes = [
-            {"lead": k, "topic_ids": list(v), "fix": fix_of.get(k)}
+            {
+                "lead": k,
+                "topic_ids": list(v),
+                "fix": fix_of.get(k),
+                "fix_en": _fix_text(self.taxonomy_, dept_of.get(k), fix_of.get(k)),
+            }
             for k, v in getattr(self, "cause_groups_", {}).items()
         ]
         (out / CAUSES_FILE).write_text(json.dumps(causes, indent=2), encoding="utf-8")
@@ -904,16 +910,30 @@ class VocMiner:
         miner._department_head_dir = p if SupervisedDepartmentMapper.saved_in(p) else None
         steering = p / "steering.json"
         miner.steering_ = json.loads(steering.read_text(encoding="utf-8")) if steering.is_file() else []
-        causes = _load_causes(p, {t.id for t in miner.topics_})
+        causes = _load_causes(p, miner.topics_, miner.taxonomy_)
         if causes is not None:
             miner.cause_groups_, miner.cause_fixes_ = causes
         return miner
 
 
-def _load_causes(p: Path, topic_ids: set[int]) -> tuple[dict[int, tuple[int, ...]], dict[int, int]] | None:
+def _fix_text(taxonomy: Taxonomy, dept_id: str | None, index: int | None) -> str | None:
+    """The English text of a department's fix template (None when there is none at ``index``)."""
+    dept = taxonomy.get(dept_id) if dept_id else None
+    if dept is None or index is None or not 0 <= index < len(dept.fixes):
+        return None
+    return dept.fixes[index].en
+
+
+def _load_causes(
+    p: Path, topics: Sequence[Topic], taxonomy: Taxonomy
+) -> tuple[dict[int, tuple[int, ...]], dict[int, int]] | None:
     """The saved root causes (``causes.json``: lead topic id, member topic ids with the lead first, index of
-    the fix template or null); None when the model has no such file (saved before causes grouped topics:
-    reports then group on their data)."""
+    the fix template or null, and that template's English text); None when the model has no such file (saved
+    before causes grouped topics: reports then group on their data).
+
+    A fix is kept by its text: when ``departments.yaml`` was edited after the fit, a template that moved is
+    found again by its English text, and a cause whose template was reworded or removed has its fix chosen
+    anew from the current templates (logged) -- never the wrong template by a stale index."""
     path = p / CAUSES_FILE
     if not path.is_file():
         return None
@@ -921,18 +941,36 @@ def _load_causes(p: Path, topic_ids: set[int]) -> tuple[dict[int, tuple[int, ...
         rows = json.loads(path.read_text(encoding="utf-8"))
         groups = {int(r["lead"]): tuple(int(t) for t in r["topic_ids"]) for r in rows}
         fixes = {int(r["lead"]): int(r["fix"]) for r in rows if r.get("fix") is not None}
+        texts = {int(r["lead"]): str(r["fix_en"]) for r in rows if r.get("fix_en") is not None}
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ModelError(
             f"{str(path)!r} is not a list of {{'lead': id, 'topic_ids': [ids], 'fix': index}}: {exc}; "
             "delete it or refit."
         ) from exc
     members = [t for ts in groups.values() for t in ts]
-    bad = sorted(set(members) - topic_ids)
+    bad = sorted(set(members) - {t.id for t in topics})
     if bad or len(members) != len(set(members)) or any(ts[:1] != (k,) for k, ts in groups.items()):
         raise ModelError(
             f"{str(path)!r} does not match topics.json (unknown topics {bad}, a topic in two causes, or a lead "
             "that is not its cause's first topic); delete it or refit."
         )
+    dept_of = {t.id: t.department for t in topics}
+    for lead, text in texts.items():
+        if _fix_text(taxonomy, dept_of.get(lead), fixes.get(lead)) == text:
+            continue
+        dept = taxonomy.get(dept_of.get(lead, ""))
+        moved = [i for i, f in enumerate(dept.fixes) if f.en == text] if dept is not None else []
+        if moved:
+            fixes[lead] = moved[0]
+        else:
+            fixes.pop(lead, None)
+            logger.warning(
+                "%s: the fix template saved for the cause of topic %d (%r) is no longer in departments.yaml; "
+                "choosing its fix from the current templates",
+                path,
+                lead,
+                text[:60],
+            )
     return groups, fixes
 
 
