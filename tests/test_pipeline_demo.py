@@ -156,6 +156,21 @@ def test_root_causes_json_matches_schema(demo_miner: VocMiner) -> None:
     schema = json.loads((REPO / "schemas" / "root_causes.schema.json").read_text(encoding="utf-8"))
     doc = json.loads(json.dumps(demo_miner.root_causes_json(), default=str))
     jsonschema.validate(doc, schema)
+    # the department roll-up covers every conversation and every ranked cause exactly once
+    assert sum(d["conversations"] for d in doc["departments"]) == doc["corpus"]["conversations"]
+    ranks = sorted(r for d in doc["departments"] for r in d["cause_ranks"])
+    assert ranks == [rc["rank"] for rc in doc["root_causes"]]
+    bad = dict(doc, departments=[dict(doc["departments"][0], share=1.5)])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
+def test_departments_frame_for_notebooks(demo_miner: VocMiner) -> None:
+    frame = demo_miner.departments_frame(lang="zh")
+    assert frame["conversations"].sum() == len(demo_miner.tags_)
+    assert frame["conversations"].is_monotonic_decreasing or frame["department"].iloc[-1] == "unassigned"
+    assert frame.loc[frame["department"] == "logistics", "department_name"].item() == "物流部"
+    assert set(demo_miner.tags_["department"]) == set(frame["department"])
 
 
 def test_unfitted_and_mismatched_models_fail_clearly(demo_model_dir: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from voc_miner.config import Config, RankConfig
 from voc_miner.departments import Taxonomy, load_taxonomy
 from voc_miner.errors import ConfigError
-from voc_miner.rank import cause_groups, is_repeat, pick_evidence, rank_root_causes, regroup
+from voc_miner.rank import cause_groups, department_rollup, is_repeat, pick_evidence, rank_root_causes, regroup
 from voc_miner.spikes import growth
 from voc_miner.types import Evidence, Surge, Topic
 
@@ -232,3 +232,19 @@ def test_evidence_falls_back_to_near_repeats_but_never_shows_one_text_twice() ->
 def test_is_repeat_keeps_different_complaints_apart() -> None:
     assert not is_repeat("sizechartiswrong", ["refundnotarrived"])
     assert is_repeat("ab", ["ab"]) and not is_repeat("ab", ["abc"])  # containment needs 4+ characters
+
+
+def test_department_rollup_counts_each_conversation_once_and_names_its_causes(
+    data: dict[str, Any], taxonomy: Taxonomy
+) -> None:
+    causes = _rank(data, taxonomy, grouped=True)
+    tags = data["tags"].assign(department=lambda t: t["topic_id"].map(lambda i: SPEC[i][0] if i >= 0 else "unassigned"))
+    rows = department_rollup(tags, causes, taxonomy, "en")
+    assert [r["department"] for r in rows] == ["product", "finance", "unassigned"]  # by size, unassigned last
+    assert sum(r["conversations"] for r in rows) == len(tags)
+    product = rows[0]
+    assert product["conversations"] == 60 and product["share"] == round(60 / len(tags), 4)
+    assert product["negative_share"] == 1.0 and product["sentiment"] == -0.5
+    assert product["cause_ranks"] == sorted(rc.rank for rc in causes if rc.department == "product")
+    assert len(product["cause_ranks"]) == 2 and rows[2]["department_name"] == "unassigned"
+    assert department_rollup(tags.iloc[:0], causes, taxonomy, "en") == []

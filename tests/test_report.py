@@ -40,7 +40,9 @@ def _doc() -> dict:  # type: ignore[type-arg]
     }
     corpus = {"conversations": 6, "customer_turns": 6, "topics": 1, "outlier_share": 0.0, "escalation_rate": 0.0,
               "start": None, "end": None, "rows": {"read": 6, "accepted": 6, "rejected": 0}}
-    return {"lang": "en", "taxonomy": "t", "corpus": corpus, "surges": [], "root_causes": [rc],
+    dept = {"department": "warehouse", "department_name": EVIL, "conversations": 6, "share": 1.0, "sentiment": -0.001,
+            "negative_share": 0.5, "escalation_rate": 0.0, "cause_ranks": [1]}
+    return {"lang": "en", "taxonomy": "t", "corpus": corpus, "surges": [], "root_causes": [rc], "departments": [dept],
             "weights": {"volume": 0.4, "negativity": 0.25, "escalation": 0.2, "growth": 0.15}}
 
 
@@ -198,3 +200,21 @@ def test_surges_are_listed_per_root_cause_and_week() -> None:
     surges_html = html[html.index('<ul id="surges">'):]
     assert "<script>alert(1)" not in surges_html and "count 42" in surges_html
     assert "late parcels (topic 7)" in surges_html  # the label comes from the tags
+
+
+def test_department_rollup_table_in_both_formats() -> None:
+    """A renamed department (taxonomy text is user-editable) is escaped; -0.001 reads +0.00, not -0.00."""
+    doc = _doc()
+    md = render_markdown(doc, lang="en")
+    row = next(line for line in md.splitlines() if line.startswith("| &lt;/script&gt;"))
+    assert "| 6 | 100.0% | +0.00 | 50% | 0% | 1 |" in row
+    assert "## By department" in md and "## 按负责部门" in render_markdown(doc, lang="zh")
+    tags = pd.DataFrame({"topic_id": [0], "department": ["warehouse"], "sentiment": [-0.5], "emotion": ["anger"],
+                         "started_at": [pd.Timestamp("2026-10-01", tz="UTC")]})
+    trends = pd.DataFrame({"topic_id": [0], "week_start": ["2026-09-28"], "count": [1], "negativity": [1.0]})
+    html = render_html(doc, tags, trends, lang="en", dept_names={"warehouse": "Warehouse"})
+    table = html[html.index('<table id="departments">') :]
+    table = table[: table.index("</table>")]
+    assert "<td>+0.00</td><td>50%</td><td>0%</td><td>1</td>" in table and "<script>" not in table
+    no_rows = {k: v for k, v in doc.items() if k != "departments"}  # a schema-1 document: no section
+    assert "By department" not in render_markdown(no_rows, lang="en")

@@ -54,7 +54,15 @@ from voc_miner.embed import (
 )
 from voc_miner.errors import InputDataError, ModelError, NotFittedError
 from voc_miner.io import IngestResult, ingest
-from voc_miner.rank import cause_groups, cause_label, lead_ids, rank_root_causes, regroup, topic_fixes
+from voc_miner.rank import (
+    cause_groups,
+    cause_label,
+    department_rollup,
+    lead_ids,
+    rank_root_causes,
+    regroup,
+    topic_fixes,
+)
 from voc_miner.segment import JiebaSpacySegmenter
 from voc_miner.spikes import detect_surges, growth, weekly_counts
 from voc_miner.steering import apply_op, match_topics, validate_op
@@ -67,6 +75,16 @@ MODEL_FORMAT = 1
 #: Self-trained projection + assignment centroids inside a saved model (plain arrays; absent: none).
 PROJECTION_FILE = "projection.npz"
 CAUSES_FILE = "causes.json"
+DEPARTMENT_COLUMNS = [
+    "department",
+    "department_name",
+    "conversations",
+    "share",
+    "sentiment",
+    "negative_share",
+    "escalation_rate",
+    "cause_ranks",
+]
 Source = pd.DataFrame | str | Path | Iterable[str | Path]
 
 
@@ -644,6 +662,13 @@ class VocMiner:
         self._check_fitted()
         return pd.DataFrame([t.to_json() for t in self.topics_])
 
+    def departments_frame(self, lang: str | None = None) -> pd.DataFrame:
+        """The fitted data by owning department (:func:`voc_miner.rank.department_rollup`): conversations,
+        share, mean sentiment, negative share, escalation rate and the ranks of its top root causes."""
+        self._check_fitted()
+        rows = department_rollup(self.tags_, self.root_causes_, self.taxonomy_, lang or self.config_.rank.lang)
+        return pd.DataFrame(rows, columns=DEPARTMENT_COLUMNS)
+
     def root_causes_json(self) -> dict[str, Any]:
         """The ``root_causes.json`` document (schema: ``schemas/root_causes.schema.json``)."""
         self._check_fitted()
@@ -678,6 +703,7 @@ class VocMiner:
             "weights": {k: float(v) for k, v in vars(self.config_.rank.weights).items()},
             "surges": [vars(s) for s in surges],
             "root_causes": [rc.to_json() for rc in causes],
+            "departments": department_rollup(tags, causes, self.taxonomy_, lang),
         }
         if month is not None:
             doc["month"] = month

@@ -33,7 +33,7 @@ import pandas as pd
 from voc_miner.cluster import label_words
 from voc_miner.config import RankConfig
 from voc_miner.departments import FixTemplate, Taxonomy
-from voc_miner.types import NEGATIVE_SENTIMENT, Evidence, RootCause, Surge, Topic
+from voc_miner.types import NEGATIVE_SENTIMENT, UNASSIGNED, Evidence, RootCause, Surge, Topic
 
 NEGATIVE = NEGATIVE_SENTIMENT
 
@@ -422,6 +422,56 @@ def rank_root_causes(
             )
         )
     return causes
+
+
+def department_rollup(
+    tags: pd.DataFrame, causes: Sequence[RootCause], taxonomy: Taxonomy, lang: str
+) -> list[dict[str, object]]:
+    """One row per owning department: how many conversations it owns and how they went, and which of the
+    ranked ``causes`` are its (their ranks), so a product team sees its whole load, not only its top cause.
+
+    Counts use each conversation's own department (``tags["department"]``, which can differ from its
+    topic's); rows are sorted by conversations, then id, with ``unassigned`` last; an empty ``tags`` gives [].
+    """
+    n = len(tags)
+    if not n:
+        return []
+    sentiment = pd.to_numeric(tags["sentiment"], errors="coerce")
+    frame = pd.DataFrame(
+        {
+            "department": tags["department"].astype(str).to_numpy(),
+            "sentiment": sentiment.to_numpy(),
+            "negative": (sentiment < NEGATIVE).to_numpy(),
+            "escalation": tags["escalation"].astype(bool).to_numpy(),
+        }
+    )
+    stats = frame.groupby("department").agg(
+        conversations=("negative", "size"),
+        sentiment=("sentiment", "mean"),
+        negative_share=("negative", "mean"),
+        escalation_rate=("escalation", "mean"),
+    )
+    ranks: dict[str, list[int]] = defaultdict(list)
+    for rc in causes:
+        ranks[rc.department].append(rc.rank)
+    count = {str(d): int(c) for d, c in stats["conversations"].items()}
+    order = sorted(count, key=lambda d: (d == UNASSIGNED, -count[d], d))
+    rows: list[dict[str, object]] = []
+    for d in order:
+        mean = float(stats["sentiment"][d])
+        rows.append(
+            {
+                "department": d,
+                "department_name": taxonomy.display_name(d, lang),
+                "conversations": count[d],
+                "share": round(count[d] / n, 4),
+                "sentiment": round(mean, 4) if np.isfinite(mean) else 0.0,
+                "negative_share": round(float(stats["negative_share"][d]), 4),
+                "escalation_rate": round(float(stats["escalation_rate"][d]), 4),
+                "cause_ranks": sorted(ranks.get(d, [])),
+            }
+        )
+    return rows
 
 
 def _weighted_confidence(members: Sequence[int], by_id: Mapping[int, Topic]) -> float:

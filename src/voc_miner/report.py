@@ -84,6 +84,10 @@ _T: dict[str, dict[str, str]] = {
         "rising": "Rising",
         "falling": "Falling",
         "vs": "vs",
+        "by_department": "By department",
+        "negative": "Negative",
+        "sentiment": "Sentiment",
+        "cause_ranks": "Root causes (#)",
     },
     "zh": {
         "title": "客户之声：主要问题根因",
@@ -138,6 +142,10 @@ _T: dict[str, dict[str, str]] = {
         "rising": "上升",
         "falling": "下降",
         "vs": "对比",
+        "by_department": "按负责部门",
+        "negative": "负面",
+        "sentiment": "情感",
+        "cause_ranks": "问题根因（排名）",
     },
 }
 _EMOTION_ZH = {
@@ -402,6 +410,7 @@ def render_html(
     from plotly.offline import get_plotlyjs
 
     env = Environment(loader=PackageLoader("voc_miner", "templates"), autoescape=True)
+    env.filters["signed"] = signed
     tpl = env.get_template("report.html.j2")
     return tpl.render(
         doc=doc,
@@ -459,6 +468,32 @@ def _heatmap_markdown(
     return lines
 
 
+def signed(value: float) -> str:
+    """A score with its sign, two decimals, never "-0.00"."""
+    return f"{round(float(value), 2) or 0.0:+.2f}"
+
+
+def _departments_markdown(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
+    rows = doc.get("departments") or []
+    if not rows:
+        return []
+    lines = [
+        "",
+        f"## {t['by_department']}",
+        "",
+        f"| {t['owner']} | {t['conversations']} | {t['share']} | {t['sentiment']} | {t['negative']} | "
+        f"{t['escalated']} | {t['cause_ranks']} |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {_md(r['department_name'])} | {r['conversations']} | {r['share']:.1%} | {signed(r['sentiment'])} | "
+            f"{r['negative_share']:.0%} | {r['escalation_rate']:.0%} | "
+            f"{', '.join(str(k) for k in r['cause_ranks']) or '—'} |"
+        )
+    return lines
+
+
 def render_markdown(
     doc: Mapping[str, Any],
     *,
@@ -498,6 +533,7 @@ def render_markdown(
             f"({rc['department_confidence']:.2f}) | {rc['share']:.1%} | {rc['impact_score']:.3f} | "
             f"`{_bar(rc['impact_score'] / top)}` |"
         )
+    lines += _departments_markdown(doc, t)
     month = doc.get("month")
     if month:
         lines += ["", f"## {t['mom']}: {month['month']} {t['vs']} {month['previous_month']}", ""]
