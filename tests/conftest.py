@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (CI and a user's machine agree; a failure
+# reproduces), with no example database left behind. `HYPOTHESIS_PROFILE=explore pytest` searches anew.
+settings.register_profile("repro", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repro"))
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "corpora" / "demo_ecommerce.jsonl"
