@@ -208,6 +208,16 @@ def test_monthly_report_in_chinese(demo_miner: VocMiner, demo_labels: pd.DataFra
     assert "较上月" in doc["root_causes"][0]["recommended_fix"] or doc["root_causes"][0]["growth"] == 0
     md = paths["md"].read_text(encoding="utf-8")
     assert "环比变化" in md and "建议措施" in md
+    # departments: this month's conversations, and last month's for the change
+    september = demo_miner.tags_[(started >= "2026-09-01") & (started < "2026-10-01")]
+    depts = {d["department"]: d for d in doc["departments"]}
+    assert sum(d["conversations"] for d in depts.values()) == len(october)
+    for dept, was in september["department"].value_counts().items():
+        row = depts.get(str(dept))
+        assert row is None or row["previous_conversations"] == was
+        if row is not None:
+            assert row["growth"] == round((row["conversations"] - was) / max(was, 1), 4)
+    assert "环比上月" in md and "环比上月" in paths["html"].read_text(encoding="utf-8")
     with pytest.raises(Exception, match="No conversation started in 2025-01"):
         demo_miner.report(tmp_path, month="2025-01")
 

@@ -218,3 +218,11 @@ def test_department_rollup_table_in_both_formats() -> None:
     assert "<td>+0.00</td><td>50%</td><td>0%</td><td>1</td>" in table and "<script>" not in table
     no_rows = {k: v for k, v in doc.items() if k != "departments"}  # a schema-1 document: no section
     assert "By department" not in render_markdown(no_rows, lang="en")
+
+
+def test_department_change_column_only_in_monthly_reports() -> None:
+    doc = _doc()
+    assert "vs previous month" not in render_markdown(doc, lang="en")
+    dept = dict(doc["departments"][0], previous_conversations=4, growth=0.5)
+    md = render_markdown(dict(doc, departments=[dept]), lang="en")
+    assert "| vs previous month |" in md and "| +50% (4) |" in md

@@ -682,6 +682,7 @@ class VocMiner:
         surges: list[Surge],
         lang: str,
         month: dict[str, Any] | None = None,
+        previous: pd.DataFrame | None = None,
     ) -> dict[str, Any]:
         n_conv = len(tags)
         doc: dict[str, Any] = {
@@ -703,7 +704,7 @@ class VocMiner:
             "weights": {k: float(v) for k, v in vars(self.config_.rank.weights).items()},
             "surges": [vars(s) for s in surges],
             "root_causes": [rc.to_json() for rc in causes],
-            "departments": department_rollup(tags, causes, self.taxonomy_, lang),
+            "departments": department_rollup(tags, causes, self.taxonomy_, lang, previous=previous),
         }
         if month is not None:
             doc["month"] = month
@@ -725,6 +726,7 @@ class VocMiner:
         trends = weekly_counts(tags)
         surges = detect_surges(trends)
         info: dict[str, Any] | None = None
+        prev_tags = None
         if month is None:
             sel_tags, sel_turns, sel_vec = tags, turns, turn_vectors
             groups, fixes = self._causes(tags, turns, cfg)
@@ -747,6 +749,7 @@ class VocMiner:
             sel_ids = set(tags.loc[in_month, "conversation_id"])
             turn_mask = turns["conversation_id"].isin(sel_ids).to_numpy()
             sel_tags, sel_turns, sel_vec = tags[in_month], turns[turn_mask], turn_vectors[turn_mask]
+            prev_tags = tags[in_prev]
             # last month is counted with the same groups
             groups, fixes = self._causes(sel_tags, sel_turns, cfg)
             cause_tags = regroup(tags, groups)
@@ -795,7 +798,7 @@ class VocMiner:
             groups=groups,
             fixes=fixes,
         )
-        return self._document(sel_tags, len(sel_turns), causes, surges, lang, info)
+        return self._document(sel_tags, len(sel_turns), causes, surges, lang, info, prev_tags)
 
     def report(
         self, out_dir: str | Path, *, lang: str | None = None, month: str | None = None, data: Source | None = None

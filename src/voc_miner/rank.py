@@ -425,13 +425,20 @@ def rank_root_causes(
 
 
 def department_rollup(
-    tags: pd.DataFrame, causes: Sequence[RootCause], taxonomy: Taxonomy, lang: str
+    tags: pd.DataFrame,
+    causes: Sequence[RootCause],
+    taxonomy: Taxonomy,
+    lang: str,
+    *,
+    previous: pd.DataFrame | None = None,
 ) -> list[dict[str, object]]:
     """One row per owning department: how many conversations it owns and how they went, and which of the
     ranked ``causes`` are its (their ranks), so a product team sees its whole load, not only its top cause.
 
     Counts use each conversation's own department (``tags["department"]``, which can differ from its
     topic's); rows are sorted by conversations, then id, with ``unassigned`` last; an empty ``tags`` gives [].
+    ``previous``: the tags of the period before (a monthly report's previous month); each row then also
+    has ``previous_conversations`` and ``growth`` = (now - before) / max(before, 1), as for causes.
     """
     n = len(tags)
     if not n:
@@ -471,6 +478,12 @@ def department_rollup(
                 "cause_ranks": sorted(ranks.get(d, [])),
             }
         )
+    if previous is not None:
+        before = previous["department"].astype(str).value_counts()
+        for row in rows:
+            was = int(before.get(str(row["department"]), 0))
+            row["previous_conversations"] = was
+            row["growth"] = round((count[str(row["department"])] - was) / max(was, 1), 4)
     return rows
 
 

@@ -88,6 +88,7 @@ _T: dict[str, dict[str, str]] = {
         "negative": "Negative",
         "sentiment": "Sentiment",
         "cause_ranks": "Root causes (#)",
+        "vs_previous": "vs previous month",
     },
     "zh": {
         "title": "客户之声：主要问题根因",
@@ -146,6 +147,7 @@ _T: dict[str, dict[str, str]] = {
         "negative": "负面",
         "sentiment": "情感",
         "cause_ranks": "问题根因（排名）",
+        "vs_previous": "环比上月",
     },
 }
 _EMOTION_ZH = {
@@ -411,6 +413,7 @@ def render_html(
 
     env = Environment(loader=PackageLoader("voc_miner", "templates"), autoescape=True)
     env.filters["signed"] = signed
+    env.filters["change"] = change
     tpl = env.get_template("report.html.j2")
     return tpl.render(
         doc=doc,
@@ -473,23 +476,31 @@ def signed(value: float) -> str:
     return f"{round(float(value), 2) or 0.0:+.2f}"
 
 
+def change(row: Mapping[str, Any]) -> str:
+    """A department's month-over-month change, "+45% (80)" (previous count in brackets), or "" without one."""
+    if "growth" not in row:
+        return ""
+    return f"{float(row['growth']):+.0%} ({int(row['previous_conversations'])})"
+
+
 def _departments_markdown(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     rows = doc.get("departments") or []
     if not rows:
         return []
+    mom = any("growth" in r for r in rows)
     lines = [
         "",
         f"## {t['by_department']}",
         "",
         f"| {t['owner']} | {t['conversations']} | {t['share']} | {t['sentiment']} | {t['negative']} | "
-        f"{t['escalated']} | {t['cause_ranks']} |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        f"{t['escalated']} | {t['cause_ranks']} |" + (f" {t['vs_previous']} |" if mom else ""),
+        "|---|---:|---:|---:|---:|---:|---|" + ("---:|" if mom else ""),
     ]
     for r in rows:
         lines.append(
             f"| {_md(r['department_name'])} | {r['conversations']} | {r['share']:.1%} | {signed(r['sentiment'])} | "
             f"{r['negative_share']:.0%} | {r['escalation_rate']:.0%} | "
-            f"{', '.join(str(k) for k in r['cause_ranks']) or '—'} |"
+            f"{', '.join(str(k) for k in r['cause_ranks']) or '—'} |" + (f" {change(r)} |" if mom else "")
         )
     return lines
 
