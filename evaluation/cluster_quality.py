@@ -269,7 +269,8 @@ def print_report(results: dict[str, dict[str, Any]]) -> None:
             rows.append([
                 name, method, _c(m.get("nmi")), _c(m.get("ari")), _c(m.get("acc")),
                 _c(m["outlier_share"], True), str(m["n_topics"]), _c(m.get("pairs_together"), True),
-                _c(m.get("kw_coverage"), True), _c(m.get("kw_intent_hit"), True), f"{m['seconds']:.1f}", f"{r['speedup']:.1f}x" if method == "ours" and "speedup" in r else "",
+                _c(m.get("kw_coverage"), True), _c(m.get("kw_intent_hit"), True), f"{m['seconds']:.1f}",
+                f"{r['speedup']:.1f}x" if method == "ours" and "speedup" in r else "",
             ])
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)] if rows else [len(h) for h in head]
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
