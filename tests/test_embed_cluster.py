@@ -118,6 +118,12 @@ def test_ctfidf_keywords_are_topic_specific_and_labels_unique() -> None:
     assert dup[0][0] != dup[1][0]
 
 
+def test_ctfidf_keywords_of_a_one_word_corpus() -> None:
+    """A corpus whose only repeated word is "ok" (BERTopic's transformer fails on a 1-word vocabulary)."""
+    kw = ctfidf_keywords([["ok"]] * 4 + [["ok", "once"]], np.array([0, 0, 1, 1, -1]), 3, top_n=3)
+    assert kw == [[("ok", 1.0)], [("ok", 1.0)], []]
+
+
 def test_labels_unique_per_kind_and_deterministic() -> None:
     same = [("退款", 2.0), ("refund", 1.5), ("运费", 1.0), ("shipping", 0.9)]
     kws = [same, same, same, [("尺码", 1.0)], [], []]

@@ -314,6 +314,10 @@ def ctfidf_keywords(
     vec = CountVectorizer(analyzer=lambda x: x)
     bow = vec.fit_transform(per_topic)
     words = vec.get_feature_names_out()
+    if len(words) == 1:
+        # One word in the whole corpus ("ok" x n): BERTopic's transformer cannot build a 1 x 1 idf
+        # matrix (scipy.sparse.diags of a scalar); the word is every topic's keyword that uses it.
+        return [[(str(words[0]), 1.0)] if bow[i, 0] > 0 else [] for i in range(k)]
     # BERTopic's default (frequent words not damped). Damping them (reduce_frequent_words=True, used
     # before) ranked one-off words first: a word of the topic's Banking77 intent name was among the top 3
     # keywords of 57 % of the test topics with damping and 84 % without (train 39 % -> 68 %, xSID
