@@ -15,7 +15,8 @@ Data sets, read from ``<repo>/../shared/data`` (``--data-dir``); exits 0 with a 
 
 * ``banking77_test`` / ``banking77_train``: 3,080 / 10,003 English queries, 77 intents;
 * ``xsid``: xSID valid, 300 zh/en parallel pairs = 600 texts, 16 intents; also the share of
-  zh/en pairs whose two utterances share a topic;
+  zh/en pairs whose two utterances share a topic, and the same when the two languages' topic mixes
+  differ (:func:`skewed_mix_study`, ``--no-skew`` skips it);
 * ``stc3_zh`` / ``stc3_en`` / ``stc3_mixed``: STC-3 helpdesk train dialogues (no gold intents: topics,
   outliers and time only); ``mixed`` is the zh and en dialogues together (ids prefixed), built from
   the two cached sets (centring is per language, so the vectors are the same).
@@ -297,6 +298,93 @@ def sampling_study(p: Prepared, config: ClusterConfig) -> dict[str, dict[str, An
     return out
 
 
+#: Skewed-mix study: share of each intent's xSID pairs kept as pairs; the rest is kept in one language
+#: only (zh for every other intent, en for the others), so the two languages' topic mixes differ.
+SKEW_PAIR_SHARES = (1.0, 0.5, 0.3)
+SKEW_SEEDS = (0, 1, 2, 3)
+
+
+def skewed_mix_study(data_dir: Path, config: ClusterConfig) -> dict[str, Any]:
+    """xSID with different topic mixes per language (issue: a zh and an en utterance about one issue must
+    share a topic also when the two languages' topic mixes differ).
+
+    For each seed, each intent's pairs are shuffled; a share ``SKEW_PAIR_SHARES`` stays as pairs and the
+    rest keeps only its zh utterance (half of the intents, alternating with the seed) or only its en one,
+    so zh is rich in one half of the intents and en in the other (``mix_distance``: total-variation
+    distance between the zh and the en intent distributions). The corpus is prepared as ``VocMiner.fit``
+    prepares it -- the per-language centring is fitted on the skewed corpus itself -- and clustered with
+    the default settings; ``pairs_together`` counts the kept pairs. Compared with one global mean removed
+    for both languages ("global_centring"), the obvious alternative that no language mix can bias.
+    """
+    from voc_miner.embed import LanguageCentering
+    from voc_miner.pipeline import _conversation_language
+
+    ds = load_xsid(data_dir)
+    label: dict[str, str] = ds.gold["label"]
+    text_of = dict(zip(ds.frame["conversation_id"], ds.frame["text"], strict=True))
+    intents = sorted(set(label.values()))
+    cfg = Config().validate()
+    miner = VocMiner(config=cfg, progress=False)
+    raw = dict(zip(ds.frame["conversation_id"], miner._embedder(cfg).embed(ds.frame["text"].tolist()), strict=True))
+    out: dict[str, Any] = {}
+    for share in SKEW_PAIR_SHARES:
+        runs: dict[str, list[dict[str, float]]] = {"per_language_centring": [], "global_centring": []}
+        for seed in SKEW_SEEDS:
+            rng = np.random.default_rng(seed)
+            zh_rich = set(intents[seed % 2 :: 2])
+            keep: list[str] = []
+            pairs: list[tuple[str, str]] = []
+            for it in intents:
+                its = [pr for pr in ds.gold["pairs"] if label[pr[0]] == it]
+                order = rng.permutation(len(its))
+                k = round(share * len(its))
+                for j in order[:k]:
+                    pairs.append(its[j])
+                    keep += list(its[j])
+                keep += [its[j][0] if it in zh_rich else its[j][1] for j in order[k:]]
+            frame = pd.DataFrame({"conversation_id": keep, "text": [text_of[c] for c in keep]})
+            x = np.stack([raw[c] for c in keep])
+            g = x.mean(axis=0)
+            zh_ids = [c for c in keep if c.startswith("zh-")]
+            en_ids = [c for c in keep if c.startswith("en-")]
+            dist = 0.5 * sum(
+                abs(
+                    sum(label[c] == it for c in zh_ids) / len(zh_ids)
+                    - sum(label[c] == it for c in en_ids) / len(en_ids)
+                )
+                for it in intents
+            )
+            for method, centring in (
+                ("per_language_centring", None),
+                ("global_centring", LanguageCentering.from_means({"zh": g, "en": g, "mixed": g}, g)),
+            ):
+                prep, _ = miner._prepare(frame, cfg, centring)
+                langs = _conversation_language(prep.customer)
+                res = BertopicClusterer(config=config).fit(
+                    [[] for _ in prep.conv_ids], prep.conv_vectors, [str(langs[c]) for c in prep.conv_ids]
+                )
+                lab = dict(zip(prep.conv_ids, res.labels.tolist(), strict=True))
+                together = [lab[a] == lab[b] and lab[a] >= 0 for a, b in pairs]
+                gold = [label[c] for c in prep.conv_ids]
+                runs[method].append(
+                    {
+                        "pairs_together": float(np.mean(together)),
+                        "nmi": float(clustering_metrics(gold, res.labels)["nmi"]),
+                        "n_topics": float(len(set(res.labels.tolist()) - {-1})),
+                        "mix_distance": dist,
+                        "n_pairs": float(len(pairs)),
+                        "n_texts": float(len(keep)),
+                    }
+                )
+        for method, rs in runs.items():
+            key = f"pairs_{round(100 * share)}pct/{method}"
+            out[key] = {m: round(float(np.mean([r[m] for r in rs])), 4) for m in rs[0]}
+            out[key]["pairs_together_min"] = round(min(r["pairs_together"] for r in rs), 4)
+            out[key]["pairs_together_max"] = round(max(r["pairs_together"] for r in rs), 4)
+            print(f"skewed mix {key}: {json.dumps(out[key])}", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data-dir", type=Path, default=_REPO.parent / "shared" / "data")
@@ -304,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--no-baseline", action="store_true", help="skip plain BERTopic")
     ap.add_argument("--no-sampling", action="store_true", help="skip the fit-sample study on Banking77 train")
+    ap.add_argument("--no-skew", action="store_true", help="skip the skewed-language-mix study on xSID")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     names = [n for n in args.only.split(",") if n]
@@ -318,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     _warm_up(config, baseline=not args.no_baseline)
     results: dict[str, dict[str, Any]] = {}
     sampling: dict[str, dict[str, Any]] = {}
+    skewed: dict[str, Any] = {}
     for name in names:
         try:
             p = prepare(name, args.data_dir)
@@ -329,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {json.dumps(results[name])}", flush=True)
         if name == "banking77_train" and not args.no_sampling:
             sampling = sampling_study(p, config)
+        if name == "xsid" and not args.no_skew:
+            skewed = skewed_mix_study(args.data_dir, config)
     print_report(results)
     if sampling:
         print("\nBanking77 train, fit sample (`cluster.max_fit_conversations`) = half, rest assigned:")
@@ -342,7 +434,16 @@ def main(argv: list[str] | None = None) -> int:
         "cluster_config": {k: getattr(config, k) for k in config.__dataclass_fields__},
         "results": results,
         "sampling": sampling,
+        "skewed_mix": skewed,
     }
+    if skewed:
+        print("\nxSID with different topic mixes per language (mean of 4 seeds; pairs min-max):")
+        for k, m in skewed.items():
+            print(
+                f"  {k:42s} pairs {m['pairs_together']:.3f} "
+                f"({m['pairs_together_min']:.3f}-{m['pairs_together_max']:.3f})  NMI {m['nmi']:.3f}  "
+                f"mix distance {m['mix_distance']:.2f}  {int(m['n_pairs'])} pairs"
+            )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
