@@ -270,3 +270,11 @@ def test_labels_are_in_each_language_the_topic_speaks() -> None:
     assert zh0 == en0 == mixed0 == "充值 / 支付 / 银行"
     assert (zh1, en1) == ("快递 / 物流 / 没到", "tracking / late / parcel")
     assert mixed1 == "快递 / 物流 / tracking / late"
+
+
+def test_one_dense_group_is_one_topic_not_all_noise() -> None:
+    """40 copies of one complaint: HDBSCAN alone calls all of them noise (it never returns its root cluster)."""
+    x = np.tile(np.random.default_rng(0).normal(size=(1, 16)).astype(np.float32), (40, 1))
+    res = BertopicClusterer(config=ClusterConfig()).fit([["parcel", "late"]] * 40, x)
+    assert res.labels.tolist() == [0] * 40 and len(res.centroids) == 1
+    assert [w for w, _ in res.keywords[0]] == ["late", "parcel"]

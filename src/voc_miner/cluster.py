@@ -371,7 +371,6 @@ class BertopicClusterer:
         times faster. BERTopic's own wrapper is not used here: it would also build its own c-TF-IDF
         representation, which :func:`ctfidf_keywords` does once on the final topics.
         """
-        from hdbscan import HDBSCAN
         from umap import UMAP
 
         cfg = self.config
@@ -394,14 +393,25 @@ class BertopicClusterer:
             # the precomputed graph has no NN-descent index: UMAP's transform is never used here
             warnings.filterwarnings("ignore", message=".*precomputed_knn.*", category=UserWarning)
             reduced = umap_model.fit_transform(vectors)
+        labels = self._hdbscan(reduced, mcs, single=False)
+        if not (labels >= 0).any():
+            # HDBSCAN never returns the root as a cluster by default, so a corpus that is one dense group
+            # (a single issue, copy-pasted tickets) came out as all noise and got no topic at all.
+            labels = self._hdbscan(reduced, mcs, single=True)
+        return labels, np.asarray(reduced, dtype=np.float32)
+
+    def _hdbscan(self, reduced: np.ndarray, mcs: int, *, single: bool) -> np.ndarray:
+        from hdbscan import HDBSCAN
+
         hdb = HDBSCAN(
             min_cluster_size=mcs,
-            min_samples=cfg.min_samples,
+            min_samples=self.config.min_samples,
             metric="euclidean",
-            cluster_selection_method=cfg.selection_method,
+            cluster_selection_method=self.config.selection_method,
+            allow_single_cluster=single,
             prediction_data=False,
         )
-        return np.asarray(hdb.fit_predict(reduced), dtype=np.int64), np.asarray(reduced, dtype=np.float32)
+        return np.asarray(hdb.fit_predict(reduced), dtype=np.int64)
 
     def fit(
         self, tokens: Sequence[Sequence[str]], vectors: np.ndarray, langs: Sequence[str] | None = None
