@@ -103,8 +103,21 @@ LOADERS: dict[str, Callable[[Path], Any]] = {
 
 
 #: Bump when the way conversation vectors are built changes (cache key): 2 = code-switched turns
-#: centred between the zh and en means.
-PREP_VERSION = 2
+#: centred between the zh and en means; 3 = the source fingerprint below joined the key.
+PREP_VERSION = 3
+#: Files whose content changes tokens or vectors; their hash is part of the cache key, so a change
+#: there (a lemma exception, a user-dictionary word) cannot leave stale cached tokens behind.
+PREP_SOURCES = ("src/voc_miner/segment.py", "src/voc_miner/textclean.py", "src/voc_miner/embed.py", "models/segment")
+
+
+def _sources_fingerprint() -> bytes:
+    h = hashlib.sha256()
+    for rel in PREP_SOURCES:
+        path = _REPO / rel
+        for f in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if f.is_file():
+                h.update(f.relative_to(_REPO).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.digest()
 
 
 def _rename(ds: Any, name: str) -> Any:
@@ -137,6 +150,7 @@ def prepare(name: str, data_dir: Path) -> Prepared:
     key = hashlib.sha256(
         pd.util.hash_pandas_object(ds.frame, index=False).values.tobytes()
         + repr((cfg.embed, __version__, PREP_VERSION)).encode()
+        + _sources_fingerprint()
     ).hexdigest()[:16]
     # Cache: the vectors as .npy and the rest as JSON (never pickle, even for our own files).
     vec_path, meta_path = CACHE / f"{name}-{key}.npy", CACHE / f"{name}-{key}.json"

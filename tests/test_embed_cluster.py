@@ -181,6 +181,21 @@ def test_exact_knn_matches_brute_force() -> None:
     assert (np.diff(dist, axis=1) >= -1e-7).all()
 
 
+def test_exact_knn_ties_go_to_the_lower_index_and_k_may_be_n() -> None:
+    """Copies of one vector tie exactly: the neighbours are the lowest-numbered copies, in index order,
+    as a stable sort by (-similarity, index) gives; k = n lists every row."""
+    base = np.random.default_rng(3).normal(size=(4, 8)).astype(np.float32)
+    x = np.vstack([base[[0] * 6], base[1:]])  # rows 0-5 identical
+    idx, _ = exact_cosine_knn(x, 4, block=3)
+    assert idx[5].tolist() == [5, 0, 1, 2] and idx[0].tolist() == [0, 1, 2, 3]
+    full, dist = exact_cosine_knn(x, len(x))
+    sims = (x / np.linalg.norm(x, axis=1, keepdims=True)) @ (x / np.linalg.norm(x, axis=1, keepdims=True)).T
+    np.fill_diagonal(sims, 2.0)
+    want = np.array([np.lexsort((np.arange(len(x)), -np.round(r, 5))) for r in sims])
+    np.testing.assert_array_equal(full, want)
+    assert dist.shape == (len(x), len(x)) and (dist[:, 0] == 0).all()
+
+
 def test_auto_min_cluster_size_rule() -> None:
     assert [auto_min_cluster_size(n) for n in (50, 600, 3080, 10_003, 100_000)] == [5, 6, 14, 25, 40]
 

@@ -188,11 +188,12 @@ def centroids_of(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
 def exact_cosine_knn(vectors: np.ndarray, k: int, *, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """Exact cosine k-NN of unit rows, self first: ``(indices, distances)`` of shape (n, k).
 
-    Computed in row blocks (memory ``block x n``). The k-th largest similarity of each row comes from a
-    values-only ``np.partition`` (about twice as fast as ``argpartition``); the members are the entries
-    at or above it, and on ties at the k-th value the lower indices win, so the graph -- and the UMAP
-    layout seeded on it -- is deterministic.
+    Computed in row blocks (memory ``block x n``): a matrix product, then one pass per row keeping the k
+    best (:func:`voc_miner._topk.top_k_rows`); on ties at the k-th value the lower indices win, so the
+    graph -- and the UMAP layout seeded on it -- is deterministic.
     """
+    from voc_miner._topk import top_k_rows
+
     x = normalise(vectors)
     n = len(x)
     k = min(k, n)
@@ -200,22 +201,11 @@ def exact_cosine_knn(vectors: np.ndarray, k: int, *, block: int = 2048) -> tuple
     dist = np.empty((n, k), dtype=np.float32)
     for lo in range(0, n, block):
         hi = min(n, lo + block)
-        sims = x[lo:hi] @ x.T
+        sims = np.ascontiguousarray(x[lo:hi] @ x.T, dtype=np.float32)
         sims[np.arange(hi - lo), np.arange(lo, hi)] = 2.0  # self first
-        if k < n:
-            mask = sims >= np.partition(sims, n - k, axis=1)[:, n - k : n - k + 1]
-            plain = mask.sum(axis=1) == k
-            part = np.empty((hi - lo, k), dtype=np.int64)
-            part[plain] = np.nonzero(mask[plain])[1].reshape(-1, k)
-            for r in np.flatnonzero(~plain):  # ties at the k-th value
-                cand = np.flatnonzero(mask[r])
-                part[r] = cand[np.lexsort((cand, -sims[r, cand]))[:k]]
-        else:
-            part = np.tile(np.arange(n), (hi - lo, 1))
-        psim = np.take_along_axis(sims, part, axis=1)
-        order = np.lexsort((part, -psim), axis=1)
-        idx[lo:hi] = np.take_along_axis(part, order, axis=1)
-        dist[lo:hi] = np.clip(1.0 - np.take_along_axis(psim, order, axis=1), 0.0, 2.0)
+        part, psim = top_k_rows(sims, k)
+        idx[lo:hi] = part
+        dist[lo:hi] = np.clip(1.0 - psim, 0.0, 2.0)
     dist[:, 0] = 0.0
     return idx, dist
 
