@@ -248,3 +248,8 @@ def test_department_rollup_counts_each_conversation_once_and_names_its_causes(
     assert product["cause_ranks"] == sorted(rc.rank for rc in causes if rc.department == "product")
     assert len(product["cause_ranks"]) == 2 and rows[2]["department_name"] == "unassigned"
     assert department_rollup(tags.iloc[:0], causes, taxonomy, "en") == []
+    # month over month: last month's counts; a first month of data (nothing before) has no change at all
+    before = department_rollup(tags, causes, taxonomy, "en", previous=tags[tags["topic_id"] == 0])
+    assert [(r["previous_conversations"], r["growth"]) for r in before] == [(30, 1.0), (0, 25.0), (0, 6.0)]
+    first = department_rollup(tags, causes, taxonomy, "en", previous=tags.iloc[:0])
+    assert all("growth" not in r for r in first)

@@ -226,3 +226,12 @@ def test_department_change_column_only_in_monthly_reports() -> None:
     dept = dict(doc["departments"][0], previous_conversations=4, growth=0.5)
     md = render_markdown(dict(doc, departments=[dept]), lang="en")
     assert "| vs previous month |" in md and "| +50% (4) |" in md
+    tags = pd.DataFrame({"topic_id": [0], "department": ["warehouse"], "sentiment": [-0.5], "emotion": ["anger"],
+                         "started_at": [pd.Timestamp("2026-10-01", tz="UTC")]})
+    trends = pd.DataFrame({"topic_id": [0], "week_start": ["2026-09-28"], "count": [1], "negativity": [1.0]})
+    html = render_html(dict(doc, departments=[dept]), tags, trends, lang="en", dept_names={})
+    assert "<th>vs previous month</th>" in html and "<td>+50% (4)</td>" in html
+    assert "vs previous month" not in render_html(doc, tags, trends, lang="en", dept_names={})
+    born = dict(dept, previous_conversations=0, growth=6.0)
+    assert "| New (0) |" in render_markdown(dict(doc, departments=[born]), lang="en")
+    assert "| 新出现 (0) |" in render_markdown(dict(doc, departments=[born]), lang="zh")

@@ -437,8 +437,8 @@ def department_rollup(
 
     Counts use each conversation's own department (``tags["department"]``, which can differ from its
     topic's); rows are sorted by conversations, then id, with ``unassigned`` last; an empty ``tags`` gives [].
-    ``previous``: the tags of the period before (a monthly report's previous month); each row then also
-    has ``previous_conversations`` and ``growth`` = (now - before) / max(before, 1), as for causes.
+    ``previous``: the tags of the period before (a monthly report's previous month); when it has any, each
+    row also has ``previous_conversations`` and ``growth`` = (now - before) / max(before, 1), as for causes.
     """
     n = len(tags)
     if not n:
@@ -478,7 +478,7 @@ def department_rollup(
                 "cause_ranks": sorted(ranks.get(d, [])),
             }
         )
-    if previous is not None:
+    if previous is not None and len(previous):  # the first month of data has nothing to compare with
         before = previous["department"].astype(str).value_counts()
         for row in rows:
             was = int(before.get(str(row["department"]), 0))

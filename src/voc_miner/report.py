@@ -476,14 +476,18 @@ def signed(value: float) -> str:
     return f"{round(float(value), 2) or 0.0:+.2f}"
 
 
-def change(row: Mapping[str, Any]) -> str:
-    """A department's month-over-month change, "+45% (80)" (previous count in brackets), or "" without one."""
+def change(row: Mapping[str, Any], lang: str = "en") -> str:
+    """A department's month-over-month change, "+45% (80)" (previous count in brackets); "new (0)" when it
+    had no conversation the month before (a percentage of nothing means nothing); "" without one."""
     if "growth" not in row:
         return ""
-    return f"{float(row['growth']):+.0%} ({int(row['previous_conversations'])})"
+    was = int(row["previous_conversations"])
+    if was == 0:
+        return f"{_T[lang]['new']} (0)"
+    return f"{float(row['growth']):+.0%} ({was})"
 
 
-def _departments_markdown(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
+def _departments_markdown(doc: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
     rows = doc.get("departments") or []
     if not rows:
         return []
@@ -500,7 +504,7 @@ def _departments_markdown(doc: Mapping[str, Any], t: Mapping[str, str]) -> list[
         lines.append(
             f"| {_md(r['department_name'])} | {r['conversations']} | {r['share']:.1%} | {signed(r['sentiment'])} | "
             f"{r['negative_share']:.0%} | {r['escalation_rate']:.0%} | "
-            f"{', '.join(str(k) for k in r['cause_ranks']) or '—'} |" + (f" {change(r)} |" if mom else "")
+            f"{', '.join(str(k) for k in r['cause_ranks']) or '—'} |" + (f" {change(r, lang)} |" if mom else "")
         )
     return lines
 
@@ -544,7 +548,7 @@ def render_markdown(
             f"({rc['department_confidence']:.2f}) | {rc['share']:.1%} | {rc['impact_score']:.3f} | "
             f"`{_bar(rc['impact_score'] / top)}` |"
         )
-    lines += _departments_markdown(doc, t)
+    lines += _departments_markdown(doc, t, lang)
     month = doc.get("month")
     if month:
         lines += ["", f"## {t['mom']}: {month['month']} {t['vs']} {month['previous_month']}", ""]
