@@ -55,6 +55,7 @@ from voc_miner.embed import (
 from voc_miner.errors import InputDataError, ModelError, NotFittedError
 from voc_miner.io import IngestResult, ingest
 from voc_miner.rank import (
+    DEPARTMENT_COLUMNS,
     cause_groups,
     cause_label,
     department_rollup,
@@ -64,7 +65,7 @@ from voc_miner.rank import (
     topic_fixes,
 )
 from voc_miner.segment import JiebaSpacySegmenter
-from voc_miner.spikes import detect_surges, growth, weekly_counts
+from voc_miner.spikes import detect_surges, growth, relative_change, weekly_counts
 from voc_miner.steering import apply_op, match_topics, validate_op
 from voc_miner.textclean import detect_language
 from voc_miner.types import OUTLIER_TOPIC, TAG_COLUMNS, UNASSIGNED, RootCause, Surge, Topic
@@ -75,16 +76,6 @@ MODEL_FORMAT = 1
 #: Self-trained projection + assignment centroids inside a saved model (plain arrays; absent: none).
 PROJECTION_FILE = "projection.npz"
 CAUSES_FILE = "causes.json"
-DEPARTMENT_COLUMNS = [
-    "department",
-    "department_name",
-    "conversations",
-    "share",
-    "sentiment",
-    "negative_share",
-    "escalation_rate",
-    "cause_ranks",
-]
 Source = pd.DataFrame | str | Path | Iterable[str | Path]
 
 
@@ -756,7 +747,7 @@ class VocMiner:
             now = cause_tags[in_month].groupby("topic_id").size()
             before = cause_tags[in_prev].groupby("topic_id").size()
             grow = {
-                int(t): (float(now.get(t, 0)) - float(before.get(t, 0))) / max(float(before.get(t, 0)), 1.0)
+                int(t): relative_change(now.get(t, 0), before.get(t, 0))
                 for t in set(now.index) | set(before.index)
                 if int(t) >= 0
             }
@@ -886,7 +877,7 @@ class VocMiner:
                 "lead": k,
                 "topic_ids": list(v),
                 "fix": fix_of.get(k),
-                "fix_en": _fix_text(self.taxonomy_, dept_of.get(k), fix_of.get(k)),
+                "fix_en": _template_en(self.taxonomy_, dept_of.get(k), fix_of.get(k)),
             }
             for k, v in getattr(self, "cause_groups_", {}).items()
         ]
@@ -945,7 +936,7 @@ class VocMiner:
         return miner
 
 
-def _fix_text(taxonomy: Taxonomy, dept_id: str | None, index: int | None) -> str | None:
+def _template_en(taxonomy: Taxonomy, dept_id: str | None, index: int | None) -> str | None:
     """The English text of a department's fix template (None when there is none at ``index``)."""
     dept = taxonomy.get(dept_id) if dept_id else None
     if dept is None or index is None or not 0 <= index < len(dept.fixes):
@@ -985,7 +976,7 @@ def _load_causes(
         )
     dept_of = {t.id: t.department for t in topics}
     for lead, text in texts.items():
-        if _fix_text(taxonomy, dept_of.get(lead), fixes.get(lead)) == text:
+        if _template_en(taxonomy, dept_of.get(lead), fixes.get(lead)) == text:
             continue
         dept = taxonomy.get(dept_of.get(lead, ""))
         moved = [i for i, f in enumerate(dept.fixes) if f.en == text] if dept is not None else []

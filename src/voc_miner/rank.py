@@ -33,6 +33,7 @@ import pandas as pd
 from voc_miner.cluster import label_words
 from voc_miner.config import RankConfig
 from voc_miner.departments import FixTemplate, Taxonomy
+from voc_miner.spikes import relative_change
 from voc_miner.types import NEGATIVE_SENTIMENT, UNASSIGNED, Evidence, RootCause, Surge, Topic
 
 NEGATIVE = NEGATIVE_SENTIMENT
@@ -424,6 +425,19 @@ def rank_root_causes(
     return causes
 
 
+#: The fields of a :func:`department_rollup` row (monthly reports add ``previous_conversations``, ``growth``).
+DEPARTMENT_COLUMNS = [
+    "department",
+    "department_name",
+    "conversations",
+    "share",
+    "sentiment",
+    "negative_share",
+    "escalation_rate",
+    "cause_ranks",
+]
+
+
 def department_rollup(
     tags: pd.DataFrame,
     causes: Sequence[RootCause],
@@ -483,7 +497,7 @@ def department_rollup(
         for row in rows:
             was = int(before.get(str(row["department"]), 0))
             row["previous_conversations"] = was
-            row["growth"] = round((count[str(row["department"])] - was) / max(was, 1), 4)
+            row["growth"] = round(relative_change(count[str(row["department"])], was), 4)
     return rows
 
 

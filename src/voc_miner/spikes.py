@@ -566,6 +566,12 @@ def group_weekly(trends: pd.DataFrame, topic_ids: Sequence[int]) -> pd.DataFrame
     return rows.groupby("week_start")["count"].sum().reset_index()  # groupby sorts the weeks
 
 
+def relative_change(now: float, before: float) -> float:
+    """``(now - before) / max(before, 1)``: the growth of a topic, cause or department between two periods
+    (a count born from nothing grows by its own size rather than dividing by zero)."""
+    return (float(now) - float(before)) / max(float(before), 1.0)
+
+
 def growth(tags: pd.DataFrame, *, window_days: int) -> dict[int, float]:
     """Relative change of each topic's volume: last ``window_days`` vs the window before.
 
@@ -582,6 +588,5 @@ def growth(tags: pd.DataFrame, *, window_days: int) -> dict[int, float]:
     p = df[prev.to_numpy()].groupby("topic_id").size()
     out: dict[int, float] = {}
     for tid in sorted(set(r.index) | set(p.index)):
-        rv, pv = float(r.get(tid, 0)), float(p.get(tid, 0))
-        out[int(tid)] = (rv - pv) / max(pv, 1.0)
+        out[int(tid)] = relative_change(r.get(tid, 0), p.get(tid, 0))
     return out
