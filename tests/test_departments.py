@@ -392,3 +392,20 @@ def test_text_scores_and_decide_agree_with_map_texts() -> None:
     zs = zero.text_scores(v, texts)
     assert zs.shape == (2, len(ids)) and ((zs >= 0) & (zs <= 1)).all()
     assert zero.decide(zs) == zero.map_texts(v, texts)
+
+
+def test_holiday_backlog_tickets_go_to_logistics(demo_miner) -> None:  # type: ignore[no-untyped-def]
+    """The default taxonomy knows the shopping-festival delivery words (爆仓, 转运中心, 积压, 延误; backlog, hub):
+    single tickets about them are logistics with full confidence, not a guess between departments."""
+    texts = [
+        "双十一爆仓了，包裹在转运中心积压一周了还没动",
+        "说是节日期间转运中心有积压，什么时候能送到",
+        "My order is held up by a holiday backlog at the hub",
+    ]
+    langs = ["zh", "zh", "en"]
+    cfg = demo_miner.config_
+    v = demo_miner.centering_.transform(demo_miner._embedder(cfg).embed(texts), langs)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    got = demo_miner._mapper(cfg).map_texts(v, texts)
+    assert [a.department for a in got] == ["logistics"] * 3
+    assert min(a.confidence for a in got) > 0.9

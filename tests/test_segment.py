@@ -25,6 +25,8 @@ CASES = [
     ("这个app老是crash", "mixed", ["app", "老是", "crash"]),
     ("你好在吗？谢谢", "zh", []),
     ("电话 <PHONE> 订单 <ORDER>", "zh", ["电话", "订单"]),
+    # shopping-festival logistics words: jieba alone cuts "双十 / 一爆仓" and "转运 / 中心"
+    ("双十一爆仓，包裹在转运中心积压，物流延误", "zh", ["双十一", "爆仓", "包裹", "转运中心", "积压", "物流", "延误"]),
 ]
 
 
