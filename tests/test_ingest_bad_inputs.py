@@ -7,6 +7,7 @@ row comes out accepted or rejected with a documented reason, with the expected c
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -142,6 +143,11 @@ def test_case_through_cli(case: dict[str, Any], tmp_path: Path) -> None:
                     (".json", ".md", ".html", ".csv"))
     for frag in RAW_PII:
         assert frag not in raw
+    # a few days of tickets: nothing to compare with, so no growth is stated
+    doc = json.loads((out / "root_causes.json").read_text(encoding="utf-8"))
+    if "growth_basis" in doc and not doc["growth_basis"]["measured"]:
+        assert all(rc["growth"] == 0 and "previous" not in rc["recommended_fix"] for rc in doc["root_causes"])
+        assert "Growth not measured" in (out / "report.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

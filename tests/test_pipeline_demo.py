@@ -222,6 +222,33 @@ def test_monthly_report_in_chinese(demo_miner: VocMiner, demo_labels: pd.DataFra
         demo_miner.report(tmp_path, month="2025-01")
 
 
+def test_first_month_of_data_states_no_growth(demo_miner: VocMiner, tmp_path: Path) -> None:
+    """The demo data begin on 2026-08-31: August is not covered, so September is compared with nothing.
+    It used to list every cause as new and state "+N00 % on last month" in the fixes."""
+    import jsonschema
+
+    paths = demo_miner.report(tmp_path / "sep", month="2026-09", lang="en")
+    doc = json.loads(paths["json"].read_text(encoding="utf-8"))
+    jsonschema.validate(doc, json.loads((REPO / "schemas" / "root_causes.schema.json").read_text(encoding="utf-8")))
+    basis = doc["growth_basis"]
+    assert basis["measured"] is False and basis["previous_coverage"] < 0.05
+    assert basis["data_start"].startswith("2026-08-31") and basis["previous_start"].startswith("2026-08-01")
+    assert doc["month"]["new"] == doc["month"]["rising"] == doc["month"]["falling"] == []
+    assert all(rc["growth"] == 0 and rc["score_parts"]["growth"] == 0 for rc in doc["root_causes"])
+    assert not any("last month" in rc["recommended_fix"] for rc in doc["root_causes"])
+    assert all("growth" not in d for d in doc["departments"])
+    md = paths["md"].read_text(encoding="utf-8")
+    note = "Growth not measured: the data begin on 2026-08-31, so the period it compares with (2026-08-01 → 2026-09-01)"
+    assert note in md and note in paths["html"].read_text(encoding="utf-8")
+    # October: September is inside the data, so growth is measured
+    oct_doc = json.loads(demo_miner.report(tmp_path / "oct", month="2026-10")["json"].read_text(encoding="utf-8"))
+    assert oct_doc["growth_basis"]["measured"] is True and oct_doc["month"]["rising"]
+    # the whole corpus (61 days) covers the 28 days before the last 28
+    all_paths = demo_miner.report(tmp_path / "all")
+    assert json.loads(all_paths["json"].read_text(encoding="utf-8"))["growth_basis"]["measured"] is True
+    assert "Growth not measured" not in all_paths["md"].read_text(encoding="utf-8")
+
+
 def test_notebook_views(demo_miner: VocMiner) -> None:
     html = demo_miner._repr_html_()
     assert "<table" in html and "VocMiner" in html and "<script" not in html

@@ -13,6 +13,9 @@ from voc_miner.spikes import (
     daily_counts,
     detect_surges,
     growth,
+    growth_basis,
+    period_coverage,
+    rolling_growth_basis,
     surge_tests,
     weekly_counts,
 )
@@ -237,7 +240,28 @@ def test_surge_fields_are_backward_compatible() -> None:
 
 
 def test_growth_compares_windows() -> None:
-    ts = pd.to_datetime(["2026-09-05"] * 2 + ["2026-10-20"] * 6, utc=True)
-    g = growth(pd.DataFrame({"topic_id": 0, "started_at": ts}), window_days=28)
+    # the data begin on 08-24, before the previous window (08-25 .. 09-22): it is fully covered
+    ts = pd.to_datetime(["2026-08-24"] + ["2026-09-05"] * 2 + ["2026-10-20"] * 6, utc=True)
+    g = growth(pd.DataFrame({"topic_id": [1] + [0] * 8, "started_at": ts}), window_days=28)
     assert g == {0: 2.0}
     assert growth(pd.DataFrame({"topic_id": [0], "started_at": [pd.NaT]}), window_days=28) == {}
+
+
+def test_no_growth_when_the_data_do_not_cover_the_previous_window() -> None:
+    """Two weeks of data: the previous 28 days are empty because the export starts later, not because the
+    topics are new; no growth is stated (it used to be +N00 % for every topic)."""
+    ts = pd.to_datetime(["2026-10-06"] + ["2026-10-08"] * 3 + ["2026-10-20"] * 6, utc=True)
+    tags = pd.DataFrame({"topic_id": [2, 0, 1, 1, 0, 0, 0, 1, 1, 1], "started_at": ts})
+    assert growth(tags, window_days=28) == {}
+    basis = rolling_growth_basis(tags, window_days=28)
+    assert basis is not None and basis["measured"] is False and basis["previous_coverage"] == 0.0
+    assert basis["data_start"].startswith("2026-10-06")
+    # the same rows with a window of 7 days: the previous week (10-06 .. 10-13) is inside the data
+    assert rolling_growth_basis(tags, window_days=7)["measured"] is True  # type: ignore[index]
+    assert growth(tags, window_days=7) == {0: 2.0, 1: 0.5}
+    # coverage just under the threshold
+    first = pd.Timestamp("2026-09-02", tz="UTC")
+    assert growth_basis(first, pd.Timestamp("2026-09-01", tz="UTC"), pd.Timestamp("2026-10-01", tz="UTC"))[
+        "previous_coverage"
+    ] == pytest.approx(29 / 30, abs=1e-4)
+    assert period_coverage(first, first, first) == 0.0

@@ -65,7 +65,14 @@ from voc_miner.rank import (
     topic_fixes,
 )
 from voc_miner.segment import JiebaSpacySegmenter
-from voc_miner.spikes import detect_surges, growth, relative_change, weekly_counts
+from voc_miner.spikes import (
+    detect_surges,
+    growth,
+    growth_basis,
+    relative_change,
+    rolling_growth_basis,
+    weekly_counts,
+)
 from voc_miner.steering import apply_op, match_topics, validate_op
 from voc_miner.textclean import detect_language
 from voc_miner.types import OUTLIER_TOPIC, TAG_COLUMNS, UNASSIGNED, RootCause, Surge, Topic
@@ -663,7 +670,9 @@ class VocMiner:
     def root_causes_json(self) -> dict[str, Any]:
         """The ``root_causes.json`` document (schema: ``schemas/root_causes.schema.json``)."""
         self._check_fitted()
-        return self._document(self.tags_, len(self.turns_), self.root_causes_, self.surges_, self.config_.rank.lang)
+        cfg = self.config_.rank
+        basis = rolling_growth_basis(self.tags_, window_days=cfg.growth_window_days)
+        return self._document(self.tags_, len(self.turns_), self.root_causes_, self.surges_, cfg.lang, basis=basis)
 
     def _document(
         self,
@@ -674,6 +683,7 @@ class VocMiner:
         lang: str,
         month: dict[str, Any] | None = None,
         previous: pd.DataFrame | None = None,
+        basis: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         n_conv = len(tags)
         doc: dict[str, Any] = {
@@ -697,6 +707,8 @@ class VocMiner:
             "root_causes": [rc.to_json() for rc in causes],
             "departments": department_rollup(tags, causes, self.taxonomy_, lang, previous=previous),
         }
+        if basis is not None:
+            doc["growth_basis"] = basis
         if month is not None:
             doc["month"] = month
         return doc
@@ -722,6 +734,7 @@ class VocMiner:
             sel_tags, sel_turns, sel_vec = tags, turns, turn_vectors
             groups, fixes = self._causes(tags, turns, cfg)
             grow = growth(regroup(tags, groups), window_days=cfg.growth_window_days)
+            basis = rolling_growth_basis(tags, window_days=cfg.growth_window_days)
         else:
             try:
                 start = pd.Timestamp(f"{month}-01", tz="UTC")
@@ -740,7 +753,9 @@ class VocMiner:
             sel_ids = set(tags.loc[in_month, "conversation_id"])
             turn_mask = turns["conversation_id"].isin(sel_ids).to_numpy()
             sel_tags, sel_turns, sel_vec = tags[in_month], turns[turn_mask], turn_vectors[turn_mask]
-            prev_tags = tags[in_prev]
+            # last month counts only when the data cover it: the first month of data is not "all new"
+            basis = growth_basis(started.min(), prev_start, start)
+            prev_tags = tags[in_prev] if basis["measured"] else None
             # last month is counted with the same groups
             groups, fixes = self._causes(sel_tags, sel_turns, cfg)
             cause_tags = regroup(tags, groups)
@@ -749,7 +764,7 @@ class VocMiner:
             grow = {
                 int(t): relative_change(now.get(t, 0), before.get(t, 0))
                 for t in set(now.index) | set(before.index)
-                if int(t) >= 0
+                if int(t) >= 0 and basis["measured"]
             }
             weeks = set(pd.date_range(start - pd.Timedelta(days=6), end, freq="D").strftime("%Y-%m-%d"))
             surges = [s for s in surges if s.week_start in weeks]
@@ -789,7 +804,7 @@ class VocMiner:
             groups=groups,
             fixes=fixes,
         )
-        return self._document(sel_tags, len(sel_turns), causes, surges, lang, info, prev_tags)
+        return self._document(sel_tags, len(sel_turns), causes, surges, lang, info, prev_tags, basis)
 
     def report(
         self, out_dir: str | Path, *, lang: str | None = None, month: str | None = None, data: Source | None = None

@@ -6,7 +6,9 @@ Impact score (every part in [0, 1], weights from ``RankConfig.weights``, normali
     negativity = share of the topic's conversations with sentiment < -0.2
     escalation = share of the topic's conversations flagged as escalated
     growth     = clip(growth, 0, 2) / 2, where growth = (last window - previous window) / previous window;
-                 a topic with a detected surge gets at least 0.5
+                 a topic with a detected surge gets at least 0.5. Growth is 0 (and no fix states one) when
+                 the data do not cover the previous window or month (``growth_basis`` in root_causes.json,
+                 :func:`voc_miner.spikes.growth_basis`)
 
 ``score_parts`` holds each weighted part, so the parts add up to ``impact_score``.
 Ties are broken by topic id, so the order is deterministic.

@@ -89,6 +89,8 @@ _T: dict[str, dict[str, str]] = {
         "sentiment": "Sentiment",
         "cause_ranks": "Root causes (#)",
         "vs_previous": "vs previous month",
+        "growth_not_measured": "Growth not measured: the data begin on {start}, so the period it compares with "
+        "({a} → {b}) is only {cov} covered",
     },
     "zh": {
         "title": "客户之声：主要问题根因",
@@ -148,6 +150,7 @@ _T: dict[str, dict[str, str]] = {
         "sentiment": "情感",
         "cause_ranks": "问题根因（排名）",
         "vs_previous": "环比上月",
+        "growth_not_measured": "未计算增长：数据始于{start}，对比期（{a} → {b}）仅覆盖{cov}",
     },
 }
 _EMOTION_ZH = {
@@ -419,10 +422,24 @@ def render_html(
         doc=doc,
         surges=surge_rows(doc, lang, topic_labels(tags)),
         t=_T[lang],
+        growth_note=growth_note(doc, lang),
         lang=lang,
         chart_keys=CHART_KEYS,
         figs=_figures(doc, tags, trends, lang, dept_names),
         plotly_js=get_plotlyjs(),
+    )
+
+
+def growth_note(doc: Mapping[str, Any], lang: str) -> str | None:
+    """Why the document states no growth (its ``growth_basis`` is not measured), or None."""
+    basis = doc.get("growth_basis")
+    if not basis or basis["measured"]:
+        return None
+    return str(_T[lang]["growth_not_measured"]).format(
+        start=_day(basis["data_start"]),
+        a=_day(basis["previous_start"]),
+        b=_day(basis["previous_end"]),
+        cov=f"{basis['previous_coverage']:.0%}",
     )
 
 
@@ -537,6 +554,11 @@ def render_markdown(
         f"- {t['period']}: {c['start'] or '—'} → {c['end'] or '—'}",
         f"- {t['conversations']}: {c['conversations']} · {t['topics']}: {c['topics']} · "
         f"{t['outliers']}: {c['outlier_share']:.0%} · {t['escalated']}: {c['escalation_rate']:.0%}",
+    ]
+    note = growth_note(doc, lang)
+    if note:
+        lines.append(f"- {_md(note)}")
+    lines += [
         "",
         f"| {t['rank']} | {t['cause']} | {t['owner']} | {t['share']} | {t['impact']} | |",
         "|---:|---|---|---:|---:|---|",
@@ -552,9 +574,12 @@ def render_markdown(
     month = doc.get("month")
     if month:
         lines += ["", f"## {t['mom']}: {month['month']} {t['vs']} {month['previous_month']}", ""]
-        for key in ("new", "rising", "falling"):
-            items = ", ".join(f"{_md(e['label'])} ({e['previous_count']}→{e['count']})" for e in month[key])
-            lines.append(f"- **{t[key]}:** {items or '—'}")
+        if note:
+            lines.append(_md(note))
+        else:
+            for key in ("new", "rising", "falling"):
+                items = ", ".join(f"{_md(e['label'])} ({e['previous_count']}→{e['count']})" for e in month[key])
+                lines.append(f"- **{t[key]}:** {items or '—'}")
     lines += ["", f"## {t['surges']}", ""]
     surges = surge_rows(doc, lang, labels)
     if not surges:

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -572,13 +573,61 @@ def relative_change(now: float, before: float) -> float:
     return (float(now) - float(before)) / max(float(before), 1.0)
 
 
+#: Share of the earlier period that must lie inside the data before a growth is stated. A period that starts
+#: before the first conversation is counted short and every topic seems to grow: a first export of two weeks
+#: read "+2600% on the previous 28 days" for every cause, and growth raised every impact score.
+MIN_PREVIOUS_COVERAGE = 0.95
+
+
+def period_coverage(first: pd.Timestamp, start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """Share of the period from ``start`` to ``end`` that lies at or after ``first`` (the data's first
+    conversation), in [0, 1].
+
+    Example:
+        >>> ts = pd.Timestamp
+        >>> period_coverage(ts("2026-09-20", tz="UTC"), ts("2026-09-01", tz="UTC"), ts("2026-10-01", tz="UTC"))
+        0.3667
+    """
+    span = (end - start).total_seconds()
+    if span <= 0:
+        return 0.0
+    covered = (end - max(first, start)).total_seconds()
+    return round(min(max(covered / span, 0.0), 1.0), 4)
+
+
+def growth_basis(first: pd.Timestamp, previous_start: pd.Timestamp, previous_end: pd.Timestamp) -> dict[str, Any]:
+    """What a growth compares with, for ``root_causes.json``: the previous period, the share of it the data
+    cover, and whether that is enough (:data:`MIN_PREVIOUS_COVERAGE`) for growth to be measured at all."""
+    coverage = period_coverage(first, previous_start, previous_end)
+    return {
+        "data_start": first.isoformat(),
+        "previous_start": previous_start.isoformat(),
+        "previous_end": previous_end.isoformat(),
+        "previous_coverage": coverage,
+        "measured": coverage >= MIN_PREVIOUS_COVERAGE,
+    }
+
+
+def rolling_growth_basis(tags: pd.DataFrame, *, window_days: int) -> dict[str, Any] | None:
+    """:func:`growth_basis` of :func:`growth`'s previous window; None without timestamps."""
+    t = pd.to_datetime(tags["started_at"], utc=True).dropna()
+    if t.empty:
+        return None
+    end = t.max()
+    w = pd.Timedelta(days=window_days)
+    return growth_basis(t.min(), end - 2 * w, end - w)
+
+
 def growth(tags: pd.DataFrame, *, window_days: int) -> dict[int, float]:
     """Relative change of each topic's volume: last ``window_days`` vs the window before.
 
-    ``(recent - previous) / max(previous, 1)``; 0 when there are no timestamps.
+    ``(recent - previous) / max(previous, 1)``. Empty (no growth stated) when there are no timestamps or
+    when the data do not cover the previous window (:func:`rolling_growth_basis`): counted short, it would
+    make every topic look like it grew.
     """
     df = tags.dropna(subset=["started_at"])
-    if df.empty:
+    basis = rolling_growth_basis(df, window_days=window_days)
+    if basis is None or not basis["measured"]:
         return {}
     t = pd.to_datetime(df["started_at"], utc=True)
     end = t.max()
