@@ -42,6 +42,13 @@ def test_shipped_taxonomies_are_valid(name: str) -> None:
         assert any(f.when is None for f in d.fixes)
 
 
+def test_topic_stop_words_are_optional() -> None:
+    """The shop taxonomy names its generic words; a taxonomy without the field (telecom) has none."""
+    assert "order" in load_taxonomy().topic_stop_words.en and "订单" in load_taxonomy().topic_stop_words.zh
+    tel = load_taxonomy(model_file("taxonomy", "telecom.yaml")).topic_stop_words
+    assert tel.en == [] and tel.zh == []
+
+
 def _broken(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
     data = yaml.safe_load(model_file("taxonomy", "ecommerce.yaml").read_text(encoding="utf-8"))
     mutate(data)
@@ -58,6 +65,7 @@ def _broken(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
         (lambda d: d["departments"][2].update(fixes=[]), "departments['warehouse'].fixes"),
         (lambda d: d["departments"][3].update(colour="red"), "departments['logistics'].colour"),
         (lambda d: d["departments"].append(dict(d["departments"][0])), "departments"),
+        (lambda d: d.update(topic_stop_words={"en": "order"}), "topic_stop_words.en"),
     ],
 )
 def test_broken_taxonomy_names_the_field(tmp_path: Path, mutate, field: str) -> None:  # type: ignore[no-untyped-def]

@@ -222,6 +222,15 @@ def test_monthly_report_in_chinese(demo_miner: VocMiner, demo_labels: pd.DataFra
         demo_miner.report(tmp_path, month="2025-01")
 
 
+def test_taxonomy_stop_words_never_name_a_topic(demo_miner: VocMiner) -> None:
+    """"order" was among the top keywords of 3 of the 12 demo causes ("size / chart / order")."""
+    generic = {*demo_miner.taxonomy_.topic_stop_words.en, *demo_miner.taxonomy_.topic_stop_words.zh}
+    assert "order" in generic
+    for t in demo_miner.topics_:
+        assert not generic.intersection(t.keywords)
+        assert not generic.intersection(w for label in (t.label, t.label_en, t.label_zh) for w in label.split(" / "))
+
+
 def test_first_month_of_data_states_no_growth(demo_miner: VocMiner, tmp_path: Path) -> None:
     """The demo data begin on 2026-08-31: August is not covered, so September is compared with nothing.
     It used to list every cause as new and state "+N00 % on last month" in the fixes."""

@@ -73,3 +73,13 @@ def test_english_lemmas_readers_see_in_keywords_are_words() -> None:
     texts = ["My card payment is still pending", "Logistics lost my parcels"]
     toks = JiebaSpacySegmenter().tokenize_many(texts, ["en"] * 2)
     assert toks == [["card", "payment", "pending"], ["logistics", "lose", "parcel"]]
+
+
+@pytest.mark.parametrize(
+    ("word", "ok"),
+    [("尺码", True), ("偏小", True), ("退款", True), ("用不了", True),
+     ("完全", False), ("直接", False), ("确实", False), ("一直", False), ("里面", False), ("没有", False)],
+)
+def test_label_words_are_content_words(seg: JiebaSpacySegmenter, word: str, ok: bool) -> None:
+    """Adverbs, including jieba's adverbial adjectives (ad: 完全, 直接), never name a topic."""
+    assert seg.is_label_word(word) is ok

@@ -107,6 +107,9 @@ class Taxonomy(BaseModel):
     name: str
     version: int = 1
     language_note: str | None = None
+    #: words of the domain too generic to describe a topic ("order" in a shop): left out of topic keywords
+    #: and labels, matched case-insensitively on whole keywords
+    topic_stop_words: _I18nList = Field(default_factory=_I18nList)
     departments: list[Department] = Field(min_length=1)
 
     @field_validator("departments")

@@ -403,7 +403,10 @@ class VocMiner:
         self.centroids_ = result.centroids
         self.projection_ = result.projection
         self.assign_centroids_ = result.assign_centroids
-        keywords = [[(w, s) for w, s in kw if segmenter.is_label_word(w)] for kw in result.keywords]
+        generic = {w.lower() for w in (*self.taxonomy_.topic_stop_words.en, *self.taxonomy_.topic_stop_words.zh)}
+        keywords = [
+            [(w, s) for w, s in kw if segmenter.is_label_word(w) and w.lower() not in generic] for kw in result.keywords
+        ]
         texts_per_topic: list[list[str]] = [[] for _ in range(len(result.centroids))]
         conv_text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
         labels_text = make_labels(

@@ -129,14 +129,16 @@ class JiebaSpacySegmenter:
 
         Chinese words must be one dictionary word tagged noun, verb or adjective by jieba's POS
         tagger (no numerals/classifiers like 一张, pronouns, adverbs, locatives like 里面, time
-        words) and not a bare negation (不能, 没有). English keywords are already content lemmas.
+        words; nor adverbial adjectives or verbs like 完全, 直接, 确实, tagged ad / vd) and not a bare
+        negation (不能, 没有). English keywords are already content lemmas.
         """
         if not _HAN.match(word):
             return True
         segs = self._pos.lcut(word)
         if len(segs) != 1 or (word[0] in "不没别" and len(word) <= 2):
             return False
-        return str(segs[0].flag)[:1] in ("n", "v", "a", "l", "i", "j") or segs[0].flag == "eng"
+        flag = str(segs[0].flag)
+        return (flag[:1] in ("n", "v", "a", "l", "i", "j") and flag not in ("ad", "vd")) or flag == "eng"
 
     def cut_zh(self, text: str) -> list[str]:
         """All jieba tokens of a Chinese string (no filtering); joining them gives ``text`` back."""
