@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from voc_miner import VocMiner
 from voc_miner.errors import ModelError, NotFittedError
 from voc_miner.rank import share_text
+from voc_miner.report import render_markdown
 from voc_miner.types import EMOTIONS
 
 from .conftest import DEMO, REPO
@@ -250,12 +251,13 @@ def test_first_month_of_data_states_no_growth(demo_miner: VocMiner, tmp_path: Pa
     note = "Growth not measured: the data begin on 2026-08-31, so the period it compares with (2026-08-01 → 2026-09-01)"
     assert note in md and note in paths["html"].read_text(encoding="utf-8")
     # October: September is inside the data, so growth is measured
-    oct_doc = json.loads(demo_miner.report(tmp_path / "oct", month="2026-10")["json"].read_text(encoding="utf-8"))
+    vectors = demo_miner._fit_prep.turn_vectors
+    oct_doc = demo_miner.monthly(demo_miner.tags_, demo_miner.turns_, vectors, month="2026-10", lang="en")
     assert oct_doc["growth_basis"]["measured"] is True and oct_doc["month"]["rising"]
-    # the whole corpus (61 days) covers the 28 days before the last 28
-    all_paths = demo_miner.report(tmp_path / "all")
-    assert json.loads(all_paths["json"].read_text(encoding="utf-8"))["growth_basis"]["measured"] is True
-    assert "Growth not measured" not in all_paths["md"].read_text(encoding="utf-8")
+    # the whole corpus (61 days) covers the 28 days before the last 28 (the document `fit` writes)
+    all_doc = demo_miner.root_causes_json()
+    assert all_doc["growth_basis"]["measured"] is True
+    assert "Growth not measured" not in render_markdown(all_doc, lang="en")
 
 
 def test_notebook_views(demo_miner: VocMiner) -> None:
