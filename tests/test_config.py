@@ -18,6 +18,7 @@ def test_overrides_apply_and_validate() -> None:
         ({"cluster.min_cluster_size": 1}, "cluster.min_cluster_size"),
         ({"cluster.selection_method": "best"}, "cluster.selection_method"),
         ({"rank.lang": "fr"}, "rank.lang"),
+        ({"rank.change_fdr": 0.0}, "rank.change_fdr"),
         ({"rank.weights.volume": -1.0}, "rank.weights"),
         ({"cluster.nope": 1}, "cluster.nope"),
     ],

@@ -201,6 +201,8 @@ def test_monthly_report_in_chinese(demo_miner: VocMiner, demo_labels: pd.DataFra
     assert doc["month"]["month"] == "2026-10" and doc["corpus"]["start"].startswith("2026-10")
     late = _planted(demo_miner, demo_labels).query("cause == 'late_delivery'")["topic_id"].value_counts().index[0]
     assert late in [t for e in doc["month"]["rising"] for t in e["topic_ids"]]
+    # rising / falling are significant changes (q-value of the binomial test, FDR 5 %)
+    assert all(e["q_value"] <= 0.05 for e in doc["month"]["rising"] + doc["month"]["falling"])
     # month-over-month entries are causes: each counts its topics' conversations of the month
     started = pd.to_datetime(demo_miner.tags_["started_at"], utc=True)
     october = demo_miner.tags_[(started >= "2026-10-01") & (started < "2026-11-01")]

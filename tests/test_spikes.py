@@ -10,6 +10,7 @@ from voc_miner.spikes import (
     WEEKDAYS,
     WEEKLY_COLUMNS,
     _bh,
+    change_q_values,
     daily_counts,
     detect_surges,
     growth,
@@ -265,3 +266,18 @@ def test_no_growth_when_the_data_do_not_cover_the_previous_window() -> None:
         "previous_coverage"
     ] == pytest.approx(29 / 30, abs=1e-4)
     assert period_coverage(first, first, first) == 0.0
+
+
+def test_month_over_month_changes_need_significance() -> None:
+    """+43 % on 7 conversations is noise, +123 % on 31 is not; month lengths count (a 31-day month after a
+    30-day one is expected to have 3 % more); q-values are Benjamini–Hochberg over all causes."""
+    q = change_q_values({1: 10, 2: 69, 3: 0}, {1: 7, 2: 31, 3: 0}, exposure=31 / 30)
+    assert q[1] > 0.5 and q[2] < 0.01 and q[3] == 1.0
+    # equal counts in equal periods: no evidence at all; 31 vs 30 per day-length: none either
+    assert change_q_values({1: 50}, {1: 50}, exposure=1.0)[1] == pytest.approx(1.0)
+    assert change_q_values({1: 31}, {1: 30}, exposure=31 / 30)[1] == pytest.approx(1.0)
+    # one strong change among many stable causes survives the correction; a borderline one does not
+    now = {i: 20 for i in range(20)} | {20: 60, 21: 30}
+    before = {i: 20 for i in range(20)} | {20: 20, 21: 18}
+    q = change_q_values(now, before, exposure=1.0)
+    assert q[20] < 0.05 < q[21]

@@ -234,6 +234,9 @@ class RankConfig:
     n_evidence: int = 3
     lang: str = "en"
     growth_window_days: int = 28
+    #: A monthly report lists a cause as rising / falling when it changed by >= 25 % AND the change is
+    #: significant: Benjamini–Hochberg q-value of an exact binomial test at most this (spikes.change_q_values).
+    change_fdr: float = 0.05
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -301,6 +304,8 @@ class Config:
             )
         if self.rank.top_n < 1:
             raise ConfigError(f"`rank.top_n` must be >= 1; got {self.rank.top_n}.")
+        if not 0.0 < self.rank.change_fdr <= 1.0:
+            raise ConfigError(f"`rank.change_fdr` must be in (0, 1] (1: every change); got {self.rank.change_fdr}.")
         w = self.rank.weights
         parts = (w.volume, w.negativity, w.escalation, w.growth)
         if min(parts) < 0 or sum(parts) <= 0:

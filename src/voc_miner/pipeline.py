@@ -66,6 +66,7 @@ from voc_miner.rank import (
 )
 from voc_miner.segment import JiebaSpacySegmenter
 from voc_miner.spikes import (
+    change_q_values,
     detect_surges,
     growth,
     growth_basis,
@@ -774,7 +775,7 @@ class VocMiner:
             by_id = {t.id: t for t in self.topics_}
             labels = {k: cause_label(members, by_id)[lang] for k, members in groups.items()}
 
-            def entry(t: int) -> dict[str, Any]:
+            def base_entry(t: int) -> dict[str, Any]:
                 return {
                     "topic_id": t,
                     "topic_ids": list(groups.get(t, (t,))),
@@ -786,12 +787,24 @@ class VocMiner:
 
             complaint = {t.id for t in self.topics_ if t.is_complaint}
             ids = sorted(t for t in grow if t in complaint)
+            # rising / falling: a change of >= 25 % that is also significant (FDR over the month's causes)
+            exposure = (end - start) / (start - prev_start)
+            q = change_q_values(
+                {t: int(now.get(t, 0)) for t in ids}, {t: int(before.get(t, 0)) for t in ids}, exposure=exposure
+            )
+
+            def changed(t: int) -> bool:
+                return before.get(t, 0) > 0 and q[t] <= cfg.change_fdr
+
+            def entry(t: int) -> dict[str, Any]:
+                return {**base_entry(t), "q_value": round(q[t], 4)}
+
             info = {
                 "month": month,
                 "previous_month": prev_start.strftime("%Y-%m"),
                 "new": [entry(t) for t in ids if before.get(t, 0) == 0 and now.get(t, 0) >= 3],
-                "rising": [entry(t) for t in ids if before.get(t, 0) > 0 and grow[t] >= 0.25],
-                "falling": [entry(t) for t in ids if before.get(t, 0) > 0 and grow[t] <= -0.25],
+                "rising": [entry(t) for t in ids if changed(t) and grow[t] >= 0.25],
+                "falling": [entry(t) for t in ids if changed(t) and grow[t] <= -0.25],
             }
         causes = rank_root_causes(
             topics=self.topics_,
