@@ -51,7 +51,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -618,7 +618,7 @@ def rolling_growth_basis(tags: pd.DataFrame, *, window_days: int) -> dict[str, A
     return growth_basis(t.min(), end - 2 * w, end - w)
 
 
-def change_q_values(now: dict[int, int], before: dict[int, int], *, exposure: float) -> dict[int, float]:
+def change_q_values(now: Mapping[int, int], before: Mapping[int, int], *, exposure: float) -> dict[int, float]:
     """Per id, the Benjamini–Hochberg q-value of "its count changed" between a previous and a current period.
 
     With no change, an id's ``now`` of its ``now + before`` conversations is binomial with
