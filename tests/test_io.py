@@ -43,6 +43,28 @@ def test_language_per_turn() -> None:
     assert res.turns["lang"].tolist() == ["zh", "en", "mixed"]
 
 
+def test_other_latin_languages_are_kept_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """Spanish / French tickets pass the script-based language check as "en": kept (never dropped), but the
+    user is told that they are processed as English; English and Chinese tickets raise no warning."""
+    texts = [
+        "Mi pedido no ha llegado todavía y el seguimiento no se actualiza desde hace una semana",
+        "Hola, quiero devolver la camiseta porque la talla es demasiado pequeña",
+        "Le colis n'est toujours pas arrivé, le suivi ne bouge plus depuis lundi",
+        "My order has not arrived and the tracking has not updated for a week",
+        "尺码偏小，想换大一码",
+    ]
+    with caplog.at_level("WARNING", logger="voc_miner"):
+        res = ingest(pd.DataFrame({"conversation_id": ["es1", "es2", "fr1", "en1", "zh1"], "text": texts}))
+    assert len(res.turns) == 5 and res.rejects.empty
+    warnings = [r.getMessage() for r in caplog.records if "Latin-script" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "3 customer turns" in warnings[0] and "es: 2, fr: 1" in warnings[0] and "es1" in warnings[0]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="voc_miner"):
+        ingest(pd.DataFrame({"text": texts[3:]}))
+    assert not [r for r in caplog.records if "Latin-script" in r.getMessage()]
+
+
 def test_flat_tickets_without_speaker_or_ids() -> None:
     res = ingest(pd.DataFrame({"body": ["退款还没到账", "Where is my parcel?"]}),
                  config=IngestConfig(columns=ColumnsConfig(text="body")))

@@ -80,6 +80,7 @@ import math
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -92,7 +93,7 @@ import pandas as pd
 from voc_miner.config import ColumnsConfig, IngestConfig
 from voc_miner.errors import InputDataError, InputFileNotFoundError
 from voc_miner.pii import PiiMasker
-from voc_miner.textclean import clean_text, detect_language, to_simplified
+from voc_miner.textclean import clean_text, detect_language, latin_language_hint, to_simplified
 from voc_miner.types import REJECT_COLUMNS, TURN_COLUMNS
 
 logger = logging.getLogger("voc_miner")
@@ -999,8 +1000,28 @@ def _ingest(table: _Table, *, config: IngestConfig, masker: PiiMasker | None) ->
         logger.info("ingest: %d of %d rows rejected: %s", len(rejects), n, rejects["reason"].value_counts().to_dict())
     if int(ts_unparsed[ok].sum()):
         logger.info("ingest: %d accepted rows have an unreadable timestamp (kept, NaT)", int(ts_unparsed[ok].sum()))
+    _warn_latin_languages(turns, table.source)
     encodings = {table.source: table.encoding} if table.source else {}
     return IngestResult(turns=turns, rejects=rejects, n_rows=n, encodings=encodings)
+
+
+def _warn_latin_languages(turns: pd.DataFrame, source: str) -> None:
+    """Warn when accepted "en" customer turns look like Spanish, French, ... (:func:`latin_language_hint`):
+    they are kept and processed as English, which their keywords, sentiment and departments are not built for."""
+    rows = turns[(turns["lang"] == "en").to_numpy() & (turns["speaker"] == "customer").to_numpy()]
+    hints = [latin_language_hint(str(t)) for t in rows["text"]]
+    found = Counter(h for h in hints if h)
+    if found:
+        where = f" in {source}" if source else ""
+        logger.warning(
+            "ingest: %d customer turns%s look like another Latin-script language (%s), e.g. conversation %s; "
+            "they are processed as English, whose tokenizer, sentiment and department cues do not fit them: "
+            "translate them first or filter them out",
+            sum(found.values()),
+            where,
+            ", ".join(f"{lang}: {n}" for lang, n in sorted(found.items())),
+            rows["conversation_id"].iloc[next(i for i, h in enumerate(hints) if h)],
+        )
 
 
 def ingest(
