@@ -117,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'language (synthetic)':28} {'texts':>8} {'named':>8}")
     for lang, texts in SAMPLES.items():
         got = [latin_language_hint(t) for t in texts]
-        res["samples"][lang] = {"n": len(texts), "named_correctly": sum(g == lang for g in got), "got": got}
-        print(f"{lang:28} {len(texts):>8} {sum(g == lang for g in got):>8}")
+        named = sum(g == lang for g in got)
+        res["samples"][lang] = {"n": len(texts), "named_correctly": named, "got": got}
+        print(f"{lang:28} {len(texts):>8} {named:>8}")
     doc = {"script": "evaluation/language_hint_quality.py", "date": dt.date.today().isoformat(), "results": res}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
