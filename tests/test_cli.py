@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -112,7 +113,18 @@ def test_tag_cli_matches_fit(fitted_run: Path, tmp_path: Path) -> None:
 
 
 def test_report_rerenders_in_chinese(fitted_run: Path, tmp_path: Path) -> None:
-    proc = run("report", str(fitted_run), "--out", str(tmp_path), "--lang", "zh", "--month", "2026-09")
+    proc = run("report", str(fitted_run), "--out", str(tmp_path), "--lang", "zh", "--month", "2026-09",
+               "--timezone", "Asia/Shanghai")
     assert proc.returncode == 0, proc.stderr
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "客户之声" in md and "建议措施" in md
+    assert "按星期 × 开始小时的会话量（Asia/Shanghai）" in md  # the team's clock, named
+    doc = json.loads((tmp_path / "root_causes.json").read_text(encoding="utf-8"))
+    assert doc["timezone"] == "Asia/Shanghai" and doc["corpus"]["start"].endswith("+08:00")
+
+
+def test_unknown_time_zone(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("text\n退款没到账\n", encoding="utf-8")
+    _one_line_error(run("fit", str(p), "--out", str(tmp_path / "o"), "--timezone", "Beijing", "-q"),
+                    "ingest.timezone", "Asia/Shanghai")

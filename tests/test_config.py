@@ -21,6 +21,9 @@ def test_overrides_apply_and_validate() -> None:
         ({"rank.change_fdr": 0.0}, "rank.change_fdr"),
         ({"rank.weights.volume": -1.0}, "rank.weights"),
         ({"cluster.nope": 1}, "cluster.nope"),
+        ({"ingest.timezone": "Beijing"}, "ingest.timezone"),
+        ({"ingest.timezone": "CST"}, "ingest.timezone"),
+        ({"ingest.timezone": ""}, "ingest.timezone"),
     ],
 )
 def test_bad_values_name_the_field(override: dict[str, object], fragment: str) -> None:

@@ -326,3 +326,28 @@ def test_split_sentences_property(text: str, max_chars: int) -> None:
     parts = split_sentences(text, max_chars=max_chars)
     assert all(p and p == p.strip() and len(p) <= max_chars for p in parts)
     assert "".join("".join(parts).split()) == "".join(text.split())
+
+
+def test_naive_timestamps_are_read_in_the_team_time_zone() -> None:
+    """A Shanghai export writes local wall-clock times without an offset; read as UTC they put a chat at
+    07:30 on 1 November into October and the morning peak at 23:00."""
+    values = ["2026-11-01 07:30", "2026年11月1日 7时30分", "20261101", pd.Timestamp("2026-11-01 07:30"),
+              "2026-11-01T07:30:00+08:00", "2026-11-01T07:30:00Z", "2026-11-01 07:30 UTC", "1790000000", "soon"]
+    utc, bad_utc = parse_timestamps(pd.Series(values, dtype=object))
+    sh, bad_sh = parse_timestamps(pd.Series(values, dtype=object), timezone="Asia/Shanghai")
+    assert [str(t) for t in sh[:4]] == ["2026-10-31 23:30:00+00:00"] * 2 + ["2026-10-31 16:00:00+00:00",
+                                                                           "2026-10-31 23:30:00+00:00"]
+    assert [str(t) for t in utc[:2]] == ["2026-11-01 07:30:00+00:00"] * 2
+    # values that carry their zone (offset, Z, UTC) or are epoch numbers are instants: the zone changes nothing
+    assert sh[4:8].tolist() == utc[4:8].tolist()
+    assert str(sh[4]) == "2026-10-31 23:30:00+00:00" and str(sh[5]) == "2026-11-01 07:30:00+00:00"
+    assert bad_sh.tolist() == bad_utc.tolist() == [False] * 8 + [True]
+    # a naive datetime64 column (e.g. from Parquet or read_csv(parse_dates=...)) is local too
+    col = pd.Series(pd.to_datetime(["2026-11-01 07:30", None]))
+    assert str(parse_timestamps(col, timezone="Asia/Shanghai")[0][0]) == "2026-10-31 23:30:00+00:00"
+    # clock changes are resolved the same way every time: a repeated hour is standard time, a skipped one moves on
+    ny, _ = parse_timestamps(pd.Series(["2026-11-01 01:30", "2026-03-08 02:30"]), timezone="America/New_York")
+    assert [str(t) for t in ny] == ["2026-11-01 06:30:00+00:00", "2026-03-08 07:00:00+00:00"]
+    res = ingest(pd.DataFrame({"text": ["快递丢了"], "timestamp": ["2026-11-01 07:30"]}),
+                 config=IngestConfig(timezone="Asia/Shanghai"))
+    assert str(res.turns["timestamp"].iloc[0]) == "2026-10-31 23:30:00+00:00"  # stored in UTC

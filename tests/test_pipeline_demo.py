@@ -387,3 +387,25 @@ def test_edited_fix_templates_are_found_by_text_not_by_a_stale_index(
     doc = json.loads(loaded.report(tmp_path / "r", data=turns)["json"].read_text(encoding="utf-8"))
     (top,) = [rc for rc in doc["root_causes"] if rc["topic_id"] == lead]
     assert chosen["en"].rstrip(".") not in top["recommended_fix_i18n"]["en"]
+
+
+def test_month_follows_the_team_time_zone(demo_miner: VocMiner) -> None:
+    """The demo shop stamps its chats +08:00: in its own calendar October holds the chats of 1 October
+    00:00-08:00 Beijing time (30 September in UTC) and not those of 1 November 00:00-08:00."""
+    import jsonschema
+
+    vectors = demo_miner._fit_prep.turn_vectors
+    tags, turns = demo_miner.tags_.copy(), demo_miner.turns_
+    # the demo's chats happen in Beijing daytime; move one September chat to 04:00 on 1 October there
+    sept = tags.index[tags["started_at"] < pd.Timestamp("2026-09-30", tz="UTC")][0]
+    tags.loc[sept, "started_at"] = pd.Timestamp("2026-09-30T20:00:00Z")
+    utc = demo_miner.monthly(tags, turns, vectors, month="2026-10", lang="en")
+    sh = demo_miner.monthly(tags, turns, vectors, month="2026-10", lang="en", timezone="Asia/Shanghai")
+    local = tags["started_at"].dt.tz_convert("Asia/Shanghai")
+    assert sh["corpus"]["conversations"] == int(((local.dt.year == 2026) & (local.dt.month == 10)).sum())
+    assert utc["corpus"]["conversations"] == int((tags["started_at"].dt.month == 10).sum())
+    assert sh["corpus"]["conversations"] == utc["corpus"]["conversations"] + 1
+    assert sh["timezone"] == "Asia/Shanghai" and utc["timezone"] == "UTC"
+    assert sh["corpus"]["start"] == "2026-10-01T04:00:00+08:00"
+    assert sh["growth_basis"]["previous_start"] == "2026-09-01T00:00:00+08:00"
+    jsonschema.validate(sh, json.loads((REPO / "schemas" / "root_causes.schema.json").read_text(encoding="utf-8")))

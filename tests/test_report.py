@@ -15,6 +15,7 @@ import pytest
 from voc_miner.errors import DependencyError
 from voc_miner.report import (
     _T,
+    _period_tags,
     CHART_KEYS,
     HEATMAP_PNG,
     csv_safe,
@@ -122,7 +123,7 @@ def test_html_has_every_chart_in_the_report_language(lang: str, title: str, skip
     assert z[0, 10] == 2 and z[2, 18] == 1
     assert fig["data"][0]["y"][0] == monday
     assert title in fig["layout"]["title"]["text"] and skipped in fig["layout"]["title"]["text"]
-    assert fig["layout"]["xaxis"]["title"]["text"] == _T[lang]["hour"]
+    assert fig["layout"]["xaxis"]["title"]["text"] == _T[lang]["hour"].format(tz="UTC")
     assert "2026-10-01" in html or "—" in html  # the period line renders (no undefined template variable)
 
 
@@ -235,3 +236,22 @@ def test_department_change_column_only_in_monthly_reports() -> None:
     born = dict(dept, previous_conversations=0, growth=6.0)
     assert "| New (0) |" in render_markdown(dict(doc, departments=[born]), lang="en")
     assert "| 新出现 (0) |" in render_markdown(dict(doc, departments=[born]), lang="zh")
+
+
+def test_heatmap_and_month_use_the_document_time_zone(tmp_path: Path) -> None:
+    """A Shanghai team reads its own hours: 10:15Z on a Monday is 18:15 there, and a chat at 17:00Z on
+    31 October is on 1 November, outside an October report."""
+    tags = _tags(["2026-10-05T10:15:00Z", "2026-10-05T10:45:00Z", "2026-10-31T17:00:00Z"])
+    v = weekday_hour_volume(tags["started_at"], timezone="Asia/Shanghai")
+    assert v.counts[0, 18] == 2 and v.counts[6, 1] == 1 and v.timezone == "Asia/Shanghai"
+    trends = pd.DataFrame({"topic_id": [0], "week_start": ["2026-10-05"], "count": [3], "negativity": [1.0]})
+    doc = {**_doc(), "timezone": "Asia/Shanghai"}
+    fig = _heatmap_fig(render_html(doc, tags, trends, lang="en", dept_names={"warehouse": "Warehouse"}))
+    z = np.asarray(fig["data"][0]["z"])
+    assert z[0, 18] == 2 and z[0, 10] == 0
+    assert "(Asia/Shanghai)" in fig["layout"]["title"]["text"]
+    assert fig["layout"]["xaxis"]["title"]["text"] == "hour of day (Asia/Shanghai)"
+    assert "## Conversations by weekday × hour of start (Asia/Shanghai)" in render_markdown(doc, lang="en", volume=v)
+    month = {**doc, "month": {"month": "2026-10"}}
+    assert len(_period_tags(tags, month)) == 2
+    assert len(_period_tags(tags, {**month, "timezone": "UTC"})) == 3

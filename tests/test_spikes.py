@@ -281,3 +281,15 @@ def test_month_over_month_changes_need_significance() -> None:
     before = {i: 20 for i in range(20)} | {20: 20, 21: 18}
     q = change_q_values(now, before, exposure=1.0)
     assert q[20] < 0.05 < q[21]
+
+
+def test_days_and_weeks_follow_the_team_time_zone() -> None:
+    """Sunday 20:00 UTC is Monday 04:00 in Shanghai: it belongs to the next ISO week and day there."""
+    tags = pd.DataFrame({"topic_id": [0, 0], "started_at": pd.to_datetime(
+        ["2026-10-11T20:00:00Z", "2026-10-12T10:00:00Z"], utc=True)})
+    utc = weekly_counts(tags)
+    sh = weekly_counts(tags, timezone="Asia/Shanghai")
+    assert utc[["week_start", "count"]].values.tolist() == [["2026-10-05", 1], ["2026-10-12", 1]]
+    assert sh[["week_start", "count", "mon"]].values.tolist() == [["2026-10-12", 2, 2.0]]
+    assert daily_counts(tags, timezone="Asia/Shanghai")["date"].tolist() == ["2026-10-12"]
+    assert daily_counts(tags)["date"].tolist() == ["2026-10-11", "2026-10-12"]

@@ -27,6 +27,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+#: The synthetic demo shop works on Beijing time (its timestamps carry +08:00).
+DEMO_TIMEZONE = "Asia/Shanghai"
+
+
 Lang = Annotated[str, typer.Option("--lang", help="Report language: en or zh.")]
 
 
@@ -79,6 +83,14 @@ TimeCol = Annotated[str, typer.Option("--time-col", help="Timestamp column (opti
 ChannelCol = Annotated[str, typer.Option("--channel-col", help="Channel column (optional).")]
 Encoding = Annotated[str | None, typer.Option("--encoding", help="Input encoding of CSV/JSONL (default utf-8).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors and the final summary.")]
+TimeZone = Annotated[
+    str | None,
+    typer.Option(
+        "--timezone",
+        help="The team's time zone, an IANA name such as Asia/Shanghai (default UTC): timestamps without an "
+        "offset are read in it, and reports count days, weeks, months and hours of day in it.",
+    ),
+]
 
 
 def _run_fit(
@@ -148,11 +160,16 @@ def fit(
     time_col: TimeCol = "timestamp",
     channel_col: ChannelCol = "channel",
     encoding: Encoding = None,
+    timezone: TimeZone = None,
     quiet: Quiet = False,
 ) -> None:
     """Discover root causes in INPUTS; write the report, tags and the model to --out."""
     _setup_logging(quiet)
-    overrides = [*(set_ or []), *([f"ingest.encoding={encoding}"] if encoding else [])]
+    overrides = [
+        *(set_ or []),
+        *([f"ingest.encoding={encoding}"] if encoding else []),
+        *([f"ingest.timezone={timezone}"] if timezone else []),
+    ]
     cfg = _config(config, lang, overrides)
     cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
     if department_labels is not None:  # check the labels before the long fit
@@ -166,12 +183,16 @@ def fit(
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("out/demo"),
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: en or zh.")] = None,
+    timezone: Annotated[
+        str, typer.Option("--timezone", help="Time zone of the report's calendar (the demo shop's: Asia/Shanghai).")
+    ] = DEMO_TIMEZONE,
     quiet: Quiet = False,
 ) -> None:
     """Run the whole pipeline on the bundled synthetic bilingual demo corpus."""
     _setup_logging(quiet)
     corpus = _demo_corpus()
-    _run_fit([corpus], out, _config(None, lang, None), None, ColumnsConfig(), progress=not quiet)
+    cfg = _config(None, lang, [f"ingest.timezone={timezone}"])
+    _run_fit([corpus], out, cfg, None, ColumnsConfig(), progress=not quiet)
 
 
 def _demo_corpus() -> Path:
@@ -197,6 +218,10 @@ def tag(
     time_col: TimeCol = "timestamp",
     channel_col: ChannelCol = "channel",
     encoding: Encoding = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option("--timezone", help="Time zone of timestamps without an offset (default: the model's)."),
+    ] = None,
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="Rows per chunk (bounds memory).")] = 20_000,
     threads: Annotated[int | None, typer.Option("--threads", help="Embedding threads (default: all cores).")] = None,
     device: Annotated[
@@ -226,7 +251,7 @@ def tag(
     cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
     cfg = replace(
         cfg,
-        ingest=replace(cfg.ingest, columns=cols, encoding=encoding),
+        ingest=replace(cfg.ingest, columns=cols, encoding=encoding, timezone=timezone or cfg.ingest.timezone),
         embed=replace(cfg.embed, threads=threads or cfg.embed.threads, device=device or cfg.embed.device),
     )
     miner.config_ = cfg.validate()
@@ -268,14 +293,23 @@ def report(
     input_: Annotated[
         Path | None, typer.Option("--input", help="Tickets to tag with RUN_DIR/model and report on instead.")
     ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help="Calendar of the report (months, weeks, hours), an IANA name such as Asia/Shanghai "
+            "(default: the zone the model was fitted with).",
+        ),
+    ] = None,
 ) -> None:
     """Write report.md / report.html / root_causes.json for a fit run: another language, one month, or new data."""
     from voc_miner.pipeline import VocMiner, report_run
 
     if input_ is not None:
-        paths = VocMiner.load(run_dir / "model").report(out or run_dir, lang=lang, month=month, data=input_)
+        miner = VocMiner.load(run_dir / "model")
+        paths = miner.report(out or run_dir, lang=lang, month=month, data=input_, timezone=timezone)
     else:
-        paths = report_run(run_dir, out_dir=out, lang=lang, month=month)
+        paths = report_run(run_dir, out_dir=out, lang=lang, month=month, timezone=timezone)
     typer.echo("wrote " + ", ".join(str(p) for p in paths.values()))
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from voc_miner.errors import ConfigError
+from voc_miner.timezones import check_timezone
 
 CUSTOMER_SPEAKERS: tuple[str, ...] = (
     "customer",
@@ -83,6 +84,9 @@ class IngestConfig:
         to_simplified: convert Traditional to Simplified Chinese (needs ``pip install opencc``).
         dayfirst: read ambiguous slash dates such as ``01/02/2026`` as day first (default month first).
         mask_pii: mask personal data (phones, IDs, cards, e-mails, order numbers) in the text.
+        timezone: the team's time zone, an IANA name such as ``"Asia/Shanghai"`` (default ``"UTC"``):
+            timestamps written without an offset are read in it, and reports count days, weeks, months
+            and hours of day in it (see :mod:`voc_miner.timezones`). Stored timestamps stay UTC.
     """
 
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)
@@ -94,8 +98,10 @@ class IngestConfig:
     to_simplified: bool = False
     dayfirst: bool = False
     mask_pii: bool = True
+    timezone: str = "UTC"
 
     def __post_init__(self) -> None:
+        check_timezone(self.timezone)
         if isinstance(self.max_chars, bool) or not isinstance(self.max_chars, int) or self.max_chars < 1:
             raise ConfigError(f"`ingest.max_chars` must be an int >= 1; got {self.max_chars!r}.")
         if self.on_decode_error not in ("reject", "replace"):

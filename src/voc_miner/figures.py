@@ -16,7 +16,7 @@ boxes — in the English figures too, where topic keywords are often Chinese.
 :func:`topic_trend`         weekly conversations per topic, surges marked
 :func:`emotion_by_department` emotion mix of each department's conversations
 :func:`escalation_trajectory` sentiment and escalation turn by turn in one conversation
-:func:`volume_heatmap`      conversations by weekday × hour of start (UTC)
+:func:`volume_heatmap`      conversations by weekday × hour of start (in the team's time zone)
 =========================== ==============================================================
 
 Needs ``matplotlib`` (``pip install "voc-miner[notebook]"``) and a CJK font
@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from voc_miner.errors import ConfigError, DependencyError, InputDataError, NotFittedError
+from voc_miner.timezones import DEFAULT_TIMEZONE, check_timezone
 from voc_miner.types import EMOTIONS, OUTLIER_TOPIC
 
 if TYPE_CHECKING:
@@ -123,10 +124,10 @@ _T: dict[str, dict[str, str]] = {
         "start": "escalation starts",
         "outlier": "unclustered",
         "department": "department",
-        "heat_title": "Conversations by weekday × hour of start (UTC)",
+        "heat_title": "Conversations by weekday × hour of start ({tz})",
         "heat_skipped": "{n} of {total} conversations without a start time skipped",
         "heat_none": "No start times in the data: nothing to draw.",
-        "hour": "hour of day (UTC)",
+        "hour": "hour of day ({tz})",
         "weekday": "weekday",
     },
     "zh": {
@@ -156,10 +157,10 @@ _T: dict[str, dict[str, str]] = {
         "start": "开始升级",
         "outlier": "未归类",
         "department": "部门",
-        "heat_title": "按星期 × 开始小时的会话量（UTC）",
+        "heat_title": "按星期 × 开始小时的会话量（{tz}）",
         "heat_skipped": "{total} 个会话中有 {n} 个没有开始时间，已跳过",
         "heat_none": "数据中没有开始时间，无法绘制。",
-        "hour": "小时（UTC）",
+        "hour": "小时（{tz}）",
         "weekday": "星期",
     },
 }
@@ -535,7 +536,7 @@ def topic_trend(
     _check_top_n(top_n)
     if tagged is not None:
         _need(miner, "topics_")
-        trends = weekly_counts(_tags_of(tagged))
+        trends = weekly_counts(_tags_of(tagged), timezone=_model_timezone(miner))
         surges = detect_surges(trends) if not trends.empty else []
     else:
         _need(miner, "trends_", "surges_")
@@ -768,15 +769,23 @@ def escalation_trajectory(
         return _finish(fig, family)
 
 
+def _model_timezone(source: Any) -> str:
+    """The ``ingest.timezone`` of a VocMiner's config; UTC for anything else (tag tables store UTC)."""
+    config = getattr(source, "config_", None) or getattr(source, "config", None)
+    ingest = getattr(config, "ingest", None)
+    return str(getattr(ingest, "timezone", DEFAULT_TIMEZONE))
+
+
 def volume_heatmap(
     source: VocMiner | TagResult | pd.DataFrame,
     *,
     lang: str = "en",
     annotate: bool = True,
+    timezone: str | None = None,
     font: str | Path | None = None,
     figsize: tuple[float, float] = (10.0, 4.2),
 ) -> Figure:
-    """Conversations by weekday (rows, Monday first) × hour of start (columns), in UTC.
+    """Conversations by weekday (rows, Monday first) × hour of start (columns) on the team's clock.
 
     Conversations without a start time (``NaT``) are skipped and their number is written under
     the title; with no start time at all the figure says so instead of drawing an empty grid.
@@ -786,6 +795,8 @@ def volume_heatmap(
             with a ``started_at`` column.
         lang: ``"en"`` or ``"zh"``.
         annotate: write each non-zero cell's count in the cell.
+        timezone: IANA time zone of the weekdays and hours (e.g. ``"Asia/Shanghai"``); default the
+            fitted model's ``ingest.timezone`` for a VocMiner, else UTC.
         font: CJK font family or file (see :func:`cjk_font`).
         figsize: figure size in inches.
     """
@@ -804,11 +815,12 @@ def volume_heatmap(
         raise InputDataError(
             "the tag table has no 'started_at' column; pass miner.tag(data), its .tags table or a fitted VocMiner."
         )
-    volume = weekday_hour_volume(tags["started_at"])
+    tz = check_timezone(timezone) if timezone is not None else _model_timezone(source)
+    volume = weekday_hour_volume(tags["started_at"], timezone=tz)
     counts = volume.counts
     with _styled(font) as family:
         fig, ax = _new_figure(figsize)
-        title = t["heat_title"]
+        title = t["heat_title"].format(tz=tz)
         if volume.skipped:
             title += "\n" + t["heat_skipped"].format(n=volume.skipped, total=volume.total)
         if volume.total == volume.skipped:
@@ -823,7 +835,7 @@ def volume_heatmap(
                     ax.text(h, d, str(int(n)), ha="center", va="center", fontsize=6.5, color=colour)
         ax.set_xticks(np.arange(24), labels=[str(h) for h in range(24)])
         ax.set_yticks(np.arange(7), labels=weekday_labels(lang))
-        ax.set_xlabel(t["hour"])
+        ax.set_xlabel(t["hour"].format(tz=tz))
         ax.set_ylabel(t["weekday"])
         ax.set_title(title)
         ax.tick_params(length=0)

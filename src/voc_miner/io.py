@@ -12,7 +12,8 @@ Canonical schema (one row per turn)::
     turn                int       order inside the conversation; defaults to the row order
     speaker             str       "customer" or "agent"; flat tickets are all "customer"
     text                str       cleaned, PII-masked text
-    timestamp           datetime  optional (UTC; naive values are taken as UTC); NaT when missing/unparsed
+    timestamp           datetime  optional, UTC (values without a zone are read in ``ingest.timezone``, default
+                                  UTC); NaT when missing/unparsed
     channel             str       optional ("chat", "email", ...); "unknown" when absent
     lang                str       given (zh / en / mixed) or detected per turn
     truncated           bool      the text was longer than ``IngestConfig.max_chars`` and was cut
@@ -51,7 +52,8 @@ affect their own rows (``undecodable_bytes``), never the whole file.
 Timestamps: ISO 8601 with or without zone, ``2026/10/01 10:00``, ``2026年10月1日 10:05``,
 RFC 2822 (``Tue, 01 Oct 2026 10:00:00 +0800``), ``Oct 1, 2026 5pm``, ``20261001``, epoch
 seconds / milliseconds / microseconds (numbers or digit strings, told apart by magnitude),
-``GMT+8``/``UTC+08:00`` suffixes. A value that cannot be read, or that falls outside
+``GMT+8``/``UTC+08:00`` suffixes. Values without a zone are wall-clock times in
+``IngestConfig.timezone`` (default UTC; see :mod:`voc_miner.timezones`). A value that cannot be read, or that falls outside
 1971-2099 (``0``, ``0000-00-00``), becomes NaT; the row is kept and counted as
 ``timestamp_unparsed``. Zone abbreviations other than UTC/GMT/Z (``CST`` is both China and
 US Central) are not guessed.
@@ -94,6 +96,7 @@ from voc_miner.config import ColumnsConfig, IngestConfig
 from voc_miner.errors import InputDataError, InputFileNotFoundError
 from voc_miner.pii import PiiMasker
 from voc_miner.textclean import clean_text, detect_language, latin_language_hint, to_simplified
+from voc_miner.timezones import DEFAULT_TIMEZONE, localize_wall_clock
 from voc_miner.types import REJECT_COLUMNS, TURN_COLUMNS
 
 logger = logging.getLogger("voc_miner")
@@ -649,6 +652,10 @@ _ZH_DATE_RE: Final = re.compile(
     r"(?:(\d{1,2})\s*[时点:：]\s*(?:(\d{1,2})\s*[分:：]?\s*(?:(\d{1,2})\s*秒?)?)?)?$"
 )
 _GMT_OFFSET_RE: Final = re.compile(r"\s*(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
+# An explicit zone at the end of a (normalised) timestamp: Z, +08:00 / +0800 / +08 after a time, UTC, GMT.
+_ZONE_SUFFIX_RE: Final = re.compile(
+    r"(?:\d[zZ]|\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*[+-]\d{2}(?::?\d{2})?|\b(?:UTC|GMT|utc|gmt))$"
+)
 _EPOCH_RE: Final = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _YMD_RE: Final = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 _TS_MIN: Final = pd.Timestamp("1971-01-01", tz="UTC")
@@ -683,8 +690,14 @@ def _epoch_ns(v: int | float) -> int | None:
     return ns if abs(ns) < 9.2e18 else None
 
 
-def parse_timestamps(values: pd.Series, *, dayfirst: bool = False) -> tuple[pd.Series, np.ndarray]:
+def parse_timestamps(
+    values: pd.Series, *, dayfirst: bool = False, timezone: str = DEFAULT_TIMEZONE
+) -> tuple[pd.Series, np.ndarray]:
     """Parse a column of mixed timestamps to UTC.
+
+    Values written without a zone (``2026-10-01 09:30``, naive ``Timestamp`` / ``datetime64`` cells) are
+    wall-clock times in ``timezone`` (an IANA name, see :mod:`voc_miner.timezones`); values with an offset
+    or a ``Z`` / ``UTC`` / ``GMT`` suffix and epoch numbers are instants and only converted.
 
     Returns:
         ``(timestamps, unparsed)``: a ``datetime64[ns, UTC]`` series (NaT where missing or
@@ -703,11 +716,14 @@ def parse_timestamps(values: pd.Series, *, dayfirst: bool = False) -> tuple[pd.S
     n = len(values)
     index = values.index
     if pd.api.types.is_datetime64_any_dtype(values):
+        if getattr(values.dtype, "tz", None) is None and timezone != DEFAULT_TIMEZONE:
+            values = values.dt.tz_localize(timezone, ambiguous=np.zeros(n, dtype=bool), nonexistent="shift_forward")
         ts = pd.to_datetime(values, utc=True)
         unparsed = (ts.notna() & ((ts < _TS_MIN) | (ts >= _TS_MAX))).to_numpy()
         return ts.where(~unparsed), unparsed
     out_ns = np.full(n, _NAT, dtype=np.int64)
     given = np.zeros(n, dtype=bool)
+    naive = np.zeros(n, dtype=bool)  # wall-clock values: read in ``timezone``
     text_idx: list[int] = []
     text_vals: list[str] = []
     for i, v in enumerate(values.tolist()):
@@ -715,6 +731,7 @@ def parse_timestamps(values: pd.Series, *, dayfirst: bool = False) -> tuple[pd.S
             continue
         if isinstance(v, pd.Timestamp):
             given[i] = True
+            naive[i] = v.tzinfo is None
             t = v.tz_localize("UTC") if v.tzinfo is None else v.tz_convert("UTC")
             out_ns[i] = t.value
             continue
@@ -732,6 +749,7 @@ def parse_timestamps(values: pd.Series, *, dayfirst: bool = False) -> tuple[pd.S
             continue
         given[i] = True
         if _YMD_RE.match(s):
+            naive[i] = True
             text_idx.append(i)
             text_vals.append(f"{s[:4]}-{s[4:6]}-{s[6:]}")
         elif _EPOCH_RE.match(s):
@@ -739,10 +757,14 @@ def parse_timestamps(values: pd.Series, *, dayfirst: bool = False) -> tuple[pd.S
             if ns is not None:
                 out_ns[i] = ns
         else:
+            naive[i] = _ZONE_SUFFIX_RE.search(s) is None
             text_idx.append(i)
             text_vals.append(s)
     if text_idx:
         out_ns[np.asarray(text_idx)] = _parse_strings(text_vals, dayfirst=dayfirst)
+    local = naive & (out_ns != _NAT)
+    if timezone != DEFAULT_TIMEZONE and local.any():
+        out_ns[local] = localize_wall_clock(out_ns[local], timezone)
     ts = pd.Series(pd.to_datetime(out_ns, utc=True), index=index).astype("datetime64[ns, UTC]")
     out_of_range = ts.notna() & ((ts < _TS_MIN) | (ts >= _TS_MAX))
     ts = ts.where(~out_of_range)
@@ -887,7 +909,7 @@ def _ingest(table: _Table, *, config: IngestConfig, masker: PiiMasker | None) ->
     # ---- timestamp, channel
     ts_raw = col(cols.timestamp)
     if ts_raw is not None:
-        ts, ts_unparsed = parse_timestamps(df[cols.timestamp], dayfirst=cfg.dayfirst)
+        ts, ts_unparsed = parse_timestamps(df[cols.timestamp], dayfirst=cfg.dayfirst, timezone=cfg.timezone)
         work["timestamp"] = pd.Series(ts.array, index=work.index).astype("datetime64[ns, UTC]")
     else:
         work["timestamp"] = pd.Series(pd.NaT, index=work.index, dtype="datetime64[ns, UTC]")

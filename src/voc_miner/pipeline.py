@@ -76,6 +76,7 @@ from voc_miner.spikes import (
 )
 from voc_miner.steering import apply_op, match_topics, validate_op
 from voc_miner.textclean import detect_language
+from voc_miner.timezones import DEFAULT_TIMEZONE, check_timezone, month_bounds
 from voc_miner.types import OUTLIER_TOPIC, TAG_COLUMNS, UNASSIGNED, RootCause, Surge, Topic
 
 logger = logging.getLogger("voc_miner")
@@ -517,7 +518,7 @@ class VocMiner:
         self.turns_ = customer
         self.rejects_ = prep.ingest.rejects
         self.ingest_counts_ = prep.ingest.counts()
-        self.trends_ = weekly_counts(self.tags_)
+        self.trends_ = weekly_counts(self.tags_, timezone=cfg.ingest.timezone)
         self.surges_ = detect_surges(self.trends_)
         self.growth_ = growth(self.tags_, window_days=cfg.rank.growth_window_days)
         # the model's root causes: grouped once on all the fitted data, saved, reused by every report
@@ -676,7 +677,9 @@ class VocMiner:
         self._check_fitted()
         cfg = self.config_.rank
         basis = rolling_growth_basis(self.tags_, window_days=cfg.growth_window_days)
-        return self._document(self.tags_, len(self.turns_), self.root_causes_, self.surges_, cfg.lang, basis=basis)
+        return self._document(
+            self.tags_, len(self.turns_), self.root_causes_, self.surges_, cfg.lang, basis=basis, timezone=None
+        )
 
     def _document(
         self,
@@ -688,13 +691,17 @@ class VocMiner:
         month: dict[str, Any] | None = None,
         previous: pd.DataFrame | None = None,
         basis: dict[str, Any] | None = None,
+        *,
+        timezone: str | None,
     ) -> dict[str, Any]:
         n_conv = len(tags)
+        tz = timezone or self.config_.ingest.timezone
         doc: dict[str, Any] = {
             "schema_version": 2,
             "voc_miner_version": __version__,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "lang": lang,
+            "timezone": tz,
             "taxonomy": self.taxonomy_.name,
             "corpus": {
                 "conversations": n_conv,
@@ -702,8 +709,8 @@ class VocMiner:
                 "topics": len(self.topics_),
                 "outlier_share": round(float((tags["topic_id"] < 0).mean()) if n_conv else 0.0, 4),
                 "escalation_rate": round(float(tags["escalation"].mean()) if n_conv else 0.0, 4),
-                "start": _iso(tags["started_at"].min()) if n_conv else None,
-                "end": _iso(tags["started_at"].max()) if n_conv else None,
+                "start": _iso(tags["started_at"].min(), tz) if n_conv else None,
+                "end": _iso(tags["started_at"].max(), tz) if n_conv else None,
                 "rows": getattr(self, "ingest_counts_", {"read": n_turns, "accepted": n_turns, "rejected": 0}),
             },
             "weights": {k: float(v) for k, v in vars(self.config_.rank.weights).items()},
@@ -721,16 +728,25 @@ class VocMiner:
         return _unit(self.centering_.transform(vectors, langs))
 
     def monthly(
-        self, tags: pd.DataFrame, turns: pd.DataFrame, turn_vectors: np.ndarray, *, month: str | None, lang: str
+        self,
+        tags: pd.DataFrame,
+        turns: pd.DataFrame,
+        turn_vectors: np.ndarray,
+        *,
+        month: str | None,
+        lang: str,
+        timezone: str | None = None,
     ) -> dict[str, Any]:
         """The root_causes document for one month (or everything when ``month`` is None).
 
         ``tags``/``turns`` are per-conversation tags and per-customer-turn rows (with ``topic_id``), and
         ``turn_vectors`` the centred unit vectors of ``turns``. With a month, growth is month over month
-        and the document lists the new, rising and falling causes.
+        and the document lists the new, rising and falling causes. Months, weeks and surges follow the
+        calendar of ``timezone`` (default ``config.ingest.timezone``).
         """
         cfg = replace(self.config_.rank, lang=lang)
-        trends = weekly_counts(tags)
+        tz = check_timezone(timezone) if timezone is not None else self.config_.ingest.timezone
+        trends = weekly_counts(tags, timezone=tz)
         surges = detect_surges(trends)
         info: dict[str, Any] | None = None
         prev_tags = None
@@ -741,18 +757,16 @@ class VocMiner:
             basis = rolling_growth_basis(tags, window_days=cfg.growth_window_days)
         else:
             try:
-                start = pd.Timestamp(f"{month}-01", tz="UTC")
+                prev_start, start, end = month_bounds(month, tz)
             except ValueError as exc:
                 raise InputDataError(f"--month must look like 2026-10; got {month!r}.") from exc
-            end = start + pd.offsets.MonthBegin(1)
-            prev_start = start - pd.offsets.MonthBegin(1)
             started = pd.to_datetime(tags["started_at"], utc=True)
             in_month = ((started >= start) & (started < end)).to_numpy()
             in_prev = ((started >= prev_start) & (started < start)).to_numpy()
             if not in_month.any():
                 raise InputDataError(
                     f"No conversation started in {month}; the data covers "
-                    f"{_iso(started.min())} to {_iso(started.max())}."
+                    f"{_iso(started.min(), tz)} to {_iso(started.max(), tz)} ({tz})."
                 )
             sel_ids = set(tags.loc[in_month, "conversation_id"])
             turn_mask = turns["conversation_id"].isin(sel_ids).to_numpy()
@@ -820,10 +834,16 @@ class VocMiner:
             groups=groups,
             fixes=fixes,
         )
-        return self._document(sel_tags, len(sel_turns), causes, surges, lang, info, prev_tags, basis)
+        return self._document(sel_tags, len(sel_turns), causes, surges, lang, info, prev_tags, basis, timezone=tz)
 
     def report(
-        self, out_dir: str | Path, *, lang: str | None = None, month: str | None = None, data: Source | None = None
+        self,
+        out_dir: str | Path,
+        *,
+        lang: str | None = None,
+        month: str | None = None,
+        data: Source | None = None,
+        timezone: str | None = None,
     ) -> dict[str, Path]:
         """Write ``report.html``, ``report.md`` and ``root_causes.json`` into ``out_dir``.
 
@@ -834,6 +854,8 @@ class VocMiner:
                 rising and falling causes.
             data: tickets to tag with this model first (e.g. this month's export with last month's model);
                 default: the data the model was fitted on.
+            timezone: the team's time zone for this report (IANA name; default ``config.ingest.timezone``):
+                the month's bounds, weeks and hours of day, and how naive timestamps in ``data`` are read.
         """
         from voc_miner.report import write_report
 
@@ -841,8 +863,11 @@ class VocMiner:
         lang = lang or self.config_.rank.lang
         if lang not in ("en", "zh"):
             raise InputDataError(f"lang must be 'en' or 'zh'; got {lang!r}.")
+        cfg = self.config_
+        if timezone is not None:
+            cfg = replace(cfg, ingest=replace(cfg.ingest, timezone=check_timezone(timezone)))
         if data is not None:
-            prep, _ = self._prepare(data, self.config_, self.centering_)
+            prep, _ = self._prepare(data, cfg, self.centering_)
             labels, sims = self._assign(prep.conv_vectors, self.config_)
             tags = self._tags(prep, labels, sims, self.config_)
             topic_of = dict(zip(prep.conv_ids, labels.tolist(), strict=True))
@@ -852,7 +877,7 @@ class VocMiner:
             tags, turns, vectors = self.tags_, self.turns_, self._fit_prep.turn_vectors
         else:
             raise NotFittedError("This model was loaded from disk: pass the tickets to report on with data=.")
-        doc = self.monthly(tags, turns, vectors, month=month, lang=lang)
+        doc = self.monthly(tags, turns, vectors, month=month, lang=lang, timezone=cfg.ingest.timezone)
         return write_report(out_dir, doc, tags, lang=lang, dept_names=self.department_names(lang))
 
     def department_names(self, lang: str) -> dict[str, str]:
@@ -1085,19 +1110,27 @@ def _conversation_language(customer: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(distinct.to_numpy() == 1, first.astype(str).to_numpy(), "mixed"), index=first.index)
 
 
-def _iso(value: Any) -> str | None:
+def _iso(value: Any, timezone: str = DEFAULT_TIMEZONE) -> str | None:
+    """ISO 8601 with the offset of ``timezone`` (an instant either way; its date is the team's)."""
     if value is None or pd.isna(value):
         return None
-    return pd.Timestamp(value).isoformat()
+    t = pd.Timestamp(value)
+    return (t.tz_convert(timezone) if t.tzinfo is not None else t).isoformat()
 
 
 def report_run(
-    run_dir: str | Path, *, out_dir: str | Path | None = None, lang: str = "en", month: str | None = None
+    run_dir: str | Path,
+    *,
+    out_dir: str | Path | None = None,
+    lang: str = "en",
+    month: str | None = None,
+    timezone: str | None = None,
 ) -> dict[str, Path]:
     """Re-render the reports of a ``voc-miner fit`` output directory, optionally for one month.
 
     Uses ``RUN_DIR/model``, ``tags.parquet`` and ``turns.parquet``; the customer turns are re-embedded
-    only to pick the evidence quotes nearest each topic centroid.
+    only to pick the evidence quotes nearest each topic centroid. ``timezone`` (IANA name) sets the
+    calendar of the report; default the zone the model was fitted with (``ingest.timezone``).
     """
     from voc_miner.report import write_report
 
@@ -1111,5 +1144,6 @@ def report_run(
     tags = pd.read_parquet(run / "tags.parquet")
     turns = pd.read_parquet(run / "turns.parquet")
     vectors = miner._embedder(miner.config_).embed(turns["text"].tolist())
-    doc = miner.monthly(tags, turns, miner._centred_unit(vectors, turns["lang"].tolist()), month=month, lang=lang)
+    unit = miner._centred_unit(vectors, turns["lang"].tolist())
+    doc = miner.monthly(tags, turns, unit, month=month, lang=lang, timezone=timezone)
     return write_report(out_dir or run, doc, tags, lang=lang, dept_names=miner.department_names(lang))

@@ -19,6 +19,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader
 
 from voc_miner.errors import DependencyError
+from voc_miner.timezones import DEFAULT_TIMEZONE, month_bounds, to_local
 from voc_miner.types import EMOTIONS
 
 logger = logging.getLogger(__name__)
@@ -54,12 +55,12 @@ _T: dict[str, dict[str, str]] = {
         "chart_trend": "Weekly conversations of the top root causes (◆ = surge)",
         "chart_sent": "Mean sentiment by department",
         "chart_emo": "Emotions by department",
-        "chart_heat": "Conversations by weekday × hour of start (UTC)",
+        "chart_heat": "Conversations by weekday × hour of start ({tz})",
         "heat_skipped": "{n} conversation(s) without a start time skipped",
         "heat_none": "No start times in the data: nothing to draw.",
         "heat_busiest": "Busiest hours",
         "heat_not_drawn": "Figure not drawn",
-        "hour": "hour of day (UTC)",
+        "hour": "hour of day ({tz})",
         "weekday": "weekday",
         "weekdays": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
         "department": "department",
@@ -117,12 +118,12 @@ _T: dict[str, dict[str, str]] = {
         "chart_trend": "主要问题每周会话量（◆ = 激增）",
         "chart_sent": "各部门平均情感",
         "chart_emo": "各部门情绪分布",
-        "chart_heat": "按星期 × 开始小时的会话量（UTC）",
+        "chart_heat": "按星期 × 开始小时的会话量（{tz}）",
         "heat_skipped": "已跳过 {n} 个没有开始时间的会话",
         "heat_none": "数据中没有开始时间，无法绘制。",
         "heat_busiest": "最繁忙时段",
         "heat_not_drawn": "未生成图表",
-        "hour": "小时（UTC）",
+        "hour": "小时（{tz}）",
         "weekday": "星期",
         "weekdays": "周一,周二,周三,周四,周五,周六,周日",
         "department": "部门",
@@ -186,17 +187,19 @@ def weekday_labels(lang: str) -> list[str]:
 
 @dataclass(frozen=True, kw_only=True)
 class WeekdayHourVolume:
-    """Conversations counted by weekday (rows, Monday first) and hour of start (columns, 0-23), in UTC.
+    """Conversations counted by weekday (rows, Monday first) and hour of start (columns, 0-23) in a time zone.
 
     Attributes:
         counts: ``(7, 24)`` int64 array.
         skipped: conversations without a usable start time (missing or unparseable), not counted.
         total: all conversations given (``counts.sum() + skipped``).
+        timezone: the zone whose weekdays and hours these are (IANA name).
     """
 
     counts: np.ndarray
     skipped: int
     total: int
+    timezone: str = DEFAULT_TIMEZONE
 
     def busiest(self, n: int = 3) -> list[tuple[int, int, int]]:
         """The ``n`` busiest ``(weekday, hour, count)`` slots with a count above 0, busiest first."""
@@ -205,13 +208,14 @@ class WeekdayHourVolume:
         return [(int(i) // 24, int(i) % 24, int(flat[i])) for i in order if flat[i] > 0]
 
 
-def weekday_hour_volume(started_at: pd.Series | pd.DataFrame) -> WeekdayHourVolume:
-    """Count conversations by weekday × hour of their start time (UTC).
+def weekday_hour_volume(started_at: pd.Series | pd.DataFrame, *, timezone: str = DEFAULT_TIMEZONE) -> WeekdayHourVolume:
+    """Count conversations by weekday × hour of their start time on the clock of ``timezone``.
 
     Args:
         started_at: the ``started_at`` column of a tag table (or the table itself). Timezone-aware
-            values are converted to UTC, naive ones are read as UTC; missing (``NaT``) and unparseable
-            values are counted in ``skipped``, never silently dropped.
+            values are converted, naive ones are read as UTC (as the tag table stores them); missing
+            (``NaT``) and unparseable values are counted in ``skipped``, never silently dropped.
+        timezone: IANA name of the team's zone (default UTC), e.g. ``"Asia/Shanghai"``.
 
     Example:
         >>> ts = pd.Series(pd.to_datetime(["2026-10-05 09:30", None, "2026-10-05 09:59"], utc=True))
@@ -220,11 +224,16 @@ def weekday_hour_volume(started_at: pd.Series | pd.DataFrame) -> WeekdayHourVolu
         (2, 1, 3)
     """
     col = started_at["started_at"] if isinstance(started_at, pd.DataFrame) else started_at
-    ts = pd.to_datetime(col, utc=True, errors="coerce")
+    ts = to_local(col, timezone)
     ok = ts.dropna()
     counts = np.zeros((7, 24), dtype=np.int64)
     np.add.at(counts, (ok.dt.day_of_week.to_numpy(dtype=np.int64), ok.dt.hour.to_numpy(dtype=np.int64)), 1)
-    return WeekdayHourVolume(counts=counts, skipped=int(len(ts) - len(ok)), total=len(ts))
+    return WeekdayHourVolume(counts=counts, skipped=int(len(ts) - len(ok)), total=len(ts), timezone=timezone)
+
+
+def doc_timezone(doc: Mapping[str, Any]) -> str:
+    """The time zone of a root_causes document's calendar (``"timezone"``; UTC for documents without one)."""
+    return str(doc.get("timezone") or DEFAULT_TIMEZONE)
 
 
 def _members(rc: Mapping[str, Any]) -> list[int]:
@@ -320,7 +329,7 @@ def _figures(
         yaxis={"title": {"text": t["conversations"]}},
     )
     figs["emotion"] = efig
-    figs["heatmap"] = _heatmap_figure(weekday_hour_volume(tags["started_at"]), lang)
+    figs["heatmap"] = _heatmap_figure(weekday_hour_volume(tags["started_at"], timezone=doc_timezone(doc)), lang)
     return {k: _json_for_script(json.loads(f.to_json())) for k, f in figs.items()}
 
 
@@ -329,7 +338,7 @@ def _heatmap_figure(volume: WeekdayHourVolume, lang: str) -> Any:
 
     t = _T[lang]
     days = weekday_labels(lang)
-    title = t["chart_heat"]
+    title = t["chart_heat"].format(tz=volume.timezone)
     if volume.skipped:
         title += f"<br><sup>{t['heat_skipped'].format(n=volume.skipped)}</sup>"
     fig = go.Figure(
@@ -346,7 +355,7 @@ def _heatmap_figure(volume: WeekdayHourVolume, lang: str) -> Any:
     fig.update_layout(
         title=title,
         height=400,
-        xaxis={"title": {"text": t["hour"]}, "dtick": 1},
+        xaxis={"title": {"text": t["hour"].format(tz=volume.timezone)}, "dtick": 1},
         yaxis={"title": {"text": t["weekday"]}, "autorange": "reversed"},
     )
     if volume.total == volume.skipped:
@@ -472,9 +481,10 @@ def _heatmap_markdown(
     volume: WeekdayHourVolume, *, lang: str, heatmap_png: str | None, heatmap_error: str | None
 ) -> list[str]:
     t = _T[lang]
-    lines = ["", f"## {t['chart_heat']}", ""]
+    title = t["chart_heat"].format(tz=volume.timezone)
+    lines = ["", f"## {_md(title)}", ""]
     if heatmap_png:
-        lines += [f"![{_md(t['chart_heat'])}]({heatmap_png})", ""]
+        lines += [f"![{_md(title)}]({heatmap_png})", ""]
     elif heatmap_error:
         lines += [f"*{t['heat_not_drawn']}: {_md(heatmap_error)}*", ""]
     if volume.total == volume.skipped:
@@ -626,17 +636,17 @@ def _period_tags(tags: pd.DataFrame, doc: Mapping[str, Any]) -> pd.DataFrame:
     month = doc.get("month")
     if not month:
         return tags
-    start = pd.Timestamp(f"{month['month']}-01", tz="UTC")
+    _, start, end = month_bounds(month["month"], doc_timezone(doc))
     started = pd.to_datetime(tags["started_at"], utc=True, errors="coerce")
-    return tags[((started >= start) & (started < start + pd.offsets.MonthBegin(1))).to_numpy()]
+    return tags[((started >= start) & (started < end)).to_numpy()]
 
 
-def _write_heatmap_png(path: Path, tags: pd.DataFrame, lang: str) -> str | None:
+def _write_heatmap_png(path: Path, tags: pd.DataFrame, lang: str, timezone: str) -> str | None:
     """Draw the weekday × hour heatmap to ``path``; the reason it could not be drawn, or None."""
     try:
         from voc_miner.figures import volume_heatmap
 
-        fig = volume_heatmap(tags, lang=lang)
+        fig = volume_heatmap(tags, lang=lang, timezone=timezone)
     except DependencyError as exc:  # no matplotlib or no CJK font: the Markdown says so instead
         logger.warning("report.md: weekday x hour heatmap not drawn: %s", exc)
         return str(exc)
@@ -662,19 +672,20 @@ def write_report(
     period = _period_tags(tags, doc)
     paths["json"].write_text(json.dumps(doc, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     png = out / HEATMAP_PNG
-    error = _write_heatmap_png(png, period, lang)
+    tz = doc_timezone(doc)
+    error = _write_heatmap_png(png, period, lang, tz)
     if error is None:
         paths["heatmap_png"] = png
     md = render_markdown(
         doc,
         lang=lang,
-        volume=weekday_hour_volume(period["started_at"]),
+        volume=weekday_hour_volume(period["started_at"], timezone=tz),
         heatmap_png=HEATMAP_PNG if error is None else None,
         heatmap_error=error,
         labels=topic_labels(tags),
     )
     paths["md"].write_text(md, encoding="utf-8")
     paths["html"].write_text(
-        render_html(doc, period, weekly_counts(tags), lang=lang, dept_names=dept_names), encoding="utf-8"
+        render_html(doc, period, weekly_counts(tags, timezone=tz), lang=lang, dept_names=dept_names), encoding="utf-8"
     )
     return paths

@@ -2,8 +2,9 @@
 
 Counts
     :func:`daily_counts` and :func:`weekly_counts` give, per topic, the number of conversations and
-    their *negativity* (share with sentiment < :data:`~voc_miner.types.NEGATIVE_SENTIMENT`) per UTC day
-    and per ISO week (starting Monday). Every day / week between the first and the last timestamp of
+    their *negativity* (share with sentiment < :data:`~voc_miner.types.NEGATIVE_SENTIMENT`) per calendar
+    day and per ISO week (starting Monday) of the team's time zone (``timezone``, default UTC; see
+    :mod:`voc_miner.timezones`). Every day / week between the first and the last timestamp of
     the corpus is present (0 when a topic has no conversation). The weekly table also carries each
     weekday's count (``mon`` … ``sun``, NaN for the days outside the corpus) and the number of covered
     ``days``, so the surge test models days without needing a second table.
@@ -59,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from voc_miner.errors import ConfigError, InputDataError
+from voc_miner.timezones import DEFAULT_TIMEZONE, to_local
 from voc_miner.types import NEGATIVE_SENTIMENT, OUTLIER_TOPIC, Surge
 
 #: Weekday columns of :func:`weekly_counts` (Monday first, as ``Timestamp.day_of_week``).
@@ -93,20 +95,21 @@ _ROUNDS = 3
 _BLOCK = 256  # fits solved together (memory: BLOCK x units x params floats)
 
 
-def week_start(ts: pd.Series) -> pd.Series:
-    """Monday (date string) of each timestamp's ISO week (UTC)."""
-    t = pd.to_datetime(ts, utc=True)
+def week_start(ts: pd.Series, *, timezone: str = DEFAULT_TIMEZONE) -> pd.Series:
+    """Monday (date string) of each timestamp's ISO week in ``timezone``."""
+    t = to_local(ts, timezone)
     monday = t.dt.tz_localize(None).dt.normalize() - pd.to_timedelta(t.dt.day_of_week, unit="D")
-    return monday.dt.strftime("%Y-%m-%d")
+    out: pd.Series = monday.dt.strftime("%Y-%m-%d")
+    return out
 
 
-def _by_conversation(tags: pd.DataFrame) -> pd.DataFrame:
-    """``topic_id, day`` (naive UTC midnight) and ``neg`` (1/0, NaN when sentiment is unknown)."""
+def _by_conversation(tags: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """``topic_id, day`` (naive local midnight in ``timezone``) and ``neg`` (1/0, NaN when sentiment is unknown)."""
     missing = [c for c in ("topic_id", "started_at") if c not in tags.columns]
     if missing:
         raise InputDataError(f"tags lack column(s) {missing}; expected the tag table of VocMiner (tags_).")
     df = tags.dropna(subset=["started_at"])
-    day = pd.to_datetime(df["started_at"], utc=True).dt.tz_localize(None).dt.normalize()
+    day = to_local(df["started_at"], timezone).dt.tz_localize(None).dt.normalize()
     if "sentiment" in df.columns:
         s = pd.to_numeric(df["sentiment"], errors="coerce").to_numpy(dtype=float)
         neg = np.where(np.isnan(s), np.nan, (s < NEGATIVE_SENTIMENT).astype(float))
@@ -115,13 +118,13 @@ def _by_conversation(tags: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"topic_id": df["topic_id"].to_numpy(dtype="int64"), "day": day.to_numpy(), "neg": neg})
 
 
-def daily_counts(tags: pd.DataFrame) -> pd.DataFrame:
-    """Long table ``topic_id, date, count, negativity``, one row per topic and UTC day.
+def daily_counts(tags: pd.DataFrame, *, timezone: str = DEFAULT_TIMEZONE) -> pd.DataFrame:
+    """Long table ``topic_id, date, count, negativity``, one row per topic and calendar day in ``timezone``.
 
     Every day from the first to the last timestamp is present for every topic (count 0, negativity
     NaN when the topic has no conversation that day). ``date`` is ``YYYY-MM-DD``.
     """
-    d = _by_conversation(tags)
+    d = _by_conversation(tags, timezone)
     if d.empty:
         return pd.DataFrame(
             {c: pd.Series(dtype="int64" if c in ("topic_id", "count") else object) for c in DAILY_COLUMNS}
@@ -136,15 +139,15 @@ def daily_counts(tags: pd.DataFrame) -> pd.DataFrame:
     return out[list(DAILY_COLUMNS)]
 
 
-def weekly_counts(tags: pd.DataFrame) -> pd.DataFrame:
+def weekly_counts(tags: pd.DataFrame, *, timezone: str = DEFAULT_TIMEZONE) -> pd.DataFrame:
     """Long table ``topic_id, week_start, count, negativity, days, mon … sun``, one row per topic and week.
 
-    Every ISO week (Monday, UTC) from the first to the last timestamp is present for every topic
+    Every ISO week (Monday, in ``timezone``) from the first to the last timestamp is present for every topic
     (count 0 when it has none). ``days`` is the number of the week's days inside the corpus (less than
     7 for a first or last partial week); ``mon`` … ``sun`` are the counts per weekday, NaN for a day
     outside the corpus. :func:`detect_surges` uses the weekday counts to model weekday seasonality.
     """
-    d = _by_conversation(tags)
+    d = _by_conversation(tags, timezone)
     if d.empty:
         return pd.DataFrame(
             {c: pd.Series(dtype="int64" if c in ("topic_id", "count", "days") else object) for c in WEEKLY_COLUMNS}

@@ -1,0 +1,86 @@
+"""The team's time zone: how naive timestamps are read and where calendar days, weeks, months and hours fall.
+
+Timestamps are stored in UTC everywhere (ingest, ``tags.parquet``, ``root_causes.json``). A support team in
+Shanghai, however, reads "Monday 09:00" and "October" on its own clock: a chat at 07:00 on 1 November
+Beijing time is 23:00 on 31 October in UTC, and the weekday × hour chart of a UTC calendar puts the morning
+peak at 01:00. ``IngestConfig.timezone`` (``--timezone``; an IANA name such as ``Asia/Shanghai``, default
+``UTC``) therefore decides two things:
+
+* at ingest, the zone of timestamps written without an offset (``2026-10-01 09:30``); values with an offset
+  (``+08:00``, ``Z``, ``GMT+8``) or epoch numbers are instants already and are only converted;
+* in reports and trends, the calendar: days, ISO weeks (Monday first), months and hours of day.
+
+Durations (the 28-day growth windows) do not depend on the zone.
+
+Example:
+    >>> import pandas as pd
+    >>> ts = pd.Series(pd.to_datetime(["2026-10-31T23:30:00Z"], utc=True))
+    >>> str(to_local(ts, "Asia/Shanghai").iloc[0])
+    '2026-11-01 07:30:00+08:00'
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from voc_miner.errors import ConfigError
+
+__all__ = ["DEFAULT_TIMEZONE", "check_timezone", "localize_wall_clock", "month_bounds", "to_local"]
+
+DEFAULT_TIMEZONE: Final = "UTC"
+
+
+def check_timezone(name: str) -> str:
+    """Return ``name`` when it is a time zone this machine knows (IANA database), else raise.
+
+    Raises:
+        ConfigError: naming the value and how to write one.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"`ingest.timezone` must be an IANA time zone name such as 'Asia/Shanghai'; got {name!r}.")
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"`ingest.timezone` {name!r} is not a known time zone; use an IANA name such as 'Asia/Shanghai', "
+            "'Asia/Hong_Kong', 'Europe/London', 'America/New_York' or 'UTC' (`--timezone`)."
+        ) from exc
+    return name
+
+
+def to_local(values: pd.Series, timezone: str = DEFAULT_TIMEZONE) -> pd.Series:
+    """``values`` (timestamps; naive ones are UTC, unreadable ones NaT) as aware times in ``timezone``.
+
+    Calendar fields (``.dt.normalize()``, ``.dt.day_of_week``, ``.dt.hour``, the month) of the result are
+    the team's own.
+    """
+    ts = pd.to_datetime(values, utc=True, errors="coerce")
+    return ts.dt.tz_convert(timezone) if timezone != DEFAULT_TIMEZONE else ts
+
+
+def localize_wall_clock(wall_ns: np.ndarray, timezone: str) -> np.ndarray:
+    """UTC nanoseconds of wall-clock times (int64 nanoseconds read as if UTC) that happened in ``timezone``.
+
+    Clock changes: a time repeated when clocks go back is read as standard time (the later of the two
+    instants); a time skipped when they go forward is moved forward by the gap. Both are deterministic.
+    """
+    if timezone == DEFAULT_TIMEZONE or len(wall_ns) == 0:
+        return wall_ns
+    naive = pd.DatetimeIndex(wall_ns.astype("datetime64[ns]"))
+    local = naive.tz_localize(timezone, ambiguous=np.zeros(len(naive), dtype=bool), nonexistent="shift_forward")
+    out: np.ndarray = np.asarray(local.tz_convert("UTC").tz_localize(None).asi8, dtype=np.int64)
+    return out
+
+
+def month_bounds(month: str, timezone: str = DEFAULT_TIMEZONE) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
+    """``(previous month's start, start, end)`` of ``month`` (``YYYY-MM``) at midnight in ``timezone``.
+
+    Raises:
+        ValueError: ``month`` is not a ``YYYY-MM`` month.
+    """
+    start = pd.Timestamp(f"{month}-01", tz=timezone)
+    return start - pd.offsets.MonthBegin(1), start, start + pd.offsets.MonthBegin(1)
