@@ -408,4 +408,6 @@ def test_month_follows_the_team_time_zone(demo_miner: VocMiner) -> None:
     assert sh["timezone"] == "Asia/Shanghai" and utc["timezone"] == "UTC"
     assert sh["corpus"]["start"] == "2026-10-01T04:00:00+08:00"
     assert sh["growth_basis"]["previous_start"] == "2026-09-01T00:00:00+08:00"
+    assert sh["growth_basis"]["data_start"].startswith("2026-09-01T") and sh["growth_basis"]["data_start"].endswith(
+        "+08:00")  # the demo's first chat, 06:05 on 1 September in Shanghai (31 August in UTC)
     jsonschema.validate(sh, json.loads((REPO / "schemas" / "root_causes.schema.json").read_text(encoding="utf-8")))

@@ -53,8 +53,8 @@ Timestamps: ISO 8601 with or without zone, ``2026/10/01 10:00``, ``2026年10月1
 RFC 2822 (``Tue, 01 Oct 2026 10:00:00 +0800``), ``Oct 1, 2026 5pm``, ``20261001``, epoch
 seconds / milliseconds / microseconds (numbers or digit strings, told apart by magnitude),
 ``GMT+8``/``UTC+08:00`` suffixes. Values without a zone are wall-clock times in
-``IngestConfig.timezone`` (default UTC; see :mod:`voc_miner.timezones`). A value that cannot be read, or that falls outside
-1971-2099 (``0``, ``0000-00-00``), becomes NaT; the row is kept and counted as
+``IngestConfig.timezone`` (default UTC; see :mod:`voc_miner.timezones`). A value that cannot
+be read, or that falls outside 1971-2099 (``0``, ``0000-00-00``), becomes NaT; the row is kept and counted as
 ``timestamp_unparsed``. Zone abbreviations other than UTC/GMT/Z (``CST`` is both China and
 US Central) are not guessed.
 

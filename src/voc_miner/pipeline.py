@@ -676,7 +676,8 @@ class VocMiner:
         """The ``root_causes.json`` document (schema: ``schemas/root_causes.schema.json``)."""
         self._check_fitted()
         cfg = self.config_.rank
-        basis = rolling_growth_basis(self.tags_, window_days=cfg.growth_window_days)
+        tz = self.config_.ingest.timezone
+        basis = rolling_growth_basis(self.tags_, window_days=cfg.growth_window_days, timezone=tz)
         return self._document(
             self.tags_, len(self.turns_), self.root_causes_, self.surges_, cfg.lang, basis=basis, timezone=None
         )
@@ -754,7 +755,7 @@ class VocMiner:
             sel_tags, sel_turns, sel_vec = tags, turns, turn_vectors
             groups, fixes = self._causes(tags, turns, cfg)
             grow = growth(regroup(tags, groups), window_days=cfg.growth_window_days)
-            basis = rolling_growth_basis(tags, window_days=cfg.growth_window_days)
+            basis = rolling_growth_basis(tags, window_days=cfg.growth_window_days, timezone=tz)
         else:
             try:
                 prev_start, start, end = month_bounds(month, tz)
@@ -772,7 +773,7 @@ class VocMiner:
             turn_mask = turns["conversation_id"].isin(sel_ids).to_numpy()
             sel_tags, sel_turns, sel_vec = tags[in_month], turns[turn_mask], turn_vectors[turn_mask]
             # last month counts only when the data cover it: the first month of data is not "all new"
-            basis = growth_basis(started.min(), prev_start, start)
+            basis = growth_basis(started.min().tz_convert(tz), prev_start, start)
             prev_tags = tags[in_prev] if basis["measured"] else None
             # last month is counted with the same groups
             groups, fixes = self._causes(sel_tags, sel_turns, cfg)

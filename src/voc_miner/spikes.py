@@ -611,9 +611,12 @@ def growth_basis(first: pd.Timestamp, previous_start: pd.Timestamp, previous_end
     }
 
 
-def rolling_growth_basis(tags: pd.DataFrame, *, window_days: int) -> dict[str, Any] | None:
-    """:func:`growth_basis` of :func:`growth`'s previous window; None without timestamps."""
-    t = pd.to_datetime(tags["started_at"], utc=True).dropna()
+def rolling_growth_basis(
+    tags: pd.DataFrame, *, window_days: int, timezone: str = DEFAULT_TIMEZONE
+) -> dict[str, Any] | None:
+    """:func:`growth_basis` of :func:`growth`'s previous window (dates written in ``timezone``); None without
+    timestamps."""
+    t = to_local(tags["started_at"], timezone).dropna()
     if t.empty:
         return None
     end = t.max()
