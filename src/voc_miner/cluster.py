@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -30,10 +31,12 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from voc_miner.config import ClusterConfig
+from voc_miner.resources import module_from_file
 from voc_miner.types import OUTLIER_TOPIC
 
 logger = logging.getLogger("voc_miner")
@@ -185,6 +188,46 @@ def centroids_of(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return normalise(cents.astype(np.float32))
 
 
+#: umap-learn's numba kernels that a seeded fit runs: (module, name). umap compiles them in every new process
+#: (no ``cache=True``; upstream lmcinnes/umap#1257 proposed it and was closed), 9 s per ``voc-miner fit`` on 2
+#: cores -- longer than the whole clustering of a few thousand tickets.
+_UMAP_KERNELS: tuple[tuple[str, str], ...] = (
+    ("umap.umap_", "smooth_knn_dist"),
+    ("umap.umap_", "compute_membership_strengths"),
+    ("umap.layouts", "_nb_optimize_layout_euclidean_single_epoch"),  # the serial layout (seeded, n_jobs=1)
+)
+
+
+@functools.cache
+def _cache_umap_kernels() -> None:
+    """Re-jit umap's kernels with numba's on-disk cache, once per process.
+
+    The same Python functions with the same numba options (parallelism, ``fastmath``, typed locals), so
+    the results are bit-identical; only compilation is saved after the first run on a machine (numba
+    writes the cache beside umap's sources, or in its user-wide cache directory when that is read-only).
+    Anything unexpected (another umap version without these names, no writable cache location) leaves
+    umap as it is.
+    """
+    import importlib
+
+    import numba
+    from numba.core.caching import NullCache
+
+    for module_name, name in _UMAP_KERNELS:
+        module = importlib.import_module(module_name)
+        kernel: Any = getattr(module, name, None)
+        py_func = getattr(kernel, "py_func", None)
+        if py_func is None or not isinstance(getattr(kernel, "_cache", None), NullCache):
+            continue  # not a numba dispatcher, or already cached
+        options = {k: v for k, v in kernel.targetoptions.items() if k != "nopython"}
+        try:
+            cached = numba.njit(cache=True, locals=dict(kernel.locals), **options)(py_func)
+        except (RuntimeError, TypeError) as exc:  # numba: "cannot cache function ...: no locator available"
+            logger.debug("umap kernel %s.%s not cached: %s", module_name, name, exc)
+            continue
+        setattr(module, name, cached)
+
+
 def exact_cosine_knn(vectors: np.ndarray, k: int, *, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """Exact cosine k-NN of unit rows, self first: ``(indices, distances)`` of shape (n, k).
 
@@ -285,11 +328,22 @@ def _merge_cross_lingual(
         labels[labels > j] -= 1
 
 
+@functools.cache
+def _class_tfidf() -> Any:
+    """BERTopic's ``ClassTfidfTransformer``, loaded from its own file: ``import bertopic`` imports
+    sentence-transformers and transformers (4 s per process), which the default embedder never uses."""
+    module = module_from_file("bertopic", "vectorizers", "_ctfidf.py")
+    if module is not None:
+        return module.ClassTfidfTransformer
+    from bertopic.vectorizers import ClassTfidfTransformer  # another BERTopic layout
+
+    return ClassTfidfTransformer
+
+
 def ctfidf_keywords(
     tokens: Sequence[Sequence[str]], labels: np.ndarray, k: int, *, top_n: int
 ) -> list[list[tuple[str, float]]]:
     """c-TF-IDF keywords per topic 0..k-1 over content tokens (a word must occur in >= 2 documents)."""
-    from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
 
     if k == 0:
@@ -313,7 +367,7 @@ def ctfidf_keywords(
     # keywords of 57 % of the test topics with damping and 84 % without (train 39 % -> 68 %, xSID
     # 20 % -> 35 %), and the top 3 cover 87 % of the topic's documents instead of 60 %
     # (evaluation/README.md, "keywords").
-    scores = ClassTfidfTransformer(reduce_frequent_words=False).fit_transform(bow).toarray()
+    scores = _class_tfidf()(reduce_frequent_words=False).fit_transform(bow).toarray()
     out: list[list[tuple[str, float]]] = []
     for row in scores:
         # Only the words scoring at or above the top_n-th score can be among the best top_n: sort those
@@ -363,6 +417,7 @@ class BertopicClusterer:
         """
         from umap import UMAP
 
+        _cache_umap_kernels()
         cfg = self.config
         n = len(vectors)
         n_neighbors = min(cfg.umap_neighbors, n - 1)
