@@ -123,3 +123,36 @@ def test_flat_ticket_ids_match_whole_file_ingest() -> None:
     df = pd.DataFrame({"text": [f"t{i}" for i in range(6)]})
     pieces = list(conversation_chunks(iter([df.iloc[:4], df.iloc[4:]]), "conversation_id"))
     assert pd.concat(pieces)["conversation_id"].tolist() == [str(i) for i in range(6)]
+
+
+def test_streamed_gbk_export_is_tagged_like_a_whole_file(demo_miner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An Excel export in GBK with one corrupt row: `voc-miner tag` used to stop with a UnicodeDecodeError
+    traceback (it read every CSV as UTF-8) where `fit` detects the encoding and rejects only that row."""
+    from voc_miner.errors import InputDataError
+
+    src = Path(__file__).parent / "bad_inputs" / "combined_gbk.csv"
+    whole = demo_miner.tag(src)
+
+    def tag_fn(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        res = demo_miner.tag(df)
+        return res.tags, res.rejects
+
+    out = tmp_path / "tags.parquet"
+    stream_tag(tag_fn, src, out, model_dir=tmp_path, id_col="conversation_id", chunk_rows=60, progress=False)
+    got = pd.read_parquet(out).set_index("conversation_id").sort_index()
+    want = whole.tags.set_index("conversation_id").sort_index()
+    assert got["topic_id"].equals(want["topic_id"]) and len(got) == len(want) > 30
+    rejects = pd.read_csv(out.with_suffix(".rejects.csv"))
+    assert rejects["reason"].value_counts().to_dict() == whole.rejects["reason"].value_counts().to_dict()
+    assert "undecodable_bytes" in set(rejects["reason"])
+    # JSON Lines in GB18030 are detected too
+    jsonl = tmp_path / "gbk.jsonl"
+    jsonl.write_bytes(pd.DataFrame({"conversation_id": ["a", "b"], "text": ["快递一直没到", "尺码偏小"]})
+                      .to_json(orient="records", lines=True, force_ascii=False).encode("gb18030"))
+    out2 = tmp_path / "j.parquet"
+    stream_tag(tag_fn, jsonl, out2, model_dir=tmp_path / "m2", id_col="conversation_id", progress=False)
+    assert len(pd.read_parquet(out2)) == 2
+    # a wrong explicit encoding is one clear error, not a traceback
+    with pytest.raises(InputDataError, match="not valid utf-8"):
+        stream_tag(tag_fn, src, tmp_path / "x.parquet", model_dir=tmp_path / "m3", id_col="conversation_id",
+                   encoding="utf-8", progress=False)

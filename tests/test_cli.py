@@ -107,6 +107,7 @@ def test_tag_cli_matches_fit(fitted_run: Path, tmp_path: Path) -> None:
     proc = run("tag", str(fitted_run / "model"), str(src), "--out", str(out), "--text-col", "message",
                "--speaker-col", "role", "-q")
     assert proc.returncode == 0, proc.stderr
+    assert "embedding" not in proc.stderr  # -q: no progress bar (the loaded model's embedder drew one)
     got = pd.read_parquet(out).set_index("conversation_id")["topic_id"]
     want = pd.read_parquet(fitted_run / "tags.parquet").set_index("conversation_id")["topic_id"]
     assert got.sort_index().equals(want.sort_index())

@@ -355,6 +355,33 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input
     return u8, "utf-8"
 
 
+def sniff_encoding(path: str | Path, *, sample_bytes: int = 1 << 20) -> str:
+    """The encoding :func:`decode_bytes` would pick for a file, judged on its first ``sample_bytes``.
+
+    For readers that stream a file in chunks (``voc-miner tag``) and cannot decode it whole. The sample ends
+    at a line break so that no character is cut. A file whose first megabyte is plain ASCII and whose later
+    rows are GBK is read as UTF-8: those rows are then rejected as ``undecodable_bytes`` (pass ``--encoding``).
+
+    Raises:
+        InputFileNotFoundError, InputDataError: missing or unreadable file; binary content.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise _fail(p, "does not exist", "check the path")
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(sample_bytes + 1)
+    except OSError as exc:
+        raise _fail(p, f"cannot be read ({exc.strerror or exc})", "check that the file is readable by you") from exc
+    if len(data) > sample_bytes:
+        data = data[:sample_bytes]
+        cut = data.rfind(b"\n")
+        if cut > 0:
+            data = data[: cut + 1]
+    _, label = decode_bytes(data, None, name=str(p))
+    return "cp950" if label == "big5" else label  # decode_bytes reads Big5 with Microsoft's cp950 table
+
+
 def _unique_header(names: Sequence[str]) -> list[str]:
     out: list[str] = []
     seen: dict[str, int] = {}

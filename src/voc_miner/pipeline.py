@@ -171,6 +171,8 @@ class VocMiner:
             self._embedder_obj = make_embedder(
                 e.model, threads=e.threads, batch_size=e.batch_size, device=e.device, progress=self.progress
             )
+        # ``progress`` may be switched after loading (``voc-miner tag`` draws its own chunk bar, ``-q`` none)
+        self._embedder_obj.progress = self.progress
         return self._embedder_obj
 
     def _prepare(
