@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from voc_miner.errors import InputDataError, InputFileNotFoundError
-from voc_miner.io import sniff_encoding
+from voc_miner.io import read_chunks
 from voc_miner.types import REJECT_COLUMNS
 
 logger = logging.getLogger("voc_miner")
@@ -46,75 +46,6 @@ class StreamStats:
     rejected_rows: int
     chunks: int
     resumed_chunks: int
-
-
-def _raw_chunks(path: Path, chunk_rows: int, encoding: str | None) -> Iterator[pd.DataFrame]:
-    """Yield raw DataFrame chunks of about ``chunk_rows`` rows.
-
-    Text files: without ``encoding`` it is detected as for a whole-file ingest (UTF-8 / BOMs / GB18030 /
-    Big5, :func:`voc_miner.io.sniff_encoding`) and bytes invalid in it reach ingest as lone surrogates, so
-    only their rows are rejected (``undecodable_bytes``); an explicit ``encoding`` is strict.
-    """
-    suffix = path.suffix.lower()
-    errors = "strict" if encoding else "surrogateescape"
-    if suffix in (".csv", ".tsv", ".jsonl", ".ndjson"):
-        encoding = encoding or sniff_encoding(path)
-    if suffix in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
-
-        pf = pq.ParquetFile(path)
-        for batch in pf.iter_batches(batch_size=chunk_rows):
-            yield batch.to_pandas()
-    elif suffix in (".csv", ".tsv"):
-        sep = "\t" if suffix == ".tsv" else ","
-        try:
-            # the python parser and object columns: pandas' C parser and its Arrow strings cannot carry the
-            # lone surrogates that mark undecodable bytes (0.8 s per 200k rows more, beside minutes of embedding)
-            yield from pd.read_csv(
-                path,
-                sep=sep,
-                dtype=object,
-                keep_default_na=False,
-                na_values=[""],
-                skip_blank_lines=False,
-                chunksize=chunk_rows,
-                encoding=encoding,
-                encoding_errors=errors,
-                engine="python",
-            )
-        except UnicodeError as exc:
-            raise InputDataError(
-                f"Input {str(path)!r} is not valid {encoding}; pass its encoding (e.g. --encoding gb18030), "
-                "or leave --encoding out to detect it."
-            ) from exc
-    elif suffix in (".jsonl", ".ndjson"):
-        yield from _jsonl_chunks(path, chunk_rows, encoding or "utf-8", errors)
-    else:
-        raise InputDataError(f"Streaming tag reads .parquet, .csv, .tsv or .jsonl; got {suffix!r}.")
-
-
-def _jsonl_chunks(path: Path, chunk_rows: int, encoding: str, errors: str) -> Iterator[pd.DataFrame]:
-    buf: list[dict[str, Any]] = []
-    lineno = 0
-    try:
-        with path.open(encoding=encoding, errors=errors) as fh:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    buf.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise InputDataError(f"{str(path)!r} line {lineno} is not valid JSON ({exc.msg}).") from exc
-                if len(buf) >= chunk_rows:
-                    yield pd.DataFrame.from_records(buf)
-                    buf = []
-    except UnicodeError as exc:
-        raise InputDataError(
-            f"{str(path)!r} near line {lineno + 1} is not valid {encoding}; pass its encoding "
-            "(e.g. --encoding gb18030), or leave --encoding out to detect it."
-        ) from exc
-    if buf:
-        yield pd.DataFrame.from_records(buf)
 
 
 def conversation_chunks(chunks: Iterator[pd.DataFrame], id_col: str | None) -> Iterator[pd.DataFrame]:
@@ -224,8 +155,9 @@ def stream_tag(
     bar = _progress_bar(total, progress)
     resumed = len(done)
     chunk_id = -1
+    chunks = conversation_chunks(read_chunks(src, chunk_rows=chunk_rows, encoding=encoding), id_col)
     try:
-        for chunk_id, chunk in enumerate(conversation_chunks(_raw_chunks(src, chunk_rows, encoding), id_col)):
+        for chunk_id, chunk in enumerate(chunks):
             n = len(chunk)
             if chunk_id in done:
                 bar.update(n)
@@ -233,6 +165,10 @@ def stream_tag(
             global_rows = chunk["_row"].to_numpy()
             tags, rejects = tag_fn(chunk.drop(columns="_row"))
             rejects = rejects.assign(row=global_rows[rejects["row"].to_numpy()] if len(rejects) else rejects["row"])
+            if "source" in rejects.columns:
+                rejects["source"] = str(src)  # as a whole-file ingest names it
+            if chunk_id == 0:
+                _check_decoding(rejects, n, src, encoding)
             _atomic_write_parquet(tags, parts / f"tags-{chunk_id:06d}.parquet")
             _atomic_write_parquet(rejects, parts / f"rejects-{chunk_id:06d}.parquet")
             done.add(chunk_id)
@@ -249,6 +185,20 @@ def stream_tag(
     return StreamStats(
         rows=total, conversations=conversations, rejected_rows=rejected, chunks=n_chunks, resumed_chunks=resumed
     )
+
+
+def _check_decoding(rejects: pd.DataFrame, n_rows: int, src: Path, encoding: str | None) -> None:
+    """Stop a run whose first chunk has many undecodable rows (>= 5 and > 5 %): a wrong ``--encoding`` would
+    otherwise reject every non-ASCII row of a nightly file, quietly (a GBK export read as UTF-8 loses its
+    Chinese rows, 111 of 235 in the bad-input test file, and keeps the English ones). A few corrupt rows are
+    rejected one by one, as in ``fit``."""
+    bad = int((rejects["reason"] == "undecodable_bytes").sum()) if len(rejects) else 0
+    if bad >= 5 and bad > 0.05 * n_rows:
+        enc = f"in {encoding}" if encoding else "in the detected encoding"
+        raise InputDataError(
+            f"{bad} of the first {n_rows} rows of {str(src)!r} hold bytes that are not valid {enc}; "
+            "pass the file's encoding (e.g. --encoding gb18030), or leave --encoding out to detect it."
+        )
 
 
 def _count_rows(path: Path) -> int:
@@ -275,12 +225,14 @@ def _merge(parts: list[Path], out: Path) -> int:
     writer: pq.ParquetWriter | None = None
     n = 0
     tmp = out.with_suffix(out.suffix + ".tmp")
+    # a column that is empty in one chunk is typed null there: one schema for all parts, nulls promoted
+    schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive") if parts else None
     try:
         for p in parts:
             table = pq.read_table(p)
             if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
-            writer.write_table(table.cast(writer.schema) if table.schema != writer.schema else table)
+                writer = pq.ParquetWriter(tmp, schema)
+            writer.write_table(table.select(writer.schema.names).cast(writer.schema))
             n += table.num_rows
         if writer is None:
             pq.write_table(pa.table({}), tmp)

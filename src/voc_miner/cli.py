@@ -209,7 +209,7 @@ def _demo_corpus() -> Path:
 @app.command()
 def tag(
     model: Annotated[Path, typer.Argument(help="Model directory written by fit (DIR/model).")],
-    input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Input file: Parquet, CSV, TSV or JSONL.")],
+    input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Input file: Parquet, CSV, TSV, JSONL, JSON or TXT.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output Parquet file of per-conversation tags.")],
     text_col: TextCol = "text",
     conversation_col: ConvCol = "conversation_id",

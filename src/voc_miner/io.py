@@ -83,7 +83,7 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -438,19 +438,24 @@ def _parse_csv(raw: str, path: Path, sep: str) -> _Table:
     rows: list[list[str | None]] = []
     errors: dict[int, tuple[str, str]] = {}
     for i, fields in enumerate(records):
-        if len(fields) > n_cols and any(f.strip() for f in fields[n_cols:]):
-            errors[i] = (
-                "malformed_row",
-                f"line {line_nos[i]} has {len(fields)} fields but the header has {n_cols}; "
-                "quote fields that contain the separator",
-            )
-            rows.append([None] * n_cols)
-            continue
-        cells: list[str | None] = [f if f != "" else None for f in fields[:n_cols]]
-        cells.extend([None] * (n_cols - len(cells)))
+        cells, error = _record_cells(fields, n_cols, line_nos[i])
+        if error:
+            errors[i] = ("malformed_row", error)
         rows.append(cells)
     frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns)
     return _Table(frame=frame, errors=errors, lines=list(line_nos))
+
+
+def _record_cells(fields: list[str], n_cols: int, line_no: int | None) -> tuple[list[str | None], str]:
+    """A CSV record as ``n_cols`` cells (empty -> None), or all None and why when it has too many fields."""
+    if len(fields) > n_cols and any(f.strip() for f in fields[n_cols:]):
+        return [None] * n_cols, (
+            f"line {line_no} has {len(fields)} fields but the header has {n_cols}; "
+            "quote fields that contain the separator"
+        )
+    cells: list[str | None] = [f if f != "" else None for f in fields[:n_cols]]
+    cells.extend([None] * (n_cols - len(cells)))
+    return cells, ""
 
 
 def _csv_records(body: str, sep: str, first_line: int) -> tuple[list[str], list[list[str]], list[int]]:
@@ -498,23 +503,31 @@ def _parse_lines(raw: str) -> _Table:
     return _Table(frame=pd.DataFrame({"text": pd.Series(texts, dtype=object)}), lines=lines)
 
 
+def _json_line(line: str, lineno: int) -> tuple[dict[str, Any], str] | None:
+    """One JSON Lines record and why it is malformed ("" when it is not); None for a blank line."""
+    stripped = line.strip().lstrip("\ufeff")
+    if not stripped:
+        return None
+    try:
+        obj = json.loads(stripped)
+    except json.JSONDecodeError as exc:
+        return {}, f"line {lineno} is not valid JSON ({exc.msg})"
+    if not isinstance(obj, dict):
+        return {}, f"line {lineno} is a JSON {type(obj).__name__}, not an object"
+    return obj, ""
+
+
 def _parse_jsonl(raw: str, path: Path) -> _Table:
     records: list[dict[str, Any]] = []
     errors: dict[int, tuple[str, str]] = {}
     lines: list[int | None] = []
     for lineno, line in enumerate(raw.splitlines(), start=1):
-        stripped = line.strip().lstrip("\ufeff")
-        if not stripped:
+        parsed = _json_line(line, lineno)
+        if parsed is None:
             continue
-        try:
-            obj = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            errors[len(records)] = ("malformed_row", f"line {lineno} is not valid JSON ({exc.msg})")
-            obj = {}
-        else:
-            if not isinstance(obj, dict):
-                errors[len(records)] = ("malformed_row", f"line {lineno} is a JSON {type(obj).__name__}, not an object")
-                obj = {}
+        obj, error = parsed
+        if error:
+            errors[len(records)] = ("malformed_row", error)
         records.append(obj)
         lines.append(lineno)
     return _Table(frame=_records_frame(records), errors=errors, lines=lines)
@@ -589,6 +602,216 @@ def _load(path: str | Path, encoding: str | None) -> _Table:
             enc,
         )
     return table
+
+
+#: Columns :func:`read_chunks` adds to each chunk and :func:`ingest` reads back: the record's line in the file,
+#: and why it could not be parsed (a ``malformed_row`` reject; empty when it could).
+LINE_COLUMN: Final = "_line"
+MALFORMED_COLUMN: Final = "_malformed"
+
+
+def read_chunks(path: str | Path, *, chunk_rows: int = 20_000, encoding: str | None = None) -> Iterator[pd.DataFrame]:
+    """Read an input file in chunks of about ``chunk_rows`` records, parsed exactly as :func:`ingest` parses the
+    whole file (``voc-miner tag`` streams files that do not fit in memory).
+
+    CSV/TSV (Excel's ``sep=`` line, the delimiter guess, blank lines, quoted line breaks, too many fields, an
+    unterminated quote), JSON Lines and plain text are read record by record from a stream decoded with the
+    detected (:func:`sniff_encoding`) or given encoding; undecodable bytes stay in their row (``undecodable_bytes``).
+    A JSON array is parsed whole. Each chunk carries :data:`LINE_COLUMN` and :data:`MALFORMED_COLUMN`, which
+    :func:`ingest` turns into the ``line`` and the ``malformed_row`` rejects of a whole-file ingest.
+
+    Raises:
+        InputFileNotFoundError, InputDataError: as :func:`read_table`; also for a file without any record.
+    """
+    if chunk_rows < 1:
+        raise InputDataError(f"`chunk_rows` must be >= 1; got {chunk_rows}.")
+    p = _check_path(path)
+    suffix = p.suffix.lower()
+    enc = "parquet"
+    if suffix in (".parquet", ".pq", ".json"):
+        if suffix == ".json":
+            table = _load(p, encoding)
+            enc = table.encoding
+            frames: Iterator[pd.DataFrame] = (
+                _with_record_columns(table.frame.iloc[i : i + chunk_rows], table, i)
+                for i in range(0, len(table.frame), chunk_rows)
+            )
+        else:
+            frames = _parquet_chunks(p, chunk_rows)
+    else:
+        enc = encoding if encoding is not None and encoding.strip().lower() not in ("", "auto") else sniff_encoding(p)
+        try:
+            codecs.lookup(enc)
+        except LookupError as exc:
+            raise InputDataError(
+                f"Unknown encoding {enc!r}; pass a Python codec name such as utf-8, gb18030, gbk, big5 or utf-16 "
+                "(--encoding), or leave it out to auto-detect."
+            ) from exc
+        if suffix in (".csv", ".tsv"):
+            frames = _csv_chunks(p, enc, "\t" if suffix == ".tsv" else ",", chunk_rows)
+        else:
+            frames = _line_chunks(p, enc, chunk_rows, jsonl=suffix != ".txt")
+    any_rows = False
+    for frame in frames:
+        if len(frame):
+            any_rows = True
+            frame.attrs["encoding"] = enc  # named in undecodable_bytes details, as a whole-file ingest does
+            yield frame
+    if not any_rows:
+        raise InputDataError(f"Input {str(p)!r} has no rows; pass a file with at least one ticket.")
+
+
+def _with_record_columns(frame: pd.DataFrame, table: _Table, start: int) -> pd.DataFrame:
+    n = len(frame)
+    lines = table.lines[start : start + n] if len(table.lines) == len(table.frame) else [None] * n
+    errors = [table.errors.get(start + i, ("", ""))[1] for i in range(n)]
+    out = frame.reset_index(drop=True)
+    out[LINE_COLUMN] = pd.Series(lines, dtype="Int64")
+    out[MALFORMED_COLUMN] = pd.Series(errors, dtype=object)
+    return out
+
+
+def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _fail(path, f"cannot be read as Parquet ({msg})", "check that it is a complete Parquet file") from exc
+    for batch in pf.iter_batches(batch_size=chunk_rows):
+        frame = batch.to_pandas()
+        frame[LINE_COLUMN] = pd.Series([None] * len(frame), dtype="Int64")
+        frame[MALFORMED_COLUMN] = pd.Series([""] * len(frame), dtype=object)
+        yield frame
+
+
+def _chunk_frame(columns: list[str], rows: list[list[Any]], lines: list[int | None], errors: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns)
+    frame[LINE_COLUMN] = pd.Series(lines, dtype="Int64")
+    frame[MALFORMED_COLUMN] = pd.Series(errors, dtype=object)
+    return frame
+
+
+def _csv_chunks(path: Path, encoding: str, sep: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """:func:`_parse_csv` over a stream: the same header, delimiter, blank-line, field-count and quote rules."""
+    with path.open(encoding=encoding, errors="surrogateescape", newline="") as fh:
+        lineno = 0
+        first = ""
+        for first in fh:  # blank lines before the header
+            lineno += 1
+            if first.strip():
+                break
+        else:
+            return
+        m = re.fullmatch(r"\s*sep=(.)\s*", first)  # Excel's "sep=;" hint line
+        pending: list[str] = []
+        if m:
+            sep = m.group(1)
+        else:
+            sep = _guess_delimiter(first, sep)
+            pending.append(first)
+            lineno -= 1
+        record_lines: list[str] = []  # raw lines of the record being read (for an unterminated quote)
+
+        def source() -> Iterator[str]:
+            yield from pending
+            for line in fh:
+                record_lines.append(line)
+                yield line
+
+        body_first = lineno + 1  # file line of the header
+        reader = csv.reader(source(), delimiter=sep)
+        header: list[str] | None = None
+        rows: list[list[Any]] = []
+        lines: list[int | None] = []
+        errors: list[str] = []
+        consumed = 0
+        old_limit = csv.field_size_limit()
+        csv.field_size_limit(max(old_limit, 1 << 30))  # one 1 MB ticket must not fail the file
+        try:
+            records = _records_with_tail(reader, record_lines, sep)
+            for fields, line_count in records:
+                start = consumed + body_first
+                consumed = line_count if line_count >= 0 else consumed + 1
+                if not fields:
+                    continue
+                if header is None:
+                    header = _unique_header(fields)
+                    continue
+                cells, error = _record_cells(fields, len(header), start)
+                rows.append(cells)
+                lines.append(start)
+                errors.append(error)
+                if len(rows) >= chunk_rows:
+                    yield _chunk_frame(header, rows, lines, errors)
+                    rows, lines, errors = [], [], []
+        finally:
+            csv.field_size_limit(old_limit)
+        if header is not None and rows:
+            yield _chunk_frame(header, rows, lines, errors)
+
+
+def _records_with_tail(reader: Any, record_lines: list[str], sep: str) -> Iterator[tuple[list[str], int]]:
+    """``(fields, reader.line_num)`` per record; an unterminated quote at the end of the file is re-read line by
+    line without quoting, as :func:`_csv_records` does (line counts -1: one line each)."""
+
+    def read() -> tuple[list[str], int, str] | None:
+        record_lines.clear()
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return None
+        return fields, reader.line_num, "".join(record_lines)
+
+    current = read()
+    while current is not None:
+        following = read()
+        fields, line_num, raw = current
+        if following is None and raw.count('"') % 2 == 1:  # the last record swallowed the rest of the file
+            logger.warning("ingest: unterminated quote in the last record; read the rest line by line")
+            for plain in csv.reader(_io.StringIO(raw, newline=""), delimiter=sep, quoting=csv.QUOTE_NONE):
+                yield plain, -1
+            return
+        yield fields, line_num
+        current = following
+
+
+def _line_chunks(path: Path, encoding: str, chunk_rows: int, *, jsonl: bool) -> Iterator[pd.DataFrame]:
+    """JSON Lines (as :func:`_parse_jsonl`) or plain text (as :func:`_parse_lines`) record by record."""
+    records: list[dict[str, Any]] = []
+    lines: list[int | None] = []
+    errors: list[str] = []
+    columns: dict[str, None] = {}
+
+    def frame() -> pd.DataFrame:
+        for r in records:
+            for k in r:
+                columns.setdefault(str(k), None)
+        out = _records_frame(records).reindex(columns=list(columns))
+        out[LINE_COLUMN] = pd.Series(lines, dtype="Int64")
+        out[MALFORMED_COLUMN] = pd.Series(errors, dtype=object)
+        return out
+
+    with path.open(encoding=encoding, errors="surrogateescape") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if jsonl:
+                parsed = _json_line(line, lineno)
+                if parsed is None:
+                    continue
+                obj, error = parsed
+            elif line.strip():
+                obj, error = {"text": line.rstrip("\r\n")}, ""
+            else:
+                continue
+            records.append(obj)
+            lines.append(lineno)
+            errors.append(error)
+            if len(records) >= chunk_rows:
+                yield frame()
+                records, lines, errors = [], [], []
+    if records:
+        yield frame()
 
 
 def read_table(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
@@ -1073,6 +1296,22 @@ def _warn_latin_languages(turns: pd.DataFrame, source: str) -> None:
         )
 
 
+def _table_from_frame(frame: pd.DataFrame) -> _Table:
+    """A DataFrame as a table; the record columns of :func:`read_chunks` become its lines and parse errors."""
+    if LINE_COLUMN not in frame.columns and MALFORMED_COLUMN not in frame.columns:
+        return _Table(frame=frame)
+    frame = frame.reset_index(drop=True)
+    lines: list[Any] = frame[LINE_COLUMN].tolist() if LINE_COLUMN in frame.columns else [None] * len(frame)
+    errors: dict[int, tuple[str, str]] = {}
+    if MALFORMED_COLUMN in frame.columns:
+        for i, detail in enumerate(frame[MALFORMED_COLUMN].tolist()):
+            if isinstance(detail, str) and detail:
+                errors[i] = ("malformed_row", detail)
+    line_nos: list[int | None] = [None if _is_missing(v) else int(v) for v in lines]
+    body = frame.drop(columns=[LINE_COLUMN, MALFORMED_COLUMN], errors="ignore")
+    return _Table(frame=body, errors=errors, lines=line_nos, encoding=str(frame.attrs.get("encoding", "")))
+
+
 def ingest(
     source: pd.DataFrame | str | Path | Iterable[str | Path],
     *,
@@ -1086,7 +1325,7 @@ def ingest(
     """
     cfg = config or IngestConfig()
     if isinstance(source, pd.DataFrame):
-        tables = [_Table(frame=source)]
+        tables = [_table_from_frame(source)]
     elif isinstance(source, str | Path):
         tables = [_load(source, cfg.encoding)]
     else:
