@@ -156,3 +156,21 @@ def test_streamed_gbk_export_is_tagged_like_a_whole_file(demo_miner, tmp_path: P
     with pytest.raises(InputDataError, match=r"rows of .* hold bytes that are not valid in utf-8; pass the file's enc"):
         stream_tag(tag_fn, src, tmp_path / "x.parquet", model_dir=tmp_path / "m3", id_col="conversation_id",
                    encoding="utf-8", progress=False)
+
+
+def test_parts_with_an_all_empty_column_merge(tmp_path: Path) -> None:
+    """A column that is empty in one chunk (no escalation cue in any of its conversations) is typed null in that
+    part; merging used to fail with ArrowNotImplementedError (cast from string to null)."""
+    df = _chats(12)
+    src = tmp_path / "in.csv"
+    df.to_csv(src, index=False)
+
+    def tag_fn(chunk: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        tags, rejects = _fake_tag(chunk)
+        first = "c000" in set(chunk["conversation_id"])
+        return tags.assign(cue=None if first else "投诉"), rejects
+
+    out = tmp_path / "tags.parquet"
+    stream_tag(tag_fn, src, out, model_dir=tmp_path / "m", chunk_rows=5, progress=False)
+    got = pd.read_parquet(out)
+    assert got["cue"].isna().sum() > 0 and (got["cue"] == "投诉").sum() > 0
