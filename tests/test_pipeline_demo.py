@@ -411,3 +411,24 @@ def test_month_follows_the_team_time_zone(demo_miner: VocMiner) -> None:
     assert sh["growth_basis"]["data_start"].startswith("2026-09-01T") and sh["growth_basis"]["data_start"].endswith(
         "+08:00")  # the demo's first chat, 06:05 on 1 September in Shanghai (31 August in UTC)
     jsonschema.validate(sh, json.loads((REPO / "schemas" / "root_causes.schema.json").read_text(encoding="utf-8")))
+
+
+def test_monthly_report_asks_for_the_vectors_of_its_month_only(demo_miner: VocMiner) -> None:
+    """`voc-miner report --month` re-embeds the month's customer turns, not the whole history (a year of
+    tickets would be embedded again for every monthly report)."""
+    vectors = demo_miner._fit_prep.turn_vectors
+    tags, turns = demo_miner.tags_, demo_miner.turns_
+    position = pd.Series(np.arange(len(turns)), index=turns.index)
+    asked: list[int] = []
+
+    def lazy(sel: pd.DataFrame) -> np.ndarray:
+        asked.append(len(sel))
+        return vectors[position[sel.index].to_numpy()]
+
+    lazy_doc = demo_miner.monthly(tags, turns, lazy, month="2026-10", lang="en")
+    eager_doc = demo_miner.monthly(tags, turns, vectors, month="2026-10", lang="en")
+    october = set(tags.loc[tags["started_at"].dt.month == 10, "conversation_id"])
+    assert asked == [int(turns["conversation_id"].isin(october).sum())] and asked[0] < len(turns)
+    for doc in (lazy_doc, eager_doc):
+        doc.pop("generated_at")
+    assert lazy_doc == eager_doc

@@ -16,7 +16,7 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -734,7 +734,7 @@ class VocMiner:
         self,
         tags: pd.DataFrame,
         turns: pd.DataFrame,
-        turn_vectors: np.ndarray,
+        turn_vectors: np.ndarray | Callable[[pd.DataFrame], np.ndarray],
         *,
         month: str | None,
         lang: str,
@@ -743,9 +743,10 @@ class VocMiner:
         """The root_causes document for one month (or everything when ``month`` is None).
 
         ``tags``/``turns`` are per-conversation tags and per-customer-turn rows (with ``topic_id``), and
-        ``turn_vectors`` the centred unit vectors of ``turns``. With a month, growth is month over month
-        and the document lists the new, rising and falling causes. Months, weeks and surges follow the
-        calendar of ``timezone`` (default ``config.ingest.timezone``).
+        ``turn_vectors`` the centred unit vectors of ``turns`` -- or a function giving them for the turns of the
+        reported period, so that a monthly report embeds one month, not the whole history. With a month,
+        growth is month over month and the document lists the new, rising and falling causes. Months, weeks
+        and surges follow the calendar of ``timezone`` (default ``config.ingest.timezone``).
         """
         cfg = replace(self.config_.rank, lang=lang)
         tz = check_timezone(timezone) if timezone is not None else self.config_.ingest.timezone
@@ -754,7 +755,8 @@ class VocMiner:
         info: dict[str, Any] | None = None
         prev_tags = None
         if month is None:
-            sel_tags, sel_turns, sel_vec = tags, turns, turn_vectors
+            sel_tags, sel_turns = tags, turns
+            sel_vec = turn_vectors(turns) if callable(turn_vectors) else turn_vectors
             groups, fixes = self._causes(tags, turns, cfg)
             grow = growth(regroup(tags, groups), window_days=cfg.growth_window_days)
             basis = rolling_growth_basis(tags, window_days=cfg.growth_window_days, timezone=tz)
@@ -773,7 +775,8 @@ class VocMiner:
                 )
             sel_ids = set(tags.loc[in_month, "conversation_id"])
             turn_mask = turns["conversation_id"].isin(sel_ids).to_numpy()
-            sel_tags, sel_turns, sel_vec = tags[in_month], turns[turn_mask], turn_vectors[turn_mask]
+            sel_tags, sel_turns = tags[in_month], turns[turn_mask]
+            sel_vec = turn_vectors(sel_turns) if callable(turn_vectors) else turn_vectors[turn_mask]
             # last month counts only when the data cover it: the first month of data is not "all new"
             basis = growth_basis(started.min().tz_convert(tz), prev_start, start)
             prev_tags = tags[in_prev] if basis["measured"] else None
@@ -1131,9 +1134,10 @@ def report_run(
 ) -> dict[str, Path]:
     """Re-render the reports of a ``voc-miner fit`` output directory, optionally for one month.
 
-    Uses ``RUN_DIR/model``, ``tags.parquet`` and ``turns.parquet``; the customer turns are re-embedded
-    only to pick the evidence quotes nearest each topic centroid. ``timezone`` (IANA name) sets the
-    calendar of the report; default the zone the model was fitted with (``ingest.timezone``).
+    Uses ``RUN_DIR/model``, ``tags.parquet`` and ``turns.parquet``; the customer turns of the reported
+    period (one month, or all) are re-embedded only to pick the evidence quotes nearest each topic centroid.
+    ``timezone`` (IANA name) sets the calendar of the report; default the zone the model was fitted with
+    (``ingest.timezone``).
     """
     from voc_miner.report import write_report
 
@@ -1146,7 +1150,10 @@ def report_run(
     miner = VocMiner.load(run / "model")
     tags = pd.read_parquet(run / "tags.parquet")
     turns = pd.read_parquet(run / "turns.parquet")
-    vectors = miner._embedder(miner.config_).embed(turns["text"].tolist())
-    unit = miner._centred_unit(vectors, turns["lang"].tolist())
-    doc = miner.monthly(tags, turns, unit, month=month, lang=lang, timezone=timezone)
+
+    def vectors(sel: pd.DataFrame) -> np.ndarray:
+        raw = miner._embedder(miner.config_).embed(sel["text"].tolist())
+        return miner._centred_unit(raw, sel["lang"].tolist())
+
+    doc = miner.monthly(tags, turns, vectors, month=month, lang=lang, timezone=timezone)
     return write_report(out_dir or run, doc, tags, lang=lang, dept_names=miner.department_names(lang))
