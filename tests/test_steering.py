@@ -55,9 +55,15 @@ def test_steering_survives_save_load_tag(steered, months) -> None:  # type: igno
     assert (res.tags.loc[res.tags["topic_id"] == a, "topic_label"] == "Merged issue").all()
 
 
-def test_refit_next_month_keeps_ids_and_steering(steered, months) -> None:  # type: ignore[no-untyped-def]
+def test_refit_next_month_keeps_ids_and_steering(steered, months, caplog) -> None:  # type: ignore[no-untyped-def]
+    from voc_miner.config import Config, IngestConfig
+
     _, path, a, b, c = steered
-    nxt = VocMiner().fit(months[1], previous=path)
+    with caplog.at_level("WARNING", logger="voc_miner"):
+        nxt = VocMiner(config=Config(ingest=IngestConfig(timezone="Asia/Shanghai"))).fit(months[1], previous=path)
+    # the previous model counted months in UTC: a calendar change is said, not silent
+    assert any("previous model counted days and months in UTC, this fit in Asia/Shanghai" in r.getMessage()
+               for r in caplog.records)
     lineage = nxt.lineage_
     assert set(lineage["status"]) <= {"kept", "born", "merged", "split", "died"}
     kept = set(lineage.loc[lineage["status"] == "kept", "topic_id"].dropna().astype(int))

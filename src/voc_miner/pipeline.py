@@ -385,6 +385,14 @@ class VocMiner:
         tax = self.taxonomy
         self.taxonomy_ = tax if isinstance(tax, Taxonomy) else load_taxonomy(tax or cfg.departments.taxonomy)
         prev = VocMiner.load(previous) if isinstance(previous, (str, Path)) else previous
+        if prev is not None and prev.config_.ingest.timezone != cfg.ingest.timezone:
+            logger.warning(
+                "the previous model counted days and months in %s, this fit in %s: naive timestamps and month "
+                "boundaries move; pass --timezone %s (ingest.timezone) to keep the team's calendar",
+                prev.config_.ingest.timezone,
+                cfg.ingest.timezone,
+                prev.config_.ingest.timezone,
+            )
         prep, self.centering_ = self._prepare(data, cfg, prev.centering_ if prev is not None else None)
         if not prep.conv_ids:
             raise InputDataError(
