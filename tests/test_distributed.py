@@ -170,6 +170,25 @@ def test_rejects_and_renamed_columns_match_local(spark: Any, corpus: pd.DataFram
     assert int(tags["n_turns"].sum()) + len(rejects) == len(pdf)
 
 
+def test_spark_timestamps_are_instants_whatever_the_session_zone(spark: Any, corpus: pd.DataFrame,
+                                                                  model_dir: Path) -> None:
+    """A Spark `timestamp` column reaches pandas as naive times in the session time zone (the JVM's zone by
+    default); read as UTC, every conversation of a New York cluster started 4-5 hours late."""
+    some = corpus[corpus["conversation_id"].isin(sorted(corpus["conversation_id"].unique())[:30])]
+    pdf = some.assign(timestamp=pd.to_datetime(some["timestamp"], utc=True))
+    local = VocMiner.load(model_dir).tag(pdf).tags.set_index("conversation_id")["started_at"].sort_index()
+    spark.conf.set("spark.sql.session.timeZone", "America/New_York")
+    try:
+        sdf = spark.createDataFrame(pdf)
+        assert dict(sdf.dtypes)["timestamp"] == "timestamp"
+        got = tag_spark(sdf, str(model_dir)).toPandas().set_index("conversation_id")["started_at"].sort_index()
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+    # toPandas gives naive times in the session zone again
+    got_utc = pd.to_datetime(got).dt.tz_localize("America/New_York").dt.tz_convert("UTC")
+    assert got_utc.tolist() == local.tolist() and len(got) == len(local) > 20
+
+
 def test_conversations_without_customer_turn_only(spark: Any, model_dir: Path) -> None:
     pdf = pd.DataFrame(
         {"conversation_id": ["A", "A", "B"], "turn": [0, 1, 0], "speaker": ["agent"] * 3, "text": ["hi", "bye", "yo"]}

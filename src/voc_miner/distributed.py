@@ -277,6 +277,11 @@ def _prepare(
             renames[given] = canonical
     row_id = F.col(row_col).cast("long") if row_col else F.monotonically_increasing_id()
     out = df.withColumn(_ROW, row_id)
+    if dict(df.dtypes).get(cols.timestamp) == "timestamp":
+        # A Spark timestamp is an instant, but it reaches pandas as a naive time in the *session* time zone,
+        # which ingest would read in `ingest.timezone` (hours off unless both are UTC): send epoch microseconds.
+        # (timestamp_ntz columns are wall-clock times and stay as they are.)
+        out = out.withColumn(cols.timestamp, F.unix_micros(F.col(cols.timestamp)))
     if conv not in present:
         # Flat tickets: every row is its own conversation, id = row id (one machine: the row number).
         conv = cols.conversation_id
