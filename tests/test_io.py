@@ -351,3 +351,22 @@ def test_naive_timestamps_are_read_in_the_team_time_zone() -> None:
     res = ingest(pd.DataFrame({"text": ["快递丢了"], "timestamp": ["2026-11-01 07:30"]}),
                  config=IngestConfig(timezone="Asia/Shanghai"))
     assert str(res.turns["timestamp"].iloc[0]) == "2026-10-31 23:30:00+00:00"  # stored in UTC
+
+
+def test_json_lines_keep_unicode_line_separators_inside_strings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """json.dumps(ensure_ascii=False) leaves U+2028 raw inside a string; str.splitlines cut such a valid line in
+    two and both halves were rejected as malformed. Files split at \\n, \\r\\n and \\r only, in both readers."""
+    import json as _json
+
+    from voc_miner.io import read_chunks
+
+    p = tmp_path / "x.jsonl"
+    rows = [{"conversation_id": "a", "text": "第一行\u2028第二行 快递没到"}, {"conversation_id": "b", "text": "refund please"}]
+    p.write_text("\n".join(_json.dumps(r, ensure_ascii=False) for r in rows) + "\r\n", encoding="utf-8")
+    whole = ingest(p)
+    assert whole.rejects.empty and whole.turns["conversation_id"].tolist() == ["a", "b"]
+    streamed = ingest(pd.concat(list(read_chunks(p)), ignore_index=True))
+    assert streamed.turns["text"].tolist() == whole.turns["text"].tolist()
+    t = tmp_path / "x.txt"
+    t.write_text("one\u2028two\r\nthree\rfour\n", encoding="utf-8")
+    assert len(ingest(t).turns) == len(ingest(pd.concat(list(read_chunks(t)))).turns) == 3

@@ -492,11 +492,21 @@ def _csv_records(body: str, sep: str, first_line: int) -> tuple[list[str], list[
     return header, records, line_nos
 
 
+def _text_lines(raw: str) -> list[str]:
+    """Lines split at \\n, \\r\\n and \\r only, as a text file is read line by line (:func:`read_chunks`).
+
+    ``str.splitlines`` also splits at U+2028, U+2029, U+0085 and form feeds, which JSON writers leave raw inside
+    strings (``json.dumps(ensure_ascii=False)``): a valid JSON line holding one came out as two invalid ones.
+    """
+    lines = re.split(r"\r\n|\r|\n", raw)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def _parse_lines(raw: str) -> _Table:
     """Plain text: one ticket per non-blank line, in a column named ``text``."""
     texts: list[str] = []
     lines: list[int | None] = []
-    for lineno, line in enumerate(raw.splitlines(), start=1):
+    for lineno, line in enumerate(_text_lines(raw), start=1):
         if line.strip():
             texts.append(line)
             lines.append(lineno)
@@ -521,7 +531,7 @@ def _parse_jsonl(raw: str, path: Path) -> _Table:
     records: list[dict[str, Any]] = []
     errors: dict[int, tuple[str, str]] = {}
     lines: list[int | None] = []
-    for lineno, line in enumerate(raw.splitlines(), start=1):
+    for lineno, line in enumerate(_text_lines(raw), start=1):
         parsed = _json_line(line, lineno)
         if parsed is None:
             continue
