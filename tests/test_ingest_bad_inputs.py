@@ -246,3 +246,37 @@ def test_streamed_chunks_parse_like_the_whole_file(name: str) -> None:
     pd.testing.assert_frame_equal(streamed.turns[cols], whole.turns[cols])
     rcols = ["row", "conversation_id", "reason", "detail", "line"]
     pd.testing.assert_frame_equal(streamed.rejects[rcols], whole.rejects[rcols])
+
+
+_CELL = st.text(alphabet=st.sampled_from(list('ab 退款,;"\n\r\t') + ["\u2028", "é"]), max_size=8)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(st.lists(_CELL, min_size=1, max_size=4), min_size=1, max_size=8),
+       quote_all=st.booleans(), chunk_rows=st.integers(min_value=1, max_value=4))
+def test_property_streamed_csv_equals_whole_file(lines: list[list[str]], quote_all: bool, chunk_rows: int,
+                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Any CSV text, well-formed or not (stray quotes, separators, line breaks in cells), comes out of the
+    streaming reader with the records, lines and parse errors of the whole-file reader."""
+    from voc_miner.io import LINE_COLUMN, MALFORMED_COLUMN, read_chunks
+    from voc_miner.io import _load as load_whole
+
+    def cell(c: str) -> str:  # raw cells make broken CSV (stray quotes, separators, line breaks) on purpose
+        return '"' + c.replace('"', '""') + '"' if quote_all else c
+
+    text = "text,channel\n" + "".join(",".join(cell(c) for c in cells) + "\n" for cells in lines)
+    path = tmp_path_factory.mktemp("csv") / "x.csv"
+    path.write_bytes(text.encode("utf-8"))
+    whole = load_whole(path, None)
+    try:
+        chunks = list(read_chunks(path, chunk_rows=chunk_rows))
+    except InputDataError:
+        assert len(whole.frame) == 0
+        return
+    streamed = pd.concat(chunks, ignore_index=True)
+    body = streamed.drop(columns=[LINE_COLUMN, MALFORMED_COLUMN])
+    assert list(body.columns) == list(whole.frame.columns)
+    assert body.astype(object).where(body.notna(), None).values.tolist() == \
+        whole.frame.astype(object).where(whole.frame.notna(), None).values.tolist()
+    assert streamed[LINE_COLUMN].tolist() == whole.lines
+    assert [e or "" for e in streamed[MALFORMED_COLUMN]] == [whole.errors.get(i, ("", ""))[1] for i in range(len(body))]

@@ -725,7 +725,9 @@ def _csv_chunks(path: Path, encoding: str, sep: str, chunk_rows: int) -> Iterato
         record_lines: list[str] = []  # raw lines of the record being read (for an unterminated quote)
 
         def source() -> Iterator[str]:
-            yield from pending
+            for line in pending:
+                record_lines.append(line)
+                yield line
             for line in fh:
                 record_lines.append(line)
                 yield line
@@ -775,15 +777,23 @@ def _records_with_tail(reader: Any, record_lines: list[str], sep: str) -> Iterat
         return fields, reader.line_num, "".join(record_lines)
 
     current = read()
+    quotes = 0  # quote characters in the whole body so far, as _csv_records counts them
     while current is not None:
+        blanks: list[tuple[list[str], int, str]] = []  # blank lines after it are not records
         following = read()
+        while following is not None and not following[0]:
+            blanks.append(following)
+            following = read()
         fields, line_num, raw = current
-        if following is None and raw.count('"') % 2 == 1:  # the last record swallowed the rest of the file
+        quotes += raw.count('"')
+        if following is None and quotes % 2 == 1 and raw.count('"') % 2 == 1:  # it swallowed the rest of the file
             logger.warning("ingest: unterminated quote in the last record; read the rest line by line")
-            for plain in csv.reader(_io.StringIO(raw, newline=""), delimiter=sep, quoting=csv.QUOTE_NONE):
+            tail = raw + "".join(b[2] for b in blanks)
+            for plain in csv.reader(_io.StringIO(tail, newline=""), delimiter=sep, quoting=csv.QUOTE_NONE):
                 yield plain, -1
             return
         yield fields, line_num
+        yield from ((b[0], b[1]) for b in blanks)
         current = following
 
 
