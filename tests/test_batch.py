@@ -174,3 +174,13 @@ def test_parts_with_an_all_empty_column_merge(tmp_path: Path) -> None:
     stream_tag(tag_fn, src, out, model_dir=tmp_path / "m", chunk_rows=5, progress=False)
     got = pd.read_parquet(out)
     assert got["cue"].isna().sum() > 0 and (got["cue"] == "投诉").sum() > 0
+
+
+def test_rows_read_counts_records_not_lines(tmp_path: Path) -> None:
+    """The summary said "rows read 4001" for a 3,805-record export whose texts hold line breaks."""
+    df = _chats(10)
+    df.loc[df.index[:5], "text"] = "first line\nsecond line"
+    src = tmp_path / "in.csv"
+    df.to_csv(src, index=False)
+    stats = stream_tag(_fake_tag, src, tmp_path / "t.parquet", model_dir=tmp_path / "m", chunk_rows=4, progress=False)
+    assert stats.rows == len(df)

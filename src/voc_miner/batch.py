@@ -151,14 +151,15 @@ def stream_tag(
             logger.info("input, model or chunk size changed since the last run: starting over")
             shutil.rmtree(parts)
             parts.mkdir(parents=True)
-    total = _count_rows(src)
-    bar = _progress_bar(total, progress)
+    bar = _progress_bar(_count_rows(src), progress)  # an estimate: lines, not records
+    rows = 0
     resumed = len(done)
     chunk_id = -1
     chunks = conversation_chunks(read_chunks(src, chunk_rows=chunk_rows, encoding=encoding), id_col)
     try:
         for chunk_id, chunk in enumerate(chunks):
             n = len(chunk)
+            rows += n
             if chunk_id in done:
                 bar.update(n)
                 continue
@@ -174,6 +175,8 @@ def stream_tag(
             done.add(chunk_id)
             _atomic_write_text(json.dumps({"fingerprint": fp, "done": sorted(done)}), progress_file)
             bar.update(n)
+        bar.total = bar.n  # records, now that they are counted (the estimate counted lines)
+        bar.refresh()
     finally:
         bar.close()
     n_chunks = chunk_id + 1
@@ -183,7 +186,7 @@ def stream_tag(
     rejected = _merge_rejects(rej_parts, out.with_suffix(".rejects.csv"))
     shutil.rmtree(parts)
     return StreamStats(
-        rows=total, conversations=conversations, rejected_rows=rejected, chunks=n_chunks, resumed_chunks=resumed
+        rows=rows, conversations=conversations, rejected_rows=rejected, chunks=n_chunks, resumed_chunks=resumed
     )
 
 
