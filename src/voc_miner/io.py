@@ -96,7 +96,7 @@ from voc_miner.config import ColumnsConfig, IngestConfig
 from voc_miner.errors import InputDataError, InputFileNotFoundError
 from voc_miner.pii import PiiMasker
 from voc_miner.textclean import clean_text, detect_language, latin_language_hint, to_simplified
-from voc_miner.timezones import DEFAULT_TIMEZONE, localize_wall_clock
+from voc_miner.timezones import DEFAULT_TIMEZONE, localize, localize_wall_clock
 from voc_miner.types import REJECT_COLUMNS, TURN_COLUMNS
 
 logger = logging.getLogger("voc_miner")
@@ -205,9 +205,13 @@ def _check_path(path: str | Path) -> Path:
     return p
 
 
-def _read_bytes(p: Path) -> bytes:
+def _read_bytes(p: Path, *, limit: int | None = None) -> bytes:
+    """The file's bytes (the first ``limit`` of them when given)."""
     try:
-        return p.read_bytes()
+        if limit is None:
+            return p.read_bytes()
+        with p.open("rb") as fh:
+            return fh.read(limit)
     except OSError as exc:
         raise _fail(p, f"cannot be read ({exc.strerror or exc})", "check that the file is readable by you") from exc
 
@@ -282,6 +286,25 @@ def _sniff_utf16(data: bytes) -> str | None:
     return codec if has_lines and printable >= 0.95 * len(head) else None
 
 
+def _given_encoding(encoding: str | None) -> str | None:
+    """The codec the user named (None for unset / ``"auto"``: detect it).
+
+    Raises:
+        InputDataError: not a codec Python knows.
+    """
+    if encoding is None or encoding.strip().lower() in ("", "auto"):
+        return None
+    enc = encoding.strip()
+    try:
+        codecs.lookup(enc)
+    except LookupError as exc:
+        raise InputDataError(
+            f"Unknown encoding {enc!r}; pass a Python codec name such as utf-8, gb18030, gbk, big5 or utf-16 "
+            "(--encoding), or leave it out to auto-detect."
+        ) from exc
+    return enc
+
+
 def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input") -> tuple[str, str]:
     """Decode file bytes; invalid bytes become lone surrogates (``surrogateescape``) for per-row reporting.
 
@@ -303,15 +326,9 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input
         ('text', 'utf-8-sig')
     """
     path = Path(name)
-    if encoding is not None and encoding.strip().lower() not in ("", "auto"):
-        enc = encoding.strip()
-        try:
-            info = codecs.lookup(enc)
-        except LookupError as exc:
-            raise InputDataError(
-                f"Unknown encoding {enc!r}; pass a Python codec name such as utf-8, gb18030, gbk, big5 or utf-16 "
-                "(--encoding), or leave it out to auto-detect."
-            ) from exc
+    enc = _given_encoding(encoding)
+    if enc is not None:
+        info = codecs.lookup(enc)
         if info.name == "utf-8" and data.startswith(codecs.BOM_UTF8):
             enc, data = "utf-8-sig", data[3:]
         try:
@@ -365,14 +382,8 @@ def sniff_encoding(path: str | Path, *, sample_bytes: int = 1 << 20) -> str:
     Raises:
         InputFileNotFoundError, InputDataError: missing or unreadable file; binary content.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise _fail(p, "does not exist", "check the path")
-    try:
-        with p.open("rb") as fh:
-            data = fh.read(sample_bytes + 1)
-    except OSError as exc:
-        raise _fail(p, f"cannot be read ({exc.strerror or exc})", "check that the file is readable by you") from exc
+    p = _check_path(path)
+    data = _read_bytes(p, limit=sample_bytes + 1)
     if len(data) > sample_bytes:
         data = data[:sample_bytes]
         cut = data.rfind(b"\n")
@@ -582,6 +593,11 @@ def _parse_json(raw: str, path: Path) -> _Table:
     return _Table(frame=_records_frame(records), errors=errors, lines=[None] * len(records))
 
 
+def _parquet_error(path: Path, exc: Exception) -> InputDataError:
+    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return _fail(path, f"cannot be read as Parquet ({msg})", "check that it is a complete Parquet file")
+
+
 def _load(path: str | Path, encoding: str | None) -> _Table:
     p = _check_path(path)
     suffix = p.suffix.lower()
@@ -589,8 +605,7 @@ def _load(path: str | Path, encoding: str | None) -> _Table:
         try:
             frame = pd.read_parquet(p)
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
-            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise _fail(p, f"cannot be read as Parquet ({msg})", "check that it is a complete Parquet file") from exc
+            raise _parquet_error(p, exc) from exc
         return _Table(frame=frame.reset_index(drop=True), lines=[None] * len(frame), source=str(p), encoding="parquet")
     raw, enc = decode_bytes(_read_bytes(p), encoding, name=str(p))
     if suffix in (".csv", ".tsv"):
@@ -649,14 +664,7 @@ def read_chunks(path: str | Path, *, chunk_rows: int = 20_000, encoding: str | N
         else:
             frames = _parquet_chunks(p, chunk_rows)
     else:
-        enc = encoding if encoding is not None and encoding.strip().lower() not in ("", "auto") else sniff_encoding(p)
-        try:
-            codecs.lookup(enc)
-        except LookupError as exc:
-            raise InputDataError(
-                f"Unknown encoding {enc!r}; pass a Python codec name such as utf-8, gb18030, gbk, big5 or utf-16 "
-                "(--encoding), or leave it out to auto-detect."
-            ) from exc
+        enc = _given_encoding(encoding) or sniff_encoding(p)
         if suffix in (".csv", ".tsv"):
             frames = _csv_chunks(p, enc, "\t" if suffix == ".tsv" else ",", chunk_rows)
         else:
@@ -673,12 +681,16 @@ def read_chunks(path: str | Path, *, chunk_rows: int = 20_000, encoding: str | N
 
 def _with_record_columns(frame: pd.DataFrame, table: _Table, start: int) -> pd.DataFrame:
     n = len(frame)
-    lines = table.lines[start : start + n] if len(table.lines) == len(table.frame) else [None] * n
+    lines: list[int | None] = table.lines[start : start + n] if len(table.lines) == len(table.frame) else [None] * n
     errors = [table.errors.get(start + i, ("", ""))[1] for i in range(n)]
-    out = frame.reset_index(drop=True)
-    out[LINE_COLUMN] = pd.Series(lines, dtype="Int64")
-    out[MALFORMED_COLUMN] = pd.Series(errors, dtype=object)
-    return out
+    return _add_record_columns(frame.reset_index(drop=True), lines, errors)
+
+
+def _add_record_columns(frame: pd.DataFrame, lines: list[int | None], errors: list[str]) -> pd.DataFrame:
+    """``frame`` (0-based index) with each record's file line and parse error, for :func:`ingest`."""
+    frame[LINE_COLUMN] = pd.Series(lines, dtype="Int64")
+    frame[MALFORMED_COLUMN] = pd.Series(errors, dtype=object)
+    return frame
 
 
 def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -687,20 +699,15 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     try:
         pf = pq.ParquetFile(path)
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise _fail(path, f"cannot be read as Parquet ({msg})", "check that it is a complete Parquet file") from exc
+        raise _parquet_error(path, exc) from exc
     for batch in pf.iter_batches(batch_size=chunk_rows):
         frame = batch.to_pandas()
-        frame[LINE_COLUMN] = pd.Series([None] * len(frame), dtype="Int64")
-        frame[MALFORMED_COLUMN] = pd.Series([""] * len(frame), dtype=object)
-        yield frame
+        yield _add_record_columns(frame, [None] * len(frame), [""] * len(frame))
 
 
 def _chunk_frame(columns: list[str], rows: list[list[Any]], lines: list[int | None], errors: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns)
-    frame[LINE_COLUMN] = pd.Series(lines, dtype="Int64")
-    frame[MALFORMED_COLUMN] = pd.Series(errors, dtype=object)
-    return frame
+    return _add_record_columns(frame, lines, errors)
 
 
 def _csv_chunks(path: Path, encoding: str, sep: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -808,10 +815,7 @@ def _line_chunks(path: Path, encoding: str, chunk_rows: int, *, jsonl: bool) -> 
         for r in records:
             for k in r:
                 columns.setdefault(str(k), None)
-        out = _records_frame(records).reindex(columns=list(columns))
-        out[LINE_COLUMN] = pd.Series(lines, dtype="Int64")
-        out[MALFORMED_COLUMN] = pd.Series(errors, dtype=object)
-        return out
+        return _add_record_columns(_records_frame(records).reindex(columns=list(columns)), lines, errors)
 
     with path.open(encoding=encoding, errors="surrogateescape") as fh:
         for lineno, line in enumerate(fh, start=1):
@@ -987,7 +991,7 @@ def parse_timestamps(
     index = values.index
     if pd.api.types.is_datetime64_any_dtype(values):
         if getattr(values.dtype, "tz", None) is None and timezone != DEFAULT_TIMEZONE:
-            values = values.dt.tz_localize(timezone, ambiguous=np.zeros(n, dtype=bool), nonexistent="shift_forward")
+            values = localize(values, timezone)
         ts = pd.to_datetime(values, utc=True)
         unparsed = (ts.notna() & ((ts < _TS_MIN) | (ts >= _TS_MAX))).to_numpy()
         return ts.where(~unparsed), unparsed

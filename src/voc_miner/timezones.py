@@ -29,7 +29,7 @@ import pandas as pd
 
 from voc_miner.errors import ConfigError
 
-__all__ = ["DEFAULT_TIMEZONE", "check_timezone", "localize_wall_clock", "month_bounds", "to_local"]
+__all__ = ["DEFAULT_TIMEZONE", "check_timezone", "localize", "localize_wall_clock", "month_bounds", "to_local"]
 
 DEFAULT_TIMEZONE: Final = "UTC"
 
@@ -62,17 +62,24 @@ def to_local(values: pd.Series, timezone: str = DEFAULT_TIMEZONE) -> pd.Series:
     return ts.dt.tz_convert(timezone) if timezone != DEFAULT_TIMEZONE else ts
 
 
-def localize_wall_clock(wall_ns: np.ndarray, timezone: str) -> np.ndarray:
-    """UTC nanoseconds of wall-clock times (int64 nanoseconds read as if UTC) that happened in ``timezone``.
+def localize(naive: pd.Series, timezone: str) -> pd.Series:
+    """Naive wall-clock times (a datetime64 series) as aware times in ``timezone``.
 
     Clock changes: a time repeated when clocks go back is read as standard time (the later of the two
     instants); a time skipped when they go forward is moved forward by the gap. Both are deterministic.
     """
+    standard_time = np.zeros(len(naive), dtype=bool)
+    out: pd.Series = naive.dt.tz_localize(timezone, ambiguous=standard_time, nonexistent="shift_forward")
+    return out
+
+
+def localize_wall_clock(wall_ns: np.ndarray, timezone: str) -> np.ndarray:
+    """UTC nanoseconds of wall-clock times (int64 nanoseconds read as if UTC) that happened in ``timezone``
+    (clock changes as in :func:`localize`)."""
     if timezone == DEFAULT_TIMEZONE or len(wall_ns) == 0:
         return wall_ns
-    naive = pd.DatetimeIndex(wall_ns.astype("datetime64[ns]"))
-    local = naive.tz_localize(timezone, ambiguous=np.zeros(len(naive), dtype=bool), nonexistent="shift_forward")
-    out: np.ndarray = np.asarray(local.tz_convert("UTC").tz_localize(None).asi8, dtype=np.int64)
+    local = localize(pd.Series(wall_ns.astype("datetime64[ns]")), timezone)
+    out: np.ndarray = np.asarray(local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().view("int64"))
     return out
 
 
