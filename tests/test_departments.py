@@ -222,8 +222,21 @@ def test_label_files(tmp_path: Path) -> None:
     with pytest.raises(InputDataError, match="does not exist"):
         load_department_labels(tmp_path / "none.csv", taxonomy=tax)
     (tmp_path / "l.xlsx").write_text("x", encoding="utf-8")
-    with pytest.raises(InputDataError, match=r"suffix '\.xlsx'"):
+    with pytest.raises(InputDataError, match=r"Department labels: .* cannot be read as an Excel workbook"):
         load_department_labels(tmp_path / "l.xlsx", taxonomy=tax)
+    (tmp_path / "l.doc").write_text("x", encoding="utf-8")
+    with pytest.raises(InputDataError, match=r"suffix '\.doc'.*columns conversation_id and department"):
+        load_department_labels(tmp_path / "l.doc", taxonomy=tax)
+    # labels exported by the same help desk as the chats: GBK CSV, or a workbook with numeric ids
+    (tmp_path / "gbk.csv").write_bytes("conversation_id,department,备注\nc1,finance,退款问题\n".encode("gbk"))
+    assert load_department_labels(tmp_path / "gbk.csv", taxonomy=tax) == {"c1": "finance"}
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (["conversation_id", "department"], [1001, "logistics"], [1002.0, "finance"]):
+        book.active.append(row)
+    book.save(tmp_path / "labels.xlsx")
+    assert load_department_labels(tmp_path / "labels.xlsx", taxonomy=tax) == {"1001": "logistics", "1002": "finance"}
     with pytest.raises(InputDataError, match=r"lack column\(s\) \['department'\]"):
         load_department_labels(pd.DataFrame({"conversation_id": ["a"], "dept": ["finance"]}), taxonomy=tax)
     both = pd.DataFrame({"conversation_id": ["a", "a"], "department": ["finance", "quality"]})

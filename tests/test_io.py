@@ -234,8 +234,11 @@ def test_invalid_max_chars_and_decode_mode_are_config_errors() -> None:
 
 def test_unreadable_inputs_name_the_fix(tmp_path: Path) -> None:
     (tmp_path / "book.xlsx").write_bytes(b"PK\x03\x04")
-    with pytest.raises(InputDataError, match=r"spreadsheet.*export it as CSV"):
+    with pytest.raises(InputDataError, match=r"cannot be read as an Excel workbook.*export the sheet as CSV"):
         ingest(tmp_path / "book.xlsx")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(InputDataError, match=r"is an \.xls workbook; save it as \.xlsx"):
+        ingest(tmp_path / "old.xls")
     with pytest.raises(InputDataError, match="is a directory"):
         ingest(tmp_path)
     (tmp_path / "bin.csv").write_bytes(bytes(range(256)) * 8)

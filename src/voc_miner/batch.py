@@ -31,6 +31,7 @@ import pandas as pd
 from voc_miner.errors import InputDataError, InputFileNotFoundError
 from voc_miner.io import read_chunks
 from voc_miner.types import REJECT_COLUMNS
+from voc_miner.workbook import WORKBOOK_SUFFIXES, row_estimate
 
 logger = logging.getLogger("voc_miner")
 
@@ -209,6 +210,8 @@ def _count_rows(path: Path) -> int:
         import pyarrow.parquet as pq
 
         return int(pq.ParquetFile(path).metadata.num_rows)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return row_estimate(path)
     with path.open("rb") as fh:
         n = sum(1 for _ in fh)
     return n - 1 if path.suffix.lower() in (".csv", ".tsv") else n

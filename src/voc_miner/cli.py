@@ -81,7 +81,12 @@ SpeakerCol = Annotated[str, typer.Option("--speaker-col", help="Speaker column (
 TurnCol = Annotated[str, typer.Option("--turn-col", help="Turn order column (absent: file order).")]
 TimeCol = Annotated[str, typer.Option("--time-col", help="Timestamp column (optional).")]
 ChannelCol = Annotated[str, typer.Option("--channel-col", help="Channel column (optional).")]
-Encoding = Annotated[str | None, typer.Option("--encoding", help="Input encoding of CSV/JSONL (default utf-8).")]
+Encoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="Encoding of CSV/TSV/JSON/TXT inputs (default: detected; UTF-8, GB18030/GBK, Big5, UTF-16)."
+    ),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors and the final summary.")]
 TimeZone = Annotated[
     str | None,
@@ -139,14 +144,16 @@ def _run_fit(
 
 @app.command()
 def fit(
-    inputs: Annotated[list[Path], typer.Argument(help="Input files: CSV, TSV, JSONL or Parquet.")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Input files: CSV, TSV, JSONL, JSON, TXT, Excel (.xlsx) or Parquet.")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
     taxonomy: Annotated[Path | None, typer.Option("--taxonomy", help="Department taxonomy YAML.")] = None,
     department_labels: Annotated[
         Path | None,
         typer.Option(
             "--department-labels",
-            help="Labelled history, CSV or Parquet with columns conversation_id,department: "
+            help="Labelled history (CSV, Excel or Parquet) with columns conversation_id,department: "
             "departments are then mapped by a supervised, calibrated model.",
         ),
     ] = None,
@@ -209,7 +216,9 @@ def _demo_corpus() -> Path:
 @app.command()
 def tag(
     model: Annotated[Path, typer.Argument(help="Model directory written by fit (DIR/model).")],
-    input_: Annotated[Path, typer.Argument(metavar="INPUT", help="Input file: Parquet, CSV, TSV, JSONL, JSON or TXT.")],
+    input_: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Input file: Parquet, CSV, TSV, JSONL, JSON, TXT, .xlsx.")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output Parquet file of per-conversation tags.")],
     text_col: TextCol = "text",
     conversation_col: ConvCol = "conversation_id",

@@ -45,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from voc_miner.embed import LanguageCentering
 from voc_miner.errors import ConfigError, InputDataError, ModelError, NotFittedError, TaxonomyError
+from voc_miner.io import read_table
 from voc_miner.protocols import Embedder
 from voc_miner.resources import model_file
 from voc_miner.textclean import detect_language
@@ -328,7 +329,6 @@ HEAD_ARRAYS = "department_head.npz"
 HEAD_META = "department_head.json"
 _HEAD_FORMAT = 1
 _L2_GRID: tuple[float, ...] = (1.0, 0.1, 0.01, 0.001, 0.0001)
-_LABEL_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, *, n_bins: int = 10) -> float:
@@ -410,23 +410,18 @@ def load_department_labels(source: pd.DataFrame | str | Path, *, taxonomy: Taxon
 
 
 def _read_labels_file(path: Path) -> pd.DataFrame:
+    """The labels file, read as an input file is (any supported format, encoding detected)."""
     if not path.is_file():
         raise InputDataError(
-            f"Department labels file {str(path)!r} does not exist; pass a CSV or Parquet file "
+            f"Department labels file {str(path)!r} does not exist; pass a CSV, Excel or Parquet file "
             "with columns conversation_id and department."
         )
-    suffix = path.suffix.lower()
-    if suffix not in _LABEL_SUFFIXES:
-        raise InputDataError(
-            f"Department labels file {str(path)!r} has suffix {suffix!r}; use one of {list(_LABEL_SUFFIXES)}."
-        )
     try:
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputDataError(f"Department labels file {str(path)!r} cannot be read: {first}.") from exc
+        return read_table(path)
+    except InputDataError as exc:
+        raise InputDataError(
+            f"Department labels: {exc} The file needs columns conversation_id and department."
+        ) from exc
 
 
 def _one_blas_thread() -> AbstractContextManager[object]:

@@ -2,8 +2,9 @@
 
 Files by suffix: ``.csv`` (delimiter sniffed among ``, ; | tab``; Excel's ``sep=`` line honoured),
 ``.tsv``, ``.jsonl``/``.ndjson``, ``.json`` (an array of objects, ``{"key": [...]}`` or JSON Lines),
-``.parquet``/``.pq``, ``.txt`` (one ticket per non-blank line, column ``text``). Blank lines are not
-rows. Workbooks, archives and other binary files are refused with a message naming the fix.
+``.parquet``/``.pq``, ``.txt`` (one ticket per non-blank line, column ``text``), ``.xlsx``/``.xlsm`` (the first
+sheet, header in its first non-blank row; :mod:`voc_miner.workbook`). Blank lines and rows are not rows. Old
+``.xls``/``.ods`` workbooks, archives and other binary files are refused with a message naming the fix.
 
 Canonical schema (one row per turn)::
 
@@ -76,6 +77,7 @@ import csv
 import dataclasses
 import difflib
 import io as _io
+import itertools
 import json
 import logging
 import math
@@ -98,10 +100,11 @@ from voc_miner.pii import PiiMasker
 from voc_miner.textclean import clean_text, detect_language, latin_language_hint, to_simplified
 from voc_miner.timezones import DEFAULT_TIMEZONE, localize, localize_wall_clock
 from voc_miner.types import REJECT_COLUMNS, TURN_COLUMNS
+from voc_miner.workbook import WORKBOOK_SUFFIXES, sheet_rows
 
 logger = logging.getLogger("voc_miner")
 
-SUPPORTED_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq", ".txt")
+SUPPORTED_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq", ".txt", *WORKBOOK_SUFFIXES)
 
 #: Machine-readable reject reasons, in the order they are checked, with their meaning.
 REJECT_REASONS: Final[Mapping[str, str]] = {
@@ -196,8 +199,8 @@ def _check_path(path: str | Path) -> Path:
     if p.is_dir():
         raise _fail(p, "is a directory", f"pass one or more files ({', '.join(SUPPORTED_SUFFIXES)})")
     suffix = p.suffix.lower()
-    if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
-        raise _fail(p, "is a spreadsheet workbook", "export it as CSV (UTF-8) or Parquet and pass that file")
+    if suffix in (".xls", ".ods"):
+        raise _fail(p, f"is an {suffix} workbook", "save it as .xlsx (or export the sheet as CSV, UTF-8) and pass that")
     if suffix in (".gz", ".zip", ".bz2", ".xz", ".7z"):
         raise _fail(p, "is compressed", f"decompress it first; supported: {', '.join(SUPPORTED_SUFFIXES)}")
     if suffix not in SUPPORTED_SUFFIXES:
@@ -224,8 +227,8 @@ _BOMS: Final = (
     (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
 )
 _MAGIC: Final = (
-    (b"PK\x03\x04", "is a ZIP archive (an .xlsx workbook?)", "export it as CSV (UTF-8) or Parquet"),
-    (b"\xd0\xcf\x11\xe0", "is an old Excel/Office file", "export it as CSV (UTF-8) or Parquet"),
+    (b"PK\x03\x04", "is a ZIP archive (an .xlsx workbook?)", "rename a workbook to .xlsx, or export it as CSV (UTF-8)"),
+    (b"\xd0\xcf\x11\xe0", "is an old Excel/Office file", "save it as .xlsx, or export it as CSV (UTF-8)"),
     (b"\x1f\x8b", "is gzip-compressed", "decompress it first"),
     (b"%PDF", "is a PDF document", "export the tickets as CSV, JSON Lines or Parquet"),
     (b"PAR1", "is a Parquet file with the wrong suffix", "rename it to .parquet"),
@@ -593,6 +596,57 @@ def _parse_json(raw: str, path: Path) -> _Table:
     return _Table(frame=_records_frame(records), errors=errors, lines=[None] * len(records))
 
 
+def _workbook_records(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str | None]]]]:
+    """The first sheet's columns (its first row) and ``(row number, cells)`` per row below it.
+
+    Unlike a CSV line with too many fields, a sheet row with a value right of the header's last column is
+    unambiguous: the row is kept and that cell is not read (one warning per file names where)."""
+    rows = sheet_rows(path)
+    first = next(rows, None)
+    columns = _unique_header([c or "" for c in first[1]]) if first else []
+    n = len(columns)
+
+    def records() -> Iterator[tuple[int, list[str | None]]]:
+        beyond: list[int] = []
+        for row_no, fields in rows:
+            if len(fields) > n:  # trailing empty cells are already dropped: a value lies beyond
+                beyond.append(row_no)
+            yield row_no, fields[:n] + [None] * (n - len(fields))
+        if beyond:
+            from openpyxl.utils import get_column_letter
+
+            logger.warning(
+                "ingest: %s: %d row(s) have values right of the header's last column %s (first in row %d); "
+                "those cells are not read. Give their column a header to use it.",
+                path,
+                len(beyond),
+                get_column_letter(max(n, 1)),
+                beyond[0],
+            )
+
+    return columns, records()
+
+
+def _parse_workbook(path: Path) -> _Table:
+    columns, records = _workbook_records(path)
+    lines: list[int | None] = []
+    rows: list[list[str | None]] = []
+    for row_no, cells in records:
+        lines.append(row_no)
+        rows.append(cells)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns)
+    return _Table(frame=frame, lines=lines)
+
+
+def _workbook_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """:func:`_parse_workbook` in chunks of ``chunk_rows`` rows, streamed from the sheet."""
+    columns, records = _workbook_records(path)
+    batch = list(itertools.islice(records, chunk_rows))
+    while batch:
+        yield _chunk_frame(columns, [r[1] for r in batch], [r[0] for r in batch], [""] * len(batch))
+        batch = list(itertools.islice(records, chunk_rows))
+
+
 def _parquet_error(path: Path, exc: Exception) -> InputDataError:
     msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return _fail(path, f"cannot be read as Parquet ({msg})", "check that it is a complete Parquet file")
@@ -607,6 +661,10 @@ def _load(path: str | Path, encoding: str | None) -> _Table:
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             raise _parquet_error(p, exc) from exc
         return _Table(frame=frame.reset_index(drop=True), lines=[None] * len(frame), source=str(p), encoding="parquet")
+    if suffix in WORKBOOK_SUFFIXES:
+        table = _parse_workbook(p)
+        table.source, table.encoding = str(p), "xlsx"
+        return table
     raw, enc = decode_bytes(_read_bytes(p), encoding, name=str(p))
     if suffix in (".csv", ".tsv"):
         table = _parse_csv(raw, p, "\t" if suffix == ".tsv" else ",")
@@ -653,11 +711,14 @@ def read_chunks(path: str | Path, *, chunk_rows: int = 20_000, encoding: str | N
     p = _check_path(path)
     suffix = p.suffix.lower()
     enc = "parquet"
-    if suffix in (".parquet", ".pq", ".json"):
+    frames: Iterator[pd.DataFrame]
+    if suffix in WORKBOOK_SUFFIXES:
+        enc, frames = "xlsx", _workbook_chunks(p, chunk_rows)
+    elif suffix in (".parquet", ".pq", ".json"):
         if suffix == ".json":
             table = _load(p, encoding)
             enc = table.encoding
-            frames: Iterator[pd.DataFrame] = (
+            frames = (
                 _with_record_columns(table.frame.iloc[i : i + chunk_rows], table, i)
                 for i in range(0, len(table.frame), chunk_rows)
             )

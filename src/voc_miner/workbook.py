@@ -1,0 +1,133 @@
+"""Excel workbooks (``.xlsx`` / ``.xlsm``) as rows of text cells, for :mod:`voc_miner.io`.
+
+Help desks (Zendesk, Freshdesk, 七鱼, 智齿 ...) export tickets as workbooks as often as CSV. The first sheet is
+read with openpyxl in read-only mode, so rows are streamed from the file and ``voc-miner tag`` reads a large
+workbook chunk by chunk without holding it in memory. openpyxl parses the sheet XML with defusedxml (a
+dependency) so a hostile file cannot expand entities. Cells are turned into the text a CSV export of the
+same sheet would hold (:func:`cell_text`): whole numbers without ``.0`` (ticket ids, phone numbers), dates
+and times in ISO form without an offset (read in ``ingest.timezone``, like naive CSV timestamps), formulas
+as their last computed value.
+
+openpyxl rather than ``pandas.read_excel``: pandas loads the whole sheet and converts cells by column type
+(a column of ids with one blank becomes floats, ``12345.0``); the row iterator keeps each cell's own value
+and its row number, which rejects report as ``line``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+from voc_miner.errors import InputDataError
+
+logger = logging.getLogger("voc_miner")
+
+#: Suffixes read as Excel workbooks. Old binary ``.xls`` and OpenDocument ``.ods`` are not: save as ``.xlsx``.
+WORKBOOK_SUFFIXES: Final = (".xlsx", ".xlsm")
+
+
+def cell_text(value: Any) -> str | None:
+    """A workbook cell as the text a CSV export would hold; ``None`` for an empty cell.
+
+    Example:
+        >>> import datetime
+        >>> [cell_text(v) for v in (None, "", 13812345678, 2.50, True, datetime.datetime(2026, 10, 1, 9, 30))]
+        [None, None, '13812345678', '2.5', 'TRUE', '2026-10-01 09:30:00']
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.15g}"  # Excel keeps 15 significant digits; 0.1 + 0.2 shows as 0.3
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, _dt.date | _dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _unreadable(path: Path, exc: BaseException) -> InputDataError:
+    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return InputDataError(
+        f"Input {str(path)!r} cannot be read as an Excel workbook ({msg}); save it again as .xlsx without a "
+        "password (an old .xls or an encrypted workbook is not readable), or export the sheet as CSV (UTF-8)."
+    )
+
+
+#: What openpyxl raises on a damaged, truncated or mislabelled file (zip, XML and schema errors).
+_READ_ERRORS: Final = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError, EOFError)
+
+
+def sheet_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
+    """``(row number, cells)`` of every row with a cell value of the workbook's first sheet, header row included.
+
+    Row numbers are the sheet's (1-based, as Excel shows them); cells are :func:`cell_text` values with
+    trailing empty cells dropped. A workbook with more than one sheet logs which one is read.
+
+    Raises:
+        InputDataError: the file is not a readable workbook (damaged, encrypted, an .xls renamed).
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    errors = (*_READ_ERRORS, InvalidFileException)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except errors as exc:
+        raise _unreadable(path, exc) from exc
+    try:
+        sheets = book.worksheets
+        if not sheets:
+            return
+        sheet = sheets[0]
+        if len(sheets) > 1:
+            logger.warning(
+                "ingest: %s has %d sheets; only the first (%r) is read. Put the tickets on the first sheet, "
+                "or save each sheet as its own file.",
+                path,
+                len(sheets),
+                sheet.title,
+            )
+        # Size rows by their own cells, not by the stored <dimension> (some writers store A1:XFD1048576).
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        row_no = 0
+        while True:
+            try:
+                values = next(rows, None)
+            except errors as exc:
+                raise _unreadable(path, exc) from exc
+            if values is None:
+                return
+            row_no += 1  # openpyxl yields every row from 1, an empty tuple for a missing one
+            cells = [cell_text(v) for v in values]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if cells:  # a row of empty cells is a blank line; one with spaces is a row (an empty_text reject)
+                yield row_no, cells
+    finally:
+        book.close()
+
+
+def row_estimate(path: Path) -> int:
+    """Data rows of the first sheet as its stored dimension says (a progress-bar total; 0 when unknown)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (*_READ_ERRORS, InvalidFileException):
+        return 0  # the reader itself reports the problem
+    try:
+        return max(int(book.worksheets[0].max_row or 1) - 1, 0) if book.worksheets else 0
+    finally:
+        book.close()

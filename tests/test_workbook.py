@@ -1,0 +1,143 @@
+"""Excel (.xlsx) exports read like the same sheet saved as CSV, whole or streamed, and hostile files refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from voc_miner.batch import stream_tag
+from voc_miner.config import IngestConfig
+from voc_miner.errors import InputDataError
+from voc_miner.io import LINE_COLUMN, ingest, read_chunks
+from voc_miner.workbook import cell_text
+
+from .test_cli import _one_line_error, run
+
+HEADER = ["conversation_id", "turn", "speaker", "text", "timestamp", "channel"]
+#: Typed cells as a help desk writes them: numeric ids, Excel date cells, a phone number stored as a number.
+ROWS: list[list[object]] = [
+    [1001, 0, "customer", "包裹被压坏了，杯子碎了，电话 13812345678", dt.datetime(2026, 11, 1, 7, 30), "chat"],
+    [1001, 1, "agent", "非常抱歉，请拍照给我们", dt.datetime(2026, 11, 1, 7, 31), "chat"],
+    [1001, 2, "customer", "照片发了，什么时候退款？", dt.datetime(2026, 11, 1, 7, 40), "chat"],
+    [1002.0, 0, "customer", "The parcel arrived crushed and I want a refund", dt.datetime(2026, 10, 31, 20, 0), "email"],
+    [1003, 0, "customer", "   ", None, "chat"],
+    [1004, 0, "supplier", "您好，请问有什么可以帮您", None, "chat"],
+    [1005, 0, "customer", "尺码偏小，想换大一号", dt.datetime(2026, 11, 2, 12, 0), "app"],
+]
+#: The same rows as a CSV export of the sheet shows them.
+CSV_ROWS: list[list[object]] = [
+    ["1001", 0, "customer", ROWS[0][3], "2026-11-01 07:30:00", "chat"],
+    ["1001", 1, "agent", ROWS[1][3], "2026-11-01 07:31:00", "chat"],
+    ["1001", 2, "customer", ROWS[2][3], "2026-11-01 07:40:00", "chat"],
+    ["1002", 0, "customer", ROWS[3][3], "2026-10-31 20:00:00", "email"],
+    ["1003", 0, "customer", "   ", "", "chat"],
+    ["1004", 0, "supplier", ROWS[5][3], "", "chat"],
+    ["1005", 0, "customer", ROWS[6][3], "2026-11-02 12:00:00", "app"],
+]
+
+
+def _workbook(path: Path, rows: list[list[object]], *, blank_after: int | None = None, sheets: int = 1) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "工单"
+    sheet.append(HEADER)
+    for i, row in enumerate(rows):
+        sheet.append(row)
+        if i == blank_after:
+            sheet.append([])  # an empty row: not a record, later rows keep their sheet row numbers
+    for k in range(1, sheets):
+        book.create_sheet(f"Sheet{k + 1}").append(["note"])
+    book.save(path)
+    return path
+
+
+def test_cells_read_as_a_csv_export_shows_them() -> None:
+    assert [cell_text(v) for v in (1004.0, 0.1 + 0.2, 1e20, False, dt.date(2026, 10, 1), dt.time(9, 5))] == [
+        "1004", "0.3", "1e+20", "FALSE", "2026-10-01", "09:05:00"]
+
+
+def test_xlsx_ingests_like_the_same_sheet_as_csv(tmp_path: Path) -> None:
+    xlsx = _workbook(tmp_path / "export.xlsx", ROWS, blank_after=2)
+    csv = tmp_path / "export.csv"
+    pd.DataFrame(CSV_ROWS, columns=HEADER).to_csv(csv, index=False)
+    cfg = IngestConfig(timezone="Asia/Shanghai")
+    got, want = ingest(xlsx, config=cfg), ingest(csv, config=cfg)
+    assert got.turns.drop(columns="row").equals(want.turns.drop(columns="row"))
+    # ids are "1001" / "1002" (not 1002.0), the phone number stored as a number is masked, and the Excel
+    # date cell 07:30 on 1 November is read on the team's clock: 23:30 UTC on 31 October
+    first = got.turns.iloc[0]
+    assert set(got.turns["conversation_id"]) == {"1001", "1002", "1005"} and "<PHONE>" in first["text"]
+    assert first["timestamp"] == pd.Timestamp("2026-10-31 23:30", tz="UTC")
+    # rejects carry the sheet's row numbers (header = row 1, an empty row after row 4 shifts the rest)
+    rej = got.rejects.set_index("conversation_id")
+    assert rej.loc["1003", "reason"] == "empty_text" and rej.loc["1003", "line"] == 7
+    assert rej.loc["1004", "reason"] == "unknown_speaker" and rej.loc["1004", "line"] == 8
+    assert set(rej["source"]) == {str(xlsx)}
+    assert len(got.turns) + len(got.rejects) == len(ROWS)  # nothing lost
+
+
+def test_streamed_chunks_equal_the_whole_sheet(tmp_path: Path) -> None:
+    xlsx = _workbook(tmp_path / "big.xlsx", ROWS * 5, blank_after=10)
+    whole = ingest(xlsx)
+    chunks = list(read_chunks(xlsx, chunk_rows=4))
+    assert [len(c) for c in chunks] == [4] * 8 + [3]
+    streamed = pd.concat(chunks, ignore_index=True)
+    assert streamed[LINE_COLUMN].tolist() == [*range(2, 13), *range(14, 38)]
+    again = ingest(streamed)
+    assert again.turns["text"].tolist() == whole.turns["text"].tolist()
+    assert again.rejects["line"].tolist() == whole.rejects["line"].tolist()
+
+
+def test_stream_tag_reads_a_workbook(tmp_path: Path) -> None:
+    xlsx = _workbook(tmp_path / "nightly.xlsx", ROWS * 3)
+
+    def tag_fn(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        res = ingest(df)
+        tags = res.turns.groupby("conversation_id", sort=False).size().rename("n").reset_index()
+        return tags, res.rejects[["row", "conversation_id", "reason", "detail"]]
+
+    stats = stream_tag(tag_fn, xlsx, tmp_path / "t.parquet", model_dir=tmp_path / "m", chunk_rows=5, progress=False)
+    assert stats.rows == 21
+    rejects = pd.read_csv(tmp_path / "t.rejects.csv")
+    assert sorted(rejects["reason"]) == ["empty_text"] * 3 + ["unknown_speaker"] * 3
+
+
+def test_values_beyond_the_header_and_other_sheets_are_named(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    rows = [list(r) for r in ROWS]
+    rows[3] = [*rows[3], None, "VIP customer"]  # a note typed two columns right of the last header
+    xlsx = _workbook(tmp_path / "notes.xlsx", rows, sheets=3)
+    with caplog.at_level(logging.WARNING, logger="voc_miner"):
+        res = ingest(xlsx)
+    assert "1002" in set(res.turns["conversation_id"])  # the row is kept
+    text = caplog.text
+    assert "1 row(s) have values right of the header's last column F (first in row 5)" in text
+    assert "has 3 sheets; only the first ('工单') is read" in text
+
+
+def test_damaged_and_hostile_workbooks_are_one_line_errors(tmp_path: Path) -> None:
+    good = _workbook(tmp_path / "good.xlsx", ROWS)
+    data = good.read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputDataError, match=r"cannot be read as an Excel workbook .*save it again as \.xlsx"):
+        ingest(tmp_path / "cut.xlsx")
+    # a sheet whose XML declares nested entities (a "billion laughs" bomb) is refused, not expanded
+    bomb = tmp_path / "bomb.xlsx"
+    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 9))
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "lol">{lol}]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>text</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>&l8;</t></is></c></row></sheetData></worksheet>'
+    )
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, sheet if item.filename == "xl/worksheets/sheet1.xml" else src.read(item))
+    with pytest.raises(InputDataError, match="cannot be read as an Excel workbook"):
+        ingest(bomb)
+    _one_line_error(run("fit", str(tmp_path / "cut.xlsx"), "--out", str(tmp_path / "run"), "-q"), "Excel workbook")
