@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from voc_miner.errors import ConfigError
 from voc_miner.pii import PiiMasker
-from voc_miner.textclean import CleanResult, clean_text, detect_language
+from voc_miner.textclean import CleanResult, clean_text, detect_language, literal_alternation
 
 CLEAN_CASES = [
     # HTML
@@ -177,3 +179,21 @@ def test_detect_language(text: str, expected: str) -> None:
 @given(text=st.text(max_size=100))
 def test_detect_language_total(text: str) -> None:
     assert detect_language(text) in {"zh", "en", "mixed", "other", "empty"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="ab退款 .", min_size=1, max_size=5), max_size=12),
+    text=st.text(alphabet="ab退款 .x", max_size=40),
+)
+def test_literal_alternation_matches_like_the_longest_first_alternation(words: list[str], text: str) -> None:
+    """The trie regex behind the escalation cues and department keywords finds exactly what the flat
+    alternation (longest word first) finds, also with word boundaries around it."""
+    flat = "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    trie = literal_alternation(words)
+    assert bool(flat) == bool(trie)
+    if not flat:
+        return
+    for wrap in ("{}", r"\b(?:{})\b"):
+        got = [m.span() for m in re.finditer(wrap.format(trie), text)]
+        assert got == [m.span() for m in re.finditer(wrap.format(flat), text)]

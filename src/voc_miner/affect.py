@@ -36,6 +36,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from voc_miner.errors import ModelError
 from voc_miner.resources import model_file
+from voc_miner.textclean import literal_alternation
 from voc_miner.types import EMOTIONS
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -241,22 +242,20 @@ class CueLexicon:
         """Load the cue YAML (levels with ``weight``, ``zh`` and ``en`` lists)."""
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         weights: dict[str, float] = {}
-        parts: list[tuple[str, str]] = []
+        cues: dict[str, set[str]] = {"zh": set(), "en": set()}
         for level, spec in data.items():
             if not isinstance(spec, dict) or "weight" not in spec:
                 raise ModelError(f"Cue file {str(path)!r}: level {level!r} needs a `weight` and `zh`/`en` lists.")
             w = float(spec["weight"])
-            for c in spec.get("zh", []):
-                cue = str(c)
-                weights[cue] = max(w, weights.get(cue, 0.0))
-                parts.append((cue, re.escape(cue)))
-            for c in spec.get("en", []):
-                cue = str(c).lower()
-                weights[cue] = max(w, weights.get(cue, 0.0))
-                parts.append((cue, r"\b" + re.escape(cue) + r"\b"))
-        parts.sort(key=lambda p: (-len(p[0]), p[0]))
-        pattern = re.compile("|".join(f"(?:{rx})" for _, rx in parts)) if parts else re.compile(r"(?!x)x")
-        return cls(pattern=pattern, weights=weights)
+            for lang in ("zh", "en"):
+                for c in spec.get(lang, []):
+                    cue = str(c) if lang == "zh" else str(c).lower()
+                    weights[cue] = max(w, weights.get(cue, 0.0))
+                    cues[lang].add(cue)
+        # Longest cue first at each position; at one position a Chinese cue is tried before an English one.
+        parts = [literal_alternation(cues["zh"]), rf"\b(?:{literal_alternation(cues['en'])})\b" if cues["en"] else ""]
+        pattern = "|".join(p for p in parts if p)
+        return cls(pattern=re.compile(pattern or r"(?!x)x"), weights=weights)
 
     @classmethod
     def default(cls) -> CueLexicon:

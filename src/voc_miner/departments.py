@@ -48,7 +48,7 @@ from voc_miner.errors import ConfigError, InputDataError, ModelError, NotFittedE
 from voc_miner.io import read_table
 from voc_miner.protocols import Embedder
 from voc_miner.resources import model_file
-from voc_miner.textclean import detect_language
+from voc_miner.textclean import detect_language, literal_alternation
 from voc_miner.types import UNASSIGNED
 
 logger = logging.getLogger("voc_miner")
@@ -191,26 +191,29 @@ class DepartmentAssignment:
 
 
 class KeywordMatcher:
-    """Finds department keywords in text (zh substring, en whole-word)."""
+    """Finds department keywords in text (zh substring, en whole-word, case-insensitive)."""
 
     def __init__(self, *, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
-        self._en = {
-            d.id: re.compile(r"\b(?:" + "|".join(re.escape(k.lower()) for k in d.keywords.en) + r")\b")
+
+        def compiled(pattern: str) -> re.Pattern[str] | None:
+            return re.compile(pattern) if pattern else None
+
+        # Per department: its zh keywords (searched in the text) and en keywords (whole words, lower case).
+        self._patterns = [
+            (
+                compiled(literal_alternation(d.keywords.zh)),
+                compiled(rf"\b(?:{literal_alternation(k.lower() for k in d.keywords.en)})\b" if d.keywords.en else ""),
+            )
             for d in taxonomy.departments
-            if d.keywords.en
-        }
-        self._zh = {d.id: tuple(d.keywords.zh) for d in taxonomy.departments}
+        ]
 
     def hits(self, text: str) -> np.ndarray:
         """0/1 per department (taxonomy order)."""
         low = text.lower()
-        out = np.zeros(len(self.taxonomy.departments), dtype=np.float32)
-        for i, d in enumerate(self.taxonomy.departments):
-            pat = self._en.get(d.id)
-            if any(k in text for k in self._zh[d.id]) or (pat is not None and pat.search(low)):
-                out[i] = 1.0
-        return out
+        return np.array(
+            [bool((zh and zh.search(text)) or (en and en.search(low))) for zh, en in self._patterns], dtype=np.float32
+        )
 
 
 class ZeroShotDepartmentMapper:

@@ -29,13 +29,22 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final, Literal
 
 from voc_miner.errors import ConfigError, DependencyError
 
-__all__ = ["CleanResult", "Language", "clean_text", "detect_language", "split_sentences", "to_simplified"]
+__all__ = [
+    "CleanResult",
+    "Language",
+    "clean_text",
+    "detect_language",
+    "literal_alternation",
+    "split_sentences",
+    "to_simplified",
+]
 
 Language = Literal["zh", "en", "mixed", "other", "empty"]
 
@@ -167,6 +176,38 @@ class CleanResult:
 
     text: str
     truncated: bool
+
+
+def literal_alternation(words: Iterable[str]) -> str:
+    """A regex matching any of ``words`` literally, written as a prefix trie, longest match first.
+
+    Same matches as ``"|".join(map(re.escape, sorted(words, key=len, reverse=True)))`` (at each position the
+    longest word that fits), several times faster: Python's ``re`` tries every branch of a flat alternation
+    at every position, a trie only the branches whose first character fits (escalation cues and department
+    keywords, once per customer turn in the tag loop). Empty string for no words.
+
+    Example:
+        >>> rx = re.compile(literal_alternation(["refund", "refund request", "return", "退款"]))
+        >>> [m.group(0) for m in rx.finditer("return it, my refund request, 退款")]
+        ['return', 'refund request', '退款']
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        if word:
+            node = trie
+            for ch in word:
+                node = node.setdefault(ch, {})
+            node[""] = {}  # end of a word
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # A word ends here: the longer words are an optional (greedy, so longest first) continuation.
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
 def _nfkc(text: str) -> str:
