@@ -129,3 +129,30 @@ def test_unknown_time_zone(tmp_path: Path) -> None:
     p.write_text("text\n退款没到账\n", encoding="utf-8")
     _one_line_error(run("fit", str(p), "--out", str(tmp_path / "o"), "--timezone", "Beijing", "-q"),
                     "ingest.timezone", "Asia/Shanghai")
+
+
+def test_tag_a_ticket_workbook_with_subject_and_description(fitted_run: Path, tmp_path: Path) -> None:
+    """The nightly job on a help-desk export as it comes: .xlsx, renamed columns, the problem split over
+    Subject and Description (a ticket with only a subject is tagged, not rejected as empty)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (
+        ["Ticket ID", "Subject", "Description", "Created"],
+        [5001, "Parcel arrived crushed", "The box was open and the cup inside broke.", "2026-10-03 09:30"],
+        [5002, "尺码偏小", None, "2026-10-03 10:00"],
+        [5003, None, None, "2026-10-03 11:00"],
+    ):
+        book.active.append(row)
+    book.save(tmp_path / "tickets.xlsx")
+    out = tmp_path / "t.parquet"
+    proc = run("tag", str(fitted_run / "model"), str(tmp_path / "tickets.xlsx"), "--out", str(out),
+               "--conversation-col", "Ticket ID", "--text-col", "Description", "--subject-col", "Subject",
+               "--time-col", "Created", "--timezone", "Asia/Shanghai", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "rows read 3, conversations tagged 2, rows rejected 1" in proc.stdout
+    tags = pd.read_parquet(out).set_index("conversation_id")
+    assert sorted(tags.index) == ["5001", "5002"]
+    assert str(tags.loc["5001", "started_at"]) == "2026-10-03 01:30:00+00:00"
+    rejects = pd.read_csv(tmp_path / "t.rejects.csv")
+    assert rejects[["conversation_id", "reason", "line"]].values.tolist() == [[5003, "empty_text", 4]]

@@ -373,3 +373,41 @@ def test_json_lines_keep_unicode_line_separators_inside_strings(tmp_path) -> Non
     t = tmp_path / "x.txt"
     t.write_text("one\u2028two\r\nthree\rfour\n", encoding="utf-8")
     assert len(ingest(t).turns) == len(ingest(pd.concat(list(read_chunks(t)))).turns) == 3
+
+
+def test_ticket_subject_goes_before_the_text_once_per_conversation(tmp_path: Path) -> None:
+    """Help-desk ticket exports keep the customer's words in two columns, Subject and Description; the
+    subject is often the clearest statement of the problem ("Parcel arrived crushed")."""
+    tickets = pd.DataFrame(
+        {
+            "Ticket ID": ["T1", "T2", "T3", "T4", "T5", "T5", "T6"],
+            "Subject": ["Parcel arrived crushed", "退款还没到账", "Refund?", "N/A", "App crashes", "App crashes", ""],
+            "Description": [
+                "The box was open when it came.",
+                "已经一个星期了",
+                "",
+                "Where is my order 12345?",
+                "It crashes at checkout.",
+                "Still crashing after the update.",
+                "   ",
+            ],
+        }
+    )
+    cols = ColumnsConfig(conversation_id="Ticket ID", text="Description", subject="Subject")
+    res = ingest(tickets, config=IngestConfig(columns=cols))
+    text = res.turns.groupby("conversation_id")["text"].agg(" | ".join).to_dict()
+    assert text["T1"] == "Parcel arrived crushed. The box was open when it came."
+    assert text["T2"] == "退款还没到账。已经一个星期了"
+    assert text["T3"] == "Refund?"  # the subject alone is the ticket
+    assert text["T4"] == "Where is my order 12345?"  # an N/A subject is no subject
+    assert text["T5"] == "App crashes. It crashes at checkout. | Still crashing after the update."  # once
+    assert res.rejects.set_index("conversation_id").loc["T6", "reason"] == "empty_text"
+    assert len(res.turns) + len(res.rejects) == len(tickets)
+    # a text that already holds the subject (an e-mail quoting it) is left alone
+    again = ingest(
+        pd.DataFrame({"subject": ["Late delivery"], "text": ["Late delivery: ordered on Monday, still nothing"]}),
+        config=IngestConfig(columns=ColumnsConfig(subject="subject")),
+    )
+    assert again.turns["text"].tolist() == ["Late delivery: ordered on Monday, still nothing"]
+    with pytest.raises(InputDataError, match=r"Subject column 'Title' not found \(did you mean 'title'\?\).*--subject-col"):
+        ingest(pd.DataFrame({"title": ["a"], "text": ["b"]}), config=IngestConfig(columns=ColumnsConfig(subject="Title")))

@@ -61,7 +61,7 @@ def _config(config: Path | None, lang: str | None, overrides: list[str] | None) 
 
 
 def _columns(
-    text_col: str, conv_col: str, speaker_col: str, turn_col: str, time_col: str, channel_col: str
+    text_col: str, conv_col: str, speaker_col: str, turn_col: str, time_col: str, channel_col: str, subject_col: str
 ) -> ColumnsConfig:
     return ColumnsConfig(
         conversation_id=conv_col,
@@ -70,10 +70,18 @@ def _columns(
         text=text_col,
         timestamp=time_col,
         channel=channel_col,
+        subject=subject_col,
     )
 
 
 TextCol = Annotated[str, typer.Option("--text-col", help="Column holding the message text.")]
+SubjectCol = Annotated[
+    str,
+    typer.Option(
+        "--subject-col",
+        help="Ticket subject/title column (optional): its text goes before the message, once per conversation.",
+    ),
+]
 ConvCol = Annotated[
     str, typer.Option("--conversation-col", help="Conversation id column (absent: one row = one ticket).")
 ]
@@ -161,6 +169,7 @@ def fit(
     set_: Annotated[list[str] | None, typer.Option("--set", help="Config override KEY=VALUE, repeatable.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: en or zh.")] = None,
     text_col: TextCol = "text",
+    subject_col: SubjectCol = "",
     conversation_col: ConvCol = "conversation_id",
     speaker_col: SpeakerCol = "speaker",
     turn_col: TurnCol = "turn",
@@ -178,7 +187,7 @@ def fit(
         *([f"ingest.timezone={timezone}"] if timezone else []),
     ]
     cfg = _config(config, lang, overrides)
-    cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
+    cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col, subject_col)
     if department_labels is not None:  # check the labels before the long fit
         from voc_miner.departments import load_department_labels, load_taxonomy
 
@@ -221,6 +230,7 @@ def tag(
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output Parquet file of per-conversation tags.")],
     text_col: TextCol = "text",
+    subject_col: SubjectCol = "",
     conversation_col: ConvCol = "conversation_id",
     speaker_col: SpeakerCol = "speaker",
     turn_col: TurnCol = "turn",
@@ -257,7 +267,7 @@ def tag(
     miner = VocMiner.load(model)
     miner.progress = False  # the chunk progress bar below replaces the per-chunk embedding bar
     cfg = miner.config_
-    cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col)
+    cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col, subject_col)
     cfg = replace(
         cfg,
         ingest=replace(cfg.ingest, columns=cols, encoding=encoding, timezone=timezone or cfg.ingest.timezone),

@@ -57,7 +57,12 @@ AGENT_SPEAKERS: tuple[str, ...] = (
 
 @dataclass(frozen=True, kw_only=True)
 class ColumnsConfig:
-    """Names of the input columns; mapped onto the canonical schema at ingest."""
+    """Names of the input columns; mapped onto the canonical schema at ingest.
+
+    ``subject`` (none by default): a ticket's subject or title column. Its text is put before the row's
+    text (``"Parcel crushed. The box was open when..."``); in a conversation whose rows all repeat the
+    subject, only its first row gets it, and a text that already contains the subject is left alone.
+    """
 
     conversation_id: str = "conversation_id"
     turn: str = "turn"
@@ -66,6 +71,7 @@ class ColumnsConfig:
     timestamp: str = "timestamp"
     channel: str = "channel"
     lang: str = "lang"
+    subject: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -133,6 +133,7 @@ _OPTION_OF: Final = {
     "timestamp": "--time-col",
     "channel": "--channel-col",
     "lang": "--set ingest.columns.lang=...",
+    "subject": "--subject-col",
 }
 _SURROGATE_RE: Final = re.compile("[\ud800-\udfff]")
 _INVISIBLE_RE: Final = re.compile(
@@ -949,6 +950,35 @@ def _text_cell(v: Any) -> tuple[str, str]:
     return "", "invalid_text"
 
 
+_SENTENCE_END: Final = frozenset("。！？!?.；;：:…")
+
+
+def _with_subjects(texts: list[Any], subjects: list[Any], cids: list[str]) -> list[Any]:
+    """Each text cell with its row's subject before it (see ``ColumnsConfig.subject``).
+
+    A conversation gets each distinct subject once, on the first row that has it; a text that already
+    contains the subject is kept as it is; a cell that is not text (a list, a boolean) stays as it is and
+    is rejected as ``invalid_text``. The two are joined as one sentence after the other, so the subject
+    stays its own segment when a long text is split into sentences.
+    """
+    out = list(texts)
+    seen: set[tuple[str, str]] = set()
+    for i, (value, cid) in enumerate(zip(texts, cids, strict=True)):
+        subject = _text_cell(subjects[i])[0].strip()
+        if not subject or (cid, subject) in seen:
+            continue
+        seen.add((cid, subject))
+        text, problem = _text_cell(value)
+        if problem or subject in text:
+            continue
+        if not text.strip():
+            out[i] = subject
+            continue
+        sep = " " if subject[-1] in _SENTENCE_END else ("。" if "\u3400" <= subject[-1] <= "\u9fff" else ". ")
+        out[i] = subject + sep + text
+    return out
+
+
 def _str_cell(v: Any) -> str:
     """A scalar id/speaker/channel cell as a stripped string ("" when missing)."""
     if _is_missing(v):
@@ -1263,6 +1293,9 @@ def _ingest(table: _Table, *, config: IngestConfig, masker: PiiMasker | None) ->
     # ---- text: clean, (to simplified), mask, detect language
     text_raw = col(cols.text)
     assert text_raw is not None
+    subject_raw = col(cols.subject) if cols.subject else None
+    if subject_raw is not None:
+        text_raw = _with_subjects(text_raw, subject_raw, cids)
     texts: list[str] = []
     langs: list[str] = []
     truncated = np.zeros(n, dtype=bool)
