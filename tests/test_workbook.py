@@ -141,3 +141,25 @@ def test_damaged_and_hostile_workbooks_are_one_line_errors(tmp_path: Path) -> No
     with pytest.raises(InputDataError, match="cannot be read as an Excel workbook"):
         ingest(bomb)
     _one_line_error(run("fit", str(tmp_path / "cut.xlsx"), "--out", str(tmp_path / "run"), "-q"), "Excel workbook")
+
+
+def test_a_title_line_above_the_header_is_passed_over(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["工单导出 2026-10-01 至 2026-10-31"])  # the export's title in A1
+    sheet.append([])
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(row)
+    book.save(tmp_path / "titled.xlsx")
+    with caplog.at_level(logging.WARNING, logger="voc_miner"):
+        res = ingest(tmp_path / "titled.xlsx")
+    assert "row 1 ('工单导出 2026-10-01 至 2026-10-31') looks like a title above the header" in caplog.text
+    assert len(res.turns) + len(res.rejects) == len(ROWS)
+    assert res.rejects.set_index("conversation_id").loc["1003", "line"] == 8  # sheet rows, title included
+    # a one-column sheet keeps its header: "text" followed by single values is not a title
+    single = Workbook()
+    for row in (["text"], ["包裹压坏了"], ["退款还没到"]):
+        single.active.append(row)
+    single.save(tmp_path / "single.xlsx")
+    assert ingest(tmp_path / "single.xlsx").turns["text"].tolist() == ["包裹压坏了", "退款还没到"]

@@ -600,10 +600,26 @@ def _parse_json(raw: str, path: Path) -> _Table:
 def _workbook_records(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str | None]]]]:
     """The first sheet's columns (its first row) and ``(row number, cells)`` per row below it.
 
+    Title lines above the header, as back-office exports write them ("工单导出 2026-10-01 至 2026-10-31" in
+    A1, the header in row 2), are passed over: a row with a single value followed by a row with several.
     Unlike a CSV line with too many fields, a sheet row with a value right of the header's last column is
     unambiguous: the row is kept and that cell is not read (one warning per file names where)."""
     rows = sheet_rows(path)
     first = next(rows, None)
+    for _ in range(3):
+        following = next(rows, None)
+        if following is not None:
+            rows = itertools.chain([following], rows)
+        if first is None or following is None or _filled(first[1]) != 1 or _filled(following[1]) < 2:
+            break
+        logger.warning(
+            "ingest: %s: row %d (%r) looks like a title above the header; the header is read from row %d",
+            path,
+            first[0],
+            next(c for c in first[1] if c),
+            following[0],
+        )
+        first = next(rows)
     columns = _unique_header([c or "" for c in first[1]]) if first else []
     n = len(columns)
 
@@ -626,6 +642,10 @@ def _workbook_records(path: Path) -> tuple[list[str], Iterator[tuple[int, list[s
             )
 
     return columns, records()
+
+
+def _filled(cells: list[str | None]) -> int:
+    return sum(1 for c in cells if c is not None and c.strip())
 
 
 def _parse_workbook(path: Path) -> _Table:
