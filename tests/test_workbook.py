@@ -15,7 +15,7 @@ from voc_miner.batch import stream_tag
 from voc_miner.config import IngestConfig
 from voc_miner.errors import InputDataError
 from voc_miner.io import LINE_COLUMN, ingest, read_chunks
-from voc_miner.workbook import cell_text
+from voc_miner.workbook import cell_text, row_estimate
 
 from .test_cli import _one_line_error, run
 
@@ -87,6 +87,7 @@ def test_streamed_chunks_equal_the_whole_sheet(tmp_path: Path) -> None:
     whole = ingest(xlsx)
     chunks = list(read_chunks(xlsx, chunk_rows=4))
     assert [len(c) for c in chunks] == [4] * 8 + [3]
+    assert row_estimate(xlsx) == 36  # the progress total: the sheet's stored dimension (the blank row counted)
     streamed = pd.concat(chunks, ignore_index=True)
     assert streamed[LINE_COLUMN].tolist() == [*range(2, 13), *range(14, 38)]
     again = ingest(streamed)
@@ -126,6 +127,7 @@ def test_damaged_and_hostile_workbooks_are_one_line_errors(tmp_path: Path) -> No
     (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
     with pytest.raises(InputDataError, match=r"cannot be read as an Excel workbook .*save it again as \.xlsx"):
         ingest(tmp_path / "cut.xlsx")
+    assert row_estimate(tmp_path / "cut.xlsx") == 0  # no progress total; the reader reports the problem
     # a sheet whose XML declares nested entities (a "billion laughs" bomb) is refused, not expanded
     bomb = tmp_path / "bomb.xlsx"
     lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 9))

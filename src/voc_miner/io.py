@@ -983,8 +983,8 @@ def _with_subjects(texts: list[Any], subjects: list[Any], cids: list[str]) -> li
     """
     out = list(texts)
     seen: set[tuple[str, str]] = set()
-    for i, (value, cid) in enumerate(zip(texts, cids, strict=True)):
-        subject = _text_cell(subjects[i])[0].strip()
+    for i, (value, subject_cell, cid) in enumerate(zip(texts, subjects, cids, strict=True)):
+        subject = _text_cell(subject_cell)[0].strip()
         if not subject or (cid, subject) in seen:
             continue
         seen.add((cid, subject))

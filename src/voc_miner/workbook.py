@@ -2,11 +2,12 @@
 
 Help desks (Zendesk, Freshdesk, 七鱼, 智齿 ...) export tickets as workbooks as often as CSV. The first sheet is
 read with openpyxl in read-only mode, so rows are streamed from the file and ``voc-miner tag`` reads a large
-workbook chunk by chunk without holding it in memory. openpyxl parses the sheet XML with defusedxml (a
-dependency) so a hostile file cannot expand entities. Cells are turned into the text a CSV export of the
-same sheet would hold (:func:`cell_text`): whole numbers without ``.0`` (ticket ids, phone numbers), dates
-and times in ISO form without an offset (read in ``ingest.timezone``, like naive CSV timestamps), formulas
-as their last computed value.
+workbook chunk by chunk; only the workbook's shared-strings table (in a file saved by Excel, every distinct
+cell text) is held in memory while the sheet is read. openpyxl parses the XML with defusedxml (a dependency)
+so a hostile file cannot expand entities. Cells are turned into the text a CSV export of the same sheet
+would hold (:func:`cell_text`): whole numbers without ``.0`` (ticket ids, phone numbers), dates and times in
+ISO form without an offset (read in ``ingest.timezone``, like naive CSV timestamps), formulas as their last
+computed value.
 
 openpyxl rather than ``pandas.read_excel``: pandas loads the whole sheet and converts cells by column type
 (a column of ids with one blank becomes floats, ``12345.0``); the row iterator keeps each cell's own value
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,16 +120,34 @@ def sheet_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
         book.close()
 
 
+#: The ``<dimension ref="A1:F1200"/>`` element near the start of a sheet's XML.
+_DIMENSION_RE: Final = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
+
+
 def row_estimate(path: Path) -> int:
-    """Data rows of the first sheet as its stored dimension says (a progress-bar total; 0 when unknown)."""
-    from openpyxl import load_workbook
+    """Data rows of the first sheet as its stored dimension says (a progress-bar total; 0 when unknown).
+
+    Reads the workbook's manifest and the head of the sheet's XML only: opening the workbook with
+    ``load_workbook`` would first parse its shared-strings table, which in a workbook saved by Excel holds
+    every ticket text, so the reader that follows would parse it twice."""
+    from openpyxl.reader.excel import ExcelReader
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (*_READ_ERRORS, InvalidFileException):
+        reader = ExcelReader(path, read_only=True)
+        try:
+            reader.read_manifest()
+            reader.read_workbook()
+            target = next(
+                rel.target
+                for _, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            )
+            with reader.archive.open(target) as fh:
+                head = fh.read(1 << 16)
+        finally:
+            reader.archive.close()
+    except (*_READ_ERRORS, InvalidFileException, StopIteration):
         return 0  # the reader itself reports the problem
-    try:
-        return max(int(book.worksheets[0].max_row or 1) - 1, 0) if book.worksheets else 0
-    finally:
-        book.close()
+    m = _DIMENSION_RE.search(head)
+    return max(int(m.group(1)) - 1, 0) if m and m.group(1) else 0
