@@ -206,3 +206,10 @@ def test_ensemble_puts_zh_and_en_of_a_planted_cause_together(ensemble_miner: Voc
             shared.append(set(grp.loc[grp["topic_id"] == top, "lang"]) >= {"zh", "en"})
     assert purity and float(np.mean(purity)) >= 0.6, purity
     assert shared and np.mean(shared) >= 0.8, shared
+
+
+def test_refit_with_last_months_model_from_another_embedder_is_refused(
+    ensemble_miner: VocMiner, small_demo: pd.DataFrame
+) -> None:
+    with pytest.raises(ConfigError, match="cannot carry over"):
+        VocMiner(config=Config(embed=EmbedConfig(threads=2)), progress=False).fit(small_demo, previous=ensemble_miner)

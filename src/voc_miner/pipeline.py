@@ -55,7 +55,7 @@ from voc_miner.embed import (
     sentence_segments,
     turn_weights,
 )
-from voc_miner.errors import InputDataError, ModelError, NotFittedError
+from voc_miner.errors import ConfigError, InputDataError, ModelError, NotFittedError
 from voc_miner.io import IngestResult, ingest
 from voc_miner.rank import (
     DEPARTMENT_COLUMNS,
@@ -401,6 +401,12 @@ class VocMiner:
                 prev.config_.ingest.timezone,
                 cfg.ingest.timezone,
                 prev.config_.ingest.timezone,
+            )
+        if prev is not None and prev._embedder(prev.config_).id != self._embedder(cfg).id:
+            raise ConfigError(
+                f"The previous model was fitted with embedder {prev._embedder(prev.config_).id!r}, this fit uses "
+                f"{self._embedder(cfg).id!r}: topic ids cannot carry over between two vector spaces. Set "
+                f"embed.model = {prev.config_.embed.model!r} as last month, or fit without the previous model."
             )
         prep, self.centering_ = self._prepare(data, cfg, prev.centering_ if prev is not None else None)
         if not prep.conv_ids:
