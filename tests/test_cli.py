@@ -132,21 +132,25 @@ def test_unknown_time_zone(tmp_path: Path) -> None:
 
 
 def test_tag_a_ticket_workbook_with_subject_and_description(fitted_run: Path, tmp_path: Path) -> None:
-    """The nightly job on a help-desk export as it comes: .xlsx, renamed columns, the problem split over
-    Subject and Description (a ticket with only a subject is tagged, not rejected as empty)."""
+    """The nightly job on a help-desk export as it comes: .xlsx with the tickets on its second sheet, renamed
+    columns, the problem split over Subject and Description (a ticket with only a subject is tagged, not
+    rejected as empty)."""
     from openpyxl import Workbook
 
     book = Workbook()
+    book.active.title = "Summary"  # the tickets are on the second sheet, picked with --sheet
+    book.active.append(["3 tickets exported"])
+    sheet = book.create_sheet("工单")
     for row in (
         ["Ticket ID", "Subject", "Description", "Created"],
         [5001, "Parcel arrived crushed", "The box was open and the cup inside broke.", "2026-10-03 09:30"],
         [5002, "尺码偏小", None, "2026-10-03 10:00"],
         [5003, None, None, "2026-10-03 11:00"],
     ):
-        book.active.append(row)
+        sheet.append(row)
     book.save(tmp_path / "tickets.xlsx")
     out = tmp_path / "t.parquet"
-    proc = run("tag", str(fitted_run / "model"), str(tmp_path / "tickets.xlsx"), "--out", str(out),
+    proc = run("tag", str(fitted_run / "model"), str(tmp_path / "tickets.xlsx"), "--out", str(out), "--sheet", "工单",
                "--conversation-col", "Ticket ID", "--text-col", "Description", "--subject-col", "Subject",
                "--time-col", "Created", "--timezone", "Asia/Shanghai", "-q")
     assert proc.returncode == 0, proc.stderr

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from voc_miner.batch import stream_tag
 from voc_miner.config import IngestConfig
-from voc_miner.errors import InputDataError
+from voc_miner.errors import ConfigError, InputDataError
 from voc_miner.io import LINE_COLUMN, ingest, read_chunks
 from voc_miner.workbook import cell_text, row_estimate
 
@@ -118,7 +118,49 @@ def test_values_beyond_the_header_and_other_sheets_are_named(tmp_path: Path, cap
     assert "1002" in set(res.turns["conversation_id"])  # the row is kept
     text = caplog.text
     assert "1 row(s) have values right of the header's last column F (first in row 5)" in text
-    assert "has 3 sheets; only the first ('工单') is read" in text
+    assert "has 3 sheets; the first ('工单') is read, not 'Sheet2', 'Sheet3'. Pick another with `ingest.sheet`" in text
+
+
+def _two_sheet_book(path: Path) -> Path:
+    """A help-desk export whose first sheet is a summary and whose tickets are on the second."""
+    book = Workbook()
+    book.active.title = "Summary"
+    book.active.append(["exported", "2026-11-03"])
+    tickets = book.create_sheet(" Tickets ")
+    tickets.append(HEADER)
+    for row in ROWS:
+        tickets.append(row)
+    book.save(path)
+    return path
+
+
+def test_the_sheet_is_chosen_by_name_or_position(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    xlsx = _two_sheet_book(tmp_path / "export.xlsx")
+    want = ingest(_workbook(tmp_path / "one.xlsx", ROWS))
+    for sheet in (" Tickets ", "tickets", 2, "2"):  # exact name, name ignoring case and spaces, position from 1
+        with caplog.at_level(logging.WARNING, logger="voc_miner"):
+            got = ingest(xlsx, config=IngestConfig(sheet=sheet))
+        assert got.turns["text"].tolist() == want.turns["text"].tolist()
+        assert got.rejects["line"].tolist() == want.rejects["line"].tolist()  # rows of the chosen sheet
+        assert "sheets;" not in caplog.text  # asked for: no warning about the other sheet
+        streamed = pd.concat(read_chunks(xlsx, chunk_rows=3, sheet=sheet), ignore_index=True)
+        assert ingest(streamed).turns["text"].tolist() == want.turns["text"].tolist()
+        assert row_estimate(xlsx, sheet) == len(ROWS)
+    assert row_estimate(xlsx) == 0  # the summary sheet: its one row is the header
+
+
+def test_an_unknown_sheet_is_an_error_listing_the_sheets(tmp_path: Path) -> None:
+    xlsx = _two_sheet_book(tmp_path / "export.xlsx")
+    for sheet in ("Tickets 2026", 3):
+        with pytest.raises(InputDataError, match=r"has no sheet .*its sheets are 'Summary', ' Tickets '.*from 1 to 2"):
+            ingest(xlsx, config=IngestConfig(sheet=sheet))
+        with pytest.raises(InputDataError, match="has no sheet"):
+            list(read_chunks(xlsx, sheet=sheet))
+    for bad in (0, -1, "", "  ", True, 1.5):
+        with pytest.raises(ConfigError, match="`ingest.sheet` must be a sheet name or a position"):
+            IngestConfig(sheet=bad)  # type: ignore[arg-type]
+    _one_line_error(run("fit", str(xlsx), "--sheet", "Nope", "--out", str(tmp_path / "run"), "-q"),
+                    "has no sheet 'Nope'", "'Summary', ' Tickets '")
 
 
 def test_damaged_and_hostile_workbooks_are_one_line_errors(tmp_path: Path) -> None:

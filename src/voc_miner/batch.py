@@ -87,10 +87,12 @@ def conversation_chunks(chunks: Iterator[pd.DataFrame], id_col: str | None) -> I
         yield carry
 
 
-def _fingerprint(path: Path, model_dir: Path, chunk_rows: int) -> str:
+def _fingerprint(path: Path, model_dir: Path, chunk_rows: int, sheet: str | int | None = None) -> str:
     st = path.stat()
     h = hashlib.sha256()
     h.update(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{chunk_rows}".encode())
+    if sheet is not None:  # another sheet is another input (kept out of the key otherwise: old runs still resume)
+        h.update(f"|sheet={sheet}".encode())
     for name in ("meta.json", "topics.json"):
         p = model_dir / name
         if p.is_file():
@@ -119,6 +121,7 @@ def stream_tag(
     id_col: str | None = "conversation_id",
     chunk_rows: int = 20_000,
     encoding: str | None = None,
+    sheet: str | int | None = None,
     progress: bool = True,
 ) -> StreamStats:
     """Tag ``input_path`` chunk by chunk into the Parquet file ``out_path`` (resumable).
@@ -131,6 +134,7 @@ def stream_tag(
         id_col: conversation id column (None or absent: one row = one ticket).
         chunk_rows: rows per chunk (memory is bounded by this, not by the file size).
         encoding: text encoding of CSV/JSONL.
+        sheet: the sheet of an Excel workbook (name, or position from 1; default the first).
         progress: show a progress bar with rate and ETA (stderr).
     """
     src = Path(input_path)
@@ -142,7 +146,7 @@ def stream_tag(
     parts = out.with_name(out.name + ".parts")
     parts.mkdir(parents=True, exist_ok=True)
     progress_file = parts / "_progress.json"
-    fp = _fingerprint(src, Path(model_dir), chunk_rows)
+    fp = _fingerprint(src, Path(model_dir), chunk_rows, sheet)
     done: set[int] = set()
     if progress_file.is_file():
         state = json.loads(progress_file.read_text(encoding="utf-8"))
@@ -152,11 +156,11 @@ def stream_tag(
             logger.info("input, model or chunk size changed since the last run: starting over")
             shutil.rmtree(parts)
             parts.mkdir(parents=True)
-    bar = _progress_bar(_count_rows(src), progress)  # an estimate: lines, not records
+    bar = _progress_bar(_count_rows(src, sheet), progress)  # an estimate: lines, not records
     rows = 0
     resumed = len(done)
     chunk_id = -1
-    chunks = conversation_chunks(read_chunks(src, chunk_rows=chunk_rows, encoding=encoding), id_col)
+    chunks = conversation_chunks(read_chunks(src, chunk_rows=chunk_rows, encoding=encoding, sheet=sheet), id_col)
     try:
         for chunk_id, chunk in enumerate(chunks):
             n = len(chunk)
@@ -205,13 +209,13 @@ def _check_decoding(rejects: pd.DataFrame, n_rows: int, src: Path, encoding: str
         )
 
 
-def _count_rows(path: Path) -> int:
+def _count_rows(path: Path, sheet: str | int | None = None) -> int:
     if path.suffix.lower() in (".parquet", ".pq"):
         import pyarrow.parquet as pq
 
         return int(pq.ParquetFile(path).metadata.num_rows)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return row_estimate(path)
+        return row_estimate(path, sheet)
     with path.open("rb") as fh:
         n = sum(1 for _ in fh)
     return n - 1 if path.suffix.lower() in (".csv", ".tsv") else n

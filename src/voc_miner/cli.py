@@ -96,6 +96,10 @@ Encoding = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors and the final summary.")]
+Sheet = Annotated[
+    str | None,
+    typer.Option("--sheet", help="Sheet of an Excel (.xlsx) input: its name or its position from 1 (default: first)."),
+]
 TimeZone = Annotated[
     str | None,
     typer.Option(
@@ -176,6 +180,7 @@ def fit(
     time_col: TimeCol = "timestamp",
     channel_col: ChannelCol = "channel",
     encoding: Encoding = None,
+    sheet: Sheet = None,
     timezone: TimeZone = None,
     quiet: Quiet = False,
 ) -> None:
@@ -184,6 +189,7 @@ def fit(
     overrides = [
         *(set_ or []),
         *([f"ingest.encoding={encoding}"] if encoding else []),
+        *([f"ingest.sheet={sheet}"] if sheet else []),
         *([f"ingest.timezone={timezone}"] if timezone else []),
     ]
     cfg = _config(config, lang, overrides)
@@ -237,6 +243,7 @@ def tag(
     time_col: TimeCol = "timestamp",
     channel_col: ChannelCol = "channel",
     encoding: Encoding = None,
+    sheet: Sheet = None,
     timezone: Annotated[
         str | None,
         typer.Option("--timezone", help="Time zone of timestamps without an offset (default: the model's)."),
@@ -270,7 +277,13 @@ def tag(
     cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col, subject_col)
     cfg = replace(
         cfg,
-        ingest=replace(cfg.ingest, columns=cols, encoding=encoding, timezone=timezone or cfg.ingest.timezone),
+        ingest=replace(
+            cfg.ingest,
+            columns=cols,
+            encoding=encoding,
+            timezone=timezone or cfg.ingest.timezone,
+            sheet=sheet or cfg.ingest.sheet,
+        ),
         embed=replace(cfg.embed, threads=threads or cfg.embed.threads, device=device or cfg.embed.device),
     )
     miner.config_ = cfg.validate()
@@ -289,6 +302,7 @@ def tag(
             id_col=conversation_col,
             chunk_rows=chunk_rows,
             encoding=encoding,
+            sheet=miner.config_.ingest.sheet,
             progress=not quiet,
         )
     except KeyboardInterrupt:

@@ -93,6 +93,8 @@ class IngestConfig:
         timezone: the team's time zone, an IANA name such as ``"Asia/Shanghai"`` (default ``"UTC"``):
             timestamps written without an offset are read in it, and reports count days, weeks, months
             and hours of day in it (see :mod:`voc_miner.timezones`). Stored timestamps stay UTC.
+        sheet: the sheet of an Excel workbook to read: its name, or its position counted from 1 (default the
+            first sheet). Other inputs ignore it.
     """
 
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)
@@ -105,9 +107,19 @@ class IngestConfig:
     dayfirst: bool = False
     mask_pii: bool = True
     timezone: str = "UTC"
+    sheet: str | int | None = None
 
     def __post_init__(self) -> None:
         check_timezone(self.timezone)
+        if self.sheet is not None and (
+            isinstance(self.sheet, bool)
+            or not isinstance(self.sheet, str | int)
+            or (isinstance(self.sheet, int) and self.sheet < 1)
+            or (isinstance(self.sheet, str) and not self.sheet.strip())
+        ):
+            raise ConfigError(
+                f"`ingest.sheet` must be a sheet name or a position counted from 1, or unset; got {self.sheet!r}."
+            )
         if isinstance(self.max_chars, bool) or not isinstance(self.max_chars, int) or self.max_chars < 1:
             raise ConfigError(f"`ingest.max_chars` must be an int >= 1; got {self.max_chars!r}.")
         if self.on_decode_error not in ("reject", "replace"):

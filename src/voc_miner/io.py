@@ -597,14 +597,17 @@ def _parse_json(raw: str, path: Path) -> _Table:
     return _Table(frame=_records_frame(records), errors=errors, lines=[None] * len(records))
 
 
-def _workbook_records(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str | None]]]]:
-    """The first sheet's columns (its first row) and ``(row number, cells)`` per row below it.
+def _workbook_records(
+    path: Path, sheet: str | int | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[str | None]]]]:
+    """The sheet's columns (its first row) and ``(row number, cells)`` per row below it (``sheet``: see
+    :func:`voc_miner.workbook.choose_sheet`; default the first).
 
     Title lines above the header, as back-office exports write them ("工单导出 2026-10-01 至 2026-10-31" in
     A1, the header in row 2), are passed over: a row with a single value followed by a row with several.
     Unlike a CSV line with too many fields, a sheet row with a value right of the header's last column is
     unambiguous: the row is kept and that cell is not read (one warning per file names where)."""
-    rows = sheet_rows(path)
+    rows = sheet_rows(path, sheet)
     first = next(rows, None)
     for _ in range(3):
         following = next(rows, None)
@@ -648,8 +651,8 @@ def _filled(cells: list[str | None]) -> int:
     return sum(1 for c in cells if c is not None and c.strip())
 
 
-def _parse_workbook(path: Path) -> _Table:
-    columns, records = _workbook_records(path)
+def _parse_workbook(path: Path, sheet: str | int | None = None) -> _Table:
+    columns, records = _workbook_records(path, sheet)
     lines: list[int | None] = []
     rows: list[list[str | None]] = []
     for row_no, cells in records:
@@ -659,9 +662,9 @@ def _parse_workbook(path: Path) -> _Table:
     return _Table(frame=frame, lines=lines)
 
 
-def _workbook_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def _workbook_chunks(path: Path, chunk_rows: int, sheet: str | int | None = None) -> Iterator[pd.DataFrame]:
     """:func:`_parse_workbook` in chunks of ``chunk_rows`` rows, streamed from the sheet."""
-    columns, records = _workbook_records(path)
+    columns, records = _workbook_records(path, sheet)
     batch = list(itertools.islice(records, chunk_rows))
     while batch:
         yield _chunk_frame(columns, [r[1] for r in batch], [r[0] for r in batch], [""] * len(batch))
@@ -673,7 +676,7 @@ def _parquet_error(path: Path, exc: Exception) -> InputDataError:
     return _fail(path, f"cannot be read as Parquet ({msg})", "check that it is a complete Parquet file")
 
 
-def _load(path: str | Path, encoding: str | None) -> _Table:
+def _load(path: str | Path, encoding: str | None, sheet: str | int | None = None) -> _Table:
     p = _check_path(path)
     suffix = p.suffix.lower()
     if suffix in (".parquet", ".pq"):
@@ -683,7 +686,7 @@ def _load(path: str | Path, encoding: str | None) -> _Table:
             raise _parquet_error(p, exc) from exc
         return _Table(frame=frame.reset_index(drop=True), lines=[None] * len(frame), source=str(p), encoding="parquet")
     if suffix in WORKBOOK_SUFFIXES:
-        table = _parse_workbook(p)
+        table = _parse_workbook(p, sheet)
         table.source, table.encoding = str(p), "xlsx"
         return table
     raw, enc = decode_bytes(_read_bytes(p), encoding, name=str(p))
@@ -714,15 +717,18 @@ LINE_COLUMN: Final = "_line"
 MALFORMED_COLUMN: Final = "_malformed"
 
 
-def read_chunks(path: str | Path, *, chunk_rows: int = 20_000, encoding: str | None = None) -> Iterator[pd.DataFrame]:
+def read_chunks(
+    path: str | Path, *, chunk_rows: int = 20_000, encoding: str | None = None, sheet: str | int | None = None
+) -> Iterator[pd.DataFrame]:
     """Read an input file in chunks of about ``chunk_rows`` records, parsed exactly as :func:`ingest` parses the
     whole file (``voc-miner tag`` streams files that do not fit in memory).
 
     CSV/TSV (Excel's ``sep=`` line, the delimiter guess, blank lines, quoted line breaks, too many fields, an
     unterminated quote), JSON Lines and plain text are read record by record from a stream decoded with the
     detected (:func:`sniff_encoding`) or given encoding; undecodable bytes stay in their row (``undecodable_bytes``).
-    A JSON array is parsed whole. Each chunk carries :data:`LINE_COLUMN` and :data:`MALFORMED_COLUMN`, which
-    :func:`ingest` turns into the ``line`` and the ``malformed_row`` rejects of a whole-file ingest.
+    A JSON array is parsed whole; a workbook is streamed from the sheet ``sheet`` (default the first). Each chunk
+    carries :data:`LINE_COLUMN` and :data:`MALFORMED_COLUMN`, which :func:`ingest` turns into the ``line`` and the
+    ``malformed_row`` rejects of a whole-file ingest.
 
     Raises:
         InputFileNotFoundError, InputDataError: as :func:`read_table`; also for a file without any record.
@@ -734,7 +740,7 @@ def read_chunks(path: str | Path, *, chunk_rows: int = 20_000, encoding: str | N
     enc = "parquet"
     frames: Iterator[pd.DataFrame]
     if suffix in WORKBOOK_SUFFIXES:
-        enc, frames = "xlsx", _workbook_chunks(p, chunk_rows)
+        enc, frames = "xlsx", _workbook_chunks(p, chunk_rows, sheet)
     elif suffix in (".parquet", ".pq", ".json"):
         if suffix == ".json":
             table = _load(p, encoding)
@@ -920,8 +926,9 @@ def _line_chunks(path: Path, encoding: str, chunk_rows: int, *, jsonl: bool) -> 
         yield frame()
 
 
-def read_table(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
-    """Read one input file into a DataFrame, by its suffix (encoding auto-detected by default).
+def read_table(path: str | Path, *, encoding: str | None = None, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read one input file into a DataFrame, by its suffix (encoding auto-detected by default; ``sheet``: the
+    workbook sheet, see :func:`voc_miner.workbook.choose_sheet`).
 
     Malformed records (a CSV line with too many fields, an invalid JSON line) are kept as
     rows whose cells are all missing, so row positions match the file's records; use
@@ -931,14 +938,16 @@ def read_table(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame
         InputFileNotFoundError: the path does not exist.
         InputDataError: unsupported suffix, unknown encoding, binary or unreadable file.
     """
-    return _load(path, encoding).frame
+    return _load(path, encoding, sheet).frame
 
 
-def read_inputs(paths: Sequence[str | Path], *, encoding: str | None = None) -> pd.DataFrame:
+def read_inputs(
+    paths: Sequence[str | Path], *, encoding: str | None = None, sheet: str | int | None = None
+) -> pd.DataFrame:
     """Read and concatenate several input files (columns are united; missing cells are NaN)."""
     if not paths:
         raise InputDataError("No input given; pass at least one CSV/JSONL/Parquet file.")
-    frames = [read_table(p, encoding=encoding) for p in paths]
+    frames = [read_table(p, encoding=encoding, sheet=sheet) for p in paths]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
@@ -1465,12 +1474,12 @@ def ingest(
     if isinstance(source, pd.DataFrame):
         tables = [_table_from_frame(source)]
     elif isinstance(source, str | Path):
-        tables = [_load(source, cfg.encoding)]
+        tables = [_load(source, cfg.encoding, cfg.sheet)]
     else:
         paths = list(source)
         if not paths:
             raise InputDataError("No input given; pass at least one CSV/JSONL/Parquet file.")
-        tables = [_load(p, cfg.encoding) for p in paths]
+        tables = [_load(p, cfg.encoding, cfg.sheet) for p in paths]
     if sum(len(t.frame) for t in tables) == 0:
         raise InputDataError("Input has no rows; pass a file or DataFrame with at least one ticket.")
     if len(tables) == 1:

@@ -69,14 +69,50 @@ def _unreadable(path: Path, exc: BaseException) -> InputDataError:
 _READ_ERRORS: Final = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError, EOFError)
 
 
-def sheet_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
-    """``(row number, cells)`` of every row with a cell value of the workbook's first sheet, header row included.
+def choose_sheet(path: Path, names: list[str], sheet: str | int | None) -> int:
+    """Index in ``names`` (the workbook's worksheets, in order) of the sheet ``ingest.sheet`` asks for.
 
-    Row numbers are the sheet's (1-based, as Excel shows them); cells are :func:`cell_text` values with
-    trailing empty cells dropped. A workbook with more than one sheet logs which one is read.
+    ``None`` is the first sheet. A name matches exactly, else ignoring case and surrounding spaces; a whole
+    number that is not a sheet's name is a position counted from 1, as Excel's tabs are.
+
+    Example:
+        >>> choose_sheet(Path("t.xlsx"), ["Summary", "Tickets", "2024"], "tickets")
+        1
+        >>> choose_sheet(Path("t.xlsx"), ["Summary", "Tickets", "2024"], 2024)
+        2
+        >>> choose_sheet(Path("t.xlsx"), ["A", "B"], 2)
+        1
 
     Raises:
-        InputDataError: the file is not a readable workbook (damaged, encrypted, an .xls renamed).
+        InputDataError: no such sheet; the message lists the workbook's sheets.
+    """
+    if sheet is None:
+        return 0
+    wanted = str(sheet)
+    if wanted in names:
+        return names.index(wanted)
+    folded = [n.strip().casefold() for n in names]
+    if wanted.strip().casefold() in folded:
+        return folded.index(wanted.strip().casefold())
+    if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
+        return int(wanted) - 1
+    listed = ", ".join(repr(n) for n in names) or "none"
+    raise InputDataError(
+        f"Input {str(path)!r} has no sheet {wanted!r}; its sheets are {listed}. Set `ingest.sheet` to one of "
+        f"these names or to a position from 1 to {len(names)} (on the command line: --sheet NAME)."
+    )
+
+
+def sheet_rows(path: Path, sheet: str | int | None = None) -> Iterator[tuple[int, list[str | None]]]:
+    """``(row number, cells)`` of every row with a cell value of one sheet, header row included.
+
+    ``sheet`` picks the sheet (:func:`choose_sheet`; default the first). Row numbers are the sheet's (1-based,
+    as Excel shows them); cells are :func:`cell_text` values with trailing empty cells dropped. When a
+    workbook has more than one sheet and none was asked for, a warning names the one read and the others.
+
+    Raises:
+        InputDataError: the file is not a readable workbook (damaged, encrypted, an .xls renamed), or it has
+            no sheet ``sheet``.
     """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -89,19 +125,22 @@ def sheet_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
     try:
         sheets = book.worksheets
         if not sheets:
+            if sheet is not None:
+                choose_sheet(path, [], sheet)  # raises: the workbook has no worksheet to pick
             return
-        sheet = sheets[0]
-        if len(sheets) > 1:
+        chosen = sheets[choose_sheet(path, [s.title for s in sheets], sheet)]
+        if len(sheets) > 1 and sheet is None:
             logger.warning(
-                "ingest: %s has %d sheets; only the first (%r) is read. Put the tickets on the first sheet, "
-                "or save each sheet as its own file.",
+                "ingest: %s has %d sheets; the first (%r) is read, not %s. Pick another with `ingest.sheet` "
+                "(--sheet NAME), or save each sheet as its own file.",
                 path,
                 len(sheets),
-                sheet.title,
+                chosen.title,
+                ", ".join(repr(s.title) for s in sheets[1:]),
             )
         # Size rows by their own cells, not by the stored <dimension> (some writers store A1:XFD1048576).
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
+        chosen.reset_dimensions()
+        rows = chosen.iter_rows(values_only=True)
         row_no = 0
         while True:
             try:
@@ -124,8 +163,9 @@ def sheet_rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
 _DIMENSION_RE: Final = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
 
 
-def row_estimate(path: Path) -> int:
-    """Data rows of the first sheet as its stored dimension says (a progress-bar total; 0 when unknown).
+def row_estimate(path: Path, sheet: str | int | None = None) -> int:
+    """Data rows of the sheet (:func:`choose_sheet`) as its stored dimension says (a progress-bar total; 0 when
+    unknown).
 
     Reads the workbook's manifest and the head of the sheet's XML only: opening the workbook with
     ``load_workbook`` would first parse its shared-strings table, which in a workbook saved by Excel holds
@@ -138,16 +178,17 @@ def row_estimate(path: Path) -> int:
         try:
             reader.read_manifest()
             reader.read_workbook()
-            target = next(
-                rel.target
-                for _, rel in reader.parser.find_sheets()
+            found = [
+                (ws.name, rel.target)
+                for ws, rel in reader.parser.find_sheets()
                 if rel.target in reader.valid_files and "chartsheet" not in rel.Type
-            )
+            ]
+            target = found[choose_sheet(path, [name for name, _ in found], sheet)][1]
             with reader.archive.open(target) as fh:
                 head = fh.read(1 << 16)
         finally:
             reader.archive.close()
-    except (*_READ_ERRORS, InvalidFileException, StopIteration):
+    except (*_READ_ERRORS, InvalidFileException, InputDataError, IndexError):
         return 0  # the reader itself reports the problem
     m = _DIMENSION_RE.search(head)
     return max(int(m.group(1)) - 1, 0) if m and m.group(1) else 0
