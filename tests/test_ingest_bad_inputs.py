@@ -248,7 +248,7 @@ def test_streamed_chunks_parse_like_the_whole_file(name: str) -> None:
     pd.testing.assert_frame_equal(streamed.rejects[rcols], whole.rejects[rcols])
 
 
-_CELL = st.text(alphabet=st.sampled_from(list('ab 退款,;"\n\r\t') + ["\u2028", "é"]), max_size=8)
+_CELL = st.text(alphabet=st.sampled_from([*'ab 退款,;"\n\r\t', "\u2028", "é"]), max_size=8)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -364,7 +364,10 @@ def test_json_lines_keep_unicode_line_separators_inside_strings(tmp_path) -> Non
     from voc_miner.io import read_chunks
 
     p = tmp_path / "x.jsonl"
-    rows = [{"conversation_id": "a", "text": "第一行\u2028第二行 快递没到"}, {"conversation_id": "b", "text": "refund please"}]
+    rows = [
+        {"conversation_id": "a", "text": "第一行\u2028第二行 快递没到"},
+        {"conversation_id": "b", "text": "refund please"},
+    ]
     p.write_text("\n".join(_json.dumps(r, ensure_ascii=False) for r in rows) + "\r\n", encoding="utf-8")
     whole = ingest(p)
     assert whole.rejects.empty and whole.turns["conversation_id"].tolist() == ["a", "b"]

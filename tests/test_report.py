@@ -15,9 +15,9 @@ import pytest
 from voc_miner.errors import DependencyError
 from voc_miner.report import (
     _T,
-    _period_tags,
     CHART_KEYS,
     HEATMAP_PNG,
+    _period_tags,
     csv_safe,
     render_html,
     render_markdown,
