@@ -124,11 +124,10 @@ def sheet_rows(path: Path, sheet: str | int | None = None) -> Iterator[tuple[int
         raise _unreadable(path, exc) from exc
     try:
         sheets = book.worksheets
+        index = choose_sheet(path, [s.title for s in sheets], sheet)  # raises for a sheet the workbook lacks
         if not sheets:
-            if sheet is not None:
-                choose_sheet(path, [], sheet)  # raises: the workbook has no worksheet to pick
             return
-        chosen = sheets[choose_sheet(path, [s.title for s in sheets], sheet)]
+        chosen = sheets[index]
         if len(sheets) > 1 and sheet is None:
             logger.warning(
                 "ingest: %s has %d sheets; the first (%r) is read, not %s. Pick another with `ingest.sheet` "
