@@ -412,5 +412,7 @@ def test_ticket_subject_goes_before_the_text_once_per_conversation(tmp_path: Pat
         config=IngestConfig(columns=ColumnsConfig(subject="subject")),
     )
     assert again.turns["text"].tolist() == ["Late delivery: ordered on Monday, still nothing"]
-    with pytest.raises(InputDataError, match=r"Subject column 'Title' not found \(did you mean 'title'\?\).*--subject-col"):
-        ingest(pd.DataFrame({"title": ["a"], "text": ["b"]}), config=IngestConfig(columns=ColumnsConfig(subject="Title")))
+    wrong_case = IngestConfig(columns=ColumnsConfig(subject="Title"))
+    hint = r"Subject column 'Title' not found \(did you mean 'title'\?\).*--subject-col"
+    with pytest.raises(InputDataError, match=hint):
+        ingest(pd.DataFrame({"title": ["a"], "text": ["b"]}), config=wrong_case)

@@ -25,7 +25,7 @@ ROWS: list[list[object]] = [
     [1001, 0, "customer", "包裹被压坏了，杯子碎了，电话 13812345678", dt.datetime(2026, 11, 1, 7, 30), "chat"],
     [1001, 1, "agent", "非常抱歉，请拍照给我们", dt.datetime(2026, 11, 1, 7, 31), "chat"],
     [1001, 2, "customer", "照片发了，什么时候退款？", dt.datetime(2026, 11, 1, 7, 40), "chat"],
-    [1002.0, 0, "customer", "The parcel arrived crushed and I want a refund", dt.datetime(2026, 10, 31, 20, 0), "email"],
+    [1002.0, 0, "customer", "The parcel arrived crushed, I want a refund", dt.datetime(2026, 10, 31, 20, 0), "email"],
     [1003, 0, "customer", "   ", None, "chat"],
     [1004, 0, "supplier", "您好，请问有什么可以帮您", None, "chat"],
     [1005, 0, "customer", "尺码偏小，想换大一号", dt.datetime(2026, 11, 2, 12, 0), "app"],
@@ -157,7 +157,7 @@ def test_an_unknown_sheet_is_an_error_listing_the_sheets(tmp_path: Path) -> None
         with pytest.raises(InputDataError, match="has no sheet"):
             list(read_chunks(xlsx, sheet=sheet))
     for bad in (0, -1, "", "  ", True, 1.5):
-        with pytest.raises(ConfigError, match="`ingest.sheet` must be a sheet name or a position"):
+        with pytest.raises(ConfigError, match=r"`ingest\.sheet` must be a sheet name or a position"):
             IngestConfig(sheet=bad)  # type: ignore[arg-type]
     _one_line_error(run("fit", str(xlsx), "--sheet", "Nope", "--out", str(tmp_path / "run"), "-q"),
                     "has no sheet 'Nope'", "'Summary', ' Tickets '")
@@ -172,7 +172,7 @@ def test_damaged_and_hostile_workbooks_are_one_line_errors(tmp_path: Path) -> No
     assert row_estimate(tmp_path / "cut.xlsx") == 0  # no progress total; the reader reports the problem
     # a sheet whose XML declares nested entities (a "billion laughs" bomb) is refused, not expanded
     bomb = tmp_path / "bomb.xlsx"
-    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 9))
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 9))
     sheet = (
         f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "lol">{lol}]>'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'

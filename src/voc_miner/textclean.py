@@ -438,6 +438,8 @@ def to_simplified(text: str) -> str:
 # any closing quotes/brackets that follow.
 _SENT_END_RE: Final = re.compile(r"(?:[。！？；]+|…+|[!?;]+|\.+)[”’\"'」』）)】》]*")
 _FULL_WIDTH_END: Final = frozenset("。！？；…")
+# Kept several words per line (ruff format would put one per line).
+# fmt: off
 _ABBREVIATIONS: Final = frozenset(
     (
         "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "no", "nos", "vs", "etc", "eg", "ie", "e.g", "i.e",
@@ -446,6 +448,7 @@ _ABBREVIATIONS: Final = frozenset(
         "sat", "sun",
     )
 )
+# fmt: on
 _WORD_BEFORE_RE: Final = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _SOFT_BREAK_RE: Final = re.compile(r"[，、：,:]+[”’\"'」』）)】》]*\s*|\s+")
 
@@ -563,6 +566,8 @@ def split_sentences(text: str, *, max_chars: int = 200) -> list[str]:
 
 #: Languages whose Latin-script text :func:`detect_language` calls "en" and :func:`latin_language_hint` can name.
 HINT_LANGUAGES: Final = ("es", "fr", "de", "it", "pt", "nl")
+
+
 @lru_cache(maxsize=1)
 def _stop_words() -> dict[str, frozenset[str]]:
     """spaCy's stop-word lists (plain Python sets shipped with spaCy, no model needed).
