@@ -122,6 +122,20 @@ def test_report_rerenders_in_chinese(fitted_run: Path, tmp_path: Path) -> None:
     assert "按星期 × 开始小时的会话量（Asia/Shanghai）" in md  # the team's clock, named
     doc = json.loads((tmp_path / "root_causes.json").read_text(encoding="utf-8"))
     assert doc["timezone"] == "Asia/Shanghai" and doc["corpus"]["start"].endswith("+08:00")
+    # the rows read are those of the fit run's input (saved with the model), not a count of customer turns
+    fit_doc = json.loads((fitted_run / "root_causes.json").read_text(encoding="utf-8"))
+    assert doc["corpus"]["rows"] == fit_doc["corpus"]["rows"]
+    assert doc["corpus"]["rows"]["read"] > doc["corpus"]["customer_turns"]
+    # a month must be YYYY-MM: "2026-09-15" used to be read as 15 September 01:00 (the "-01" taken for an offset)
+    for bad in ("2026-09-15", "2026", "Sep 2026"):
+        _one_line_error(run("report", str(fitted_run), "--out", str(tmp_path / "bad"), "--month", bad), "YYYY-MM")
+
+
+def test_set_with_a_value_of_the_wrong_type(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("text\n退款没到账\n", encoding="utf-8")
+    _one_line_error(run("fit", str(p), "--out", str(tmp_path / "o"), "--set", "cluster.min_cluster_size=five", "-q"),
+                    "cluster.min_cluster_size", "whole number")
 
 
 def test_unknown_time_zone(tmp_path: Path) -> None:

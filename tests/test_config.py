@@ -24,6 +24,12 @@ def test_overrides_apply_and_validate() -> None:
         ({"ingest.timezone": "Beijing"}, "ingest.timezone"),
         ({"ingest.timezone": "CST"}, "ingest.timezone"),
         ({"ingest.timezone": ""}, "ingest.timezone"),
+        # wrong types, as `--set key=value` passes text that is not JSON: a ConfigError, not a TypeError later
+        ({"cluster.min_cluster_size": "five"}, "cluster.min_cluster_size` must be a whole number or unset"),
+        ({"rank.top_n": "abc"}, "rank.top_n` must be a whole number"),
+        ({"departments.conversation_weight": "0.3"}, "departments.conversation_weight` must be a number"),
+        ({"cluster.seed": True}, "cluster.seed"),
+        ({"ingest.customer_speakers": "buyer"}, "ingest.customer_speakers` must be a list"),
     ],
 )
 def test_bad_values_name_the_field(override: dict[str, object], fragment: str) -> None:

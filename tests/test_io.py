@@ -196,6 +196,18 @@ def test_unparsed_timestamp_keeps_the_row_and_is_counted() -> None:
     assert res.counts()["timestamp_unparsed"] == 1
 
 
+def test_ambiguous_slash_dates_read_the_same_in_any_batch() -> None:
+    # the format guessed from the first non-ISO value used to decide every other value's day/month order
+    vals = ["10/01/2026 10:00", "13/01/2026 10:00"]
+    one = [str(parse_timestamps(pd.Series([v]))[0][0]) for v in vals]
+    assert one == ["2026-10-01 10:00:00+00:00", "2026-01-13 10:00:00+00:00"]  # month first unless impossible
+    for batch in (vals, vals[::-1]):
+        got = dict(zip(batch, (str(t) for t in parse_timestamps(pd.Series(batch))[0]), strict=True))
+        assert [got[v] for v in vals] == one
+    first = [str(parse_timestamps(pd.Series(b), dayfirst=True)[0].iloc[b.index(vals[0])]) for b in (vals, vals[::-1])]
+    assert first == ["2026-01-10 10:00:00+00:00"] * 2
+
+
 def test_dayfirst_option() -> None:
     df = pd.DataFrame({"text": ["退款没到账"], "timestamp": ["03/04/2026"]})
     assert str(ingest(df).turns["timestamp"][0]) == "2026-03-04 00:00:00+00:00"

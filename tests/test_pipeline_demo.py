@@ -333,6 +333,10 @@ def test_saved_model_keeps_its_root_causes(demo_miner: VocMiner, demo_model_dir:
     doc = json.loads(loaded.report(tmp_path / "r", data=turns, month="2026-10")["json"].read_text(encoding="utf-8"))
     for rc in doc["root_causes"]:
         assert tuple(rc["topic_ids"]) == demo_miner.cause_groups_[rc["topic_id"]]
+    # corpus.rows counts the rows of the data reported on, not those of the fit
+    sample = turns.head(500)
+    rows = json.loads(loaded.report(tmp_path / "r2", data=sample)["json"].read_text(encoding="utf-8"))["corpus"]["rows"]
+    assert rows["read"] == len(sample) and rows["accepted"] + rows["rejected"] == len(sample)
     # tags carry the cause: the fitted ones and those of new tickets tagged with the saved model
     lead = {m: k for k, ms in demo_miner.cause_groups_.items() for m in ms}
     for tags in (demo_miner.tags_, loaded.tag(turns.head(300)).tags):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -115,3 +119,65 @@ def test_match_topics_lineage() -> None:
     assert by_new[0] == "kept" and by_new[1] == "kept" and by_new[4] == "split" and by_new[5] == "born"
     died = lineage.loc[lineage["status"] == "died", "previous_topic_id"].astype(int).tolist()
     assert sorted(died) == [2, 3]
+
+
+@pytest.fixture(scope="module")
+def september(months: tuple[pd.DataFrame, pd.DataFrame]) -> VocMiner:
+    return VocMiner().fit(months[0])
+
+
+def test_ids_from_a_frame_steer_save_and_load(september: VocMiner, tmp_path: Path) -> None:
+    # topic ids read from a DataFrame are numpy.int64: they steer, save to JSON and come back as ints
+    miner = copy.copy(september)
+    miner.steering_ = list(september.steering_)
+    ids = miner.root_causes_frame()["topic_id"].tolist()
+    a, b = np.int64(ids[0]), np.int64(ids[1])
+    miner.rename_topic(a, "Late parcels").merge_topics(b, into=a).mark_not_complaint(a, np.bool_(False))
+    assert all(type(op[k]) is int for op in miner.steering_ for k in ("topic", "into") if k in op)
+    miner.save(tmp_path / "m")
+    loaded = VocMiner.load(tmp_path / "m")
+    assert loaded.steering_ == miner.steering_
+    assert {t.id: t.label for t in loaded.topics_}[int(a)] == "Late parcels"
+    with pytest.raises(ConfigError, match="must be a topic id"):
+        miner.rename_topic("3", "x")  # type: ignore[arg-type]
+
+
+def test_a_failed_save_leaves_the_previous_model_intact(
+    september: VocMiner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "m"
+    september.save(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(self: VocMiner, stage: Path) -> None:
+        (stage / "topics.json").write_text("[]", encoding="utf-8")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(VocMiner, "_write_model", broken)
+    with pytest.raises(OSError, match="disk full"):
+        september.save(out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing half-written, no staging left
+    monkeypatch.undo()
+    assert len(VocMiner.load(out).topics_) == len(september.topics_)
+
+
+def test_an_id_merged_away_is_never_given_to_a_new_topic(
+    september: VocMiner, months: tuple[pd.DataFrame, pd.DataFrame], tmp_path: Path
+) -> None:
+    miner = copy.copy(september)
+    miner.steering_ = list(september.steering_)
+    top = max(t.id for t in miner.topics_)
+    keep = min(t.id for t in miner.topics_)
+    miner.merge_topics(top, into=keep)
+    miner.save(tmp_path / "sep")
+    assert json.loads((tmp_path / "sep" / "meta.json").read_text())["next_topic_id"] == top + 1
+    octo = VocMiner().fit(months[1], previous=tmp_path / "sep")
+    old_ids = {t.id for t in september.topics_}
+    new = octo.lineage_[octo.lineage_["status"].isin(["born", "split"])]["topic_id"].astype(int)
+    assert (new > top).all()  # ids start above every id September used, merged ones included
+    assert top not in {t.id for t in octo.topics_}
+    # every topic the lineage names exists (a carried merge rewrites the rows of the topic it merged away)
+    named = set(octo.lineage_["topic_id"].dropna().astype(int))
+    assert named <= {t.id for t in octo.topics_}
+    assert old_ids >= set(octo.lineage_["previous_topic_id"].dropna().astype(int))
+    assert octo.next_topic_id_ > max(t.id for t in octo.topics_)

@@ -13,6 +13,8 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import numbers
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -397,11 +399,45 @@ def _build(cls: type[Any], data: Mapping[str, Any], path: str) -> Any:
             if not isinstance(value, Mapping):
                 raise ConfigError(f"`{path}{key}` must be a table; got {value!r}.")
             kwargs[key] = _build(sub, value, f"{path}{key}.")
-        elif isinstance(value, list):
-            kwargs[key] = tuple(value)
         else:
-            kwargs[key] = value
+            _check_type(value, str(ftype), f"{path}{key}")
+            if isinstance(value, os.PathLike):
+                kwargs[key] = os.fspath(value)
+            else:
+                kwargs[key] = tuple(value) if isinstance(value, list) else value
     return cls(**kwargs)
+
+
+#: Python types accepted for each name in a config field's annotation (an int is a valid float, a bool no number;
+#: numpy numbers and paths are accepted as what they stand for).
+_TYPE_NAMES: dict[str, tuple[type, ...]] = {
+    "int": (numbers.Integral,),
+    "float": (numbers.Real,),
+    "bool": (bool,),
+    "str": (str, os.PathLike),
+    "None": (type(None),),
+    "tuple": (tuple, list),
+}
+_TYPE_WORDS: dict[str, str] = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "str": "text",
+    "None": "unset",
+    "tuple": "a list",
+}
+
+
+def _check_type(value: Any, annotation: str, key: str) -> None:
+    """Raise ConfigError when ``value`` does not fit ``annotation`` (e.g. ``"int | None"``), so that
+    ``--set cluster.min_cluster_size=five`` is a one-line error, not a TypeError deep inside a stage."""
+    names = [part.strip().split("[", 1)[0] for part in annotation.split("|")]
+    allowed = tuple(t for name in names for t in _TYPE_NAMES.get(name, ()))
+    if len(allowed) < len(names):
+        return  # an annotation this check does not know: the dataclass validates it
+    if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+        want = " or ".join(_TYPE_WORDS[n] for n in names)
+        raise ConfigError(f"`{key}` must be {want}; got {value!r}.")
 
 
 _SECTIONS: dict[str, type[Any]] = {

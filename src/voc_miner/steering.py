@@ -32,6 +32,30 @@ from voc_miner.types import UNASSIGNED, Topic
 OPS = ("rename", "merge", "move", "not_complaint")
 
 
+def _topic_id(key: str, value: Any) -> int:
+    """A topic id as a plain ``int`` (``numpy.int64`` from a DataFrame included): saved as JSON."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise ConfigError(f"Steering `{key}` must be a topic id (a whole number); got {value!r}.")
+    return int(value)
+
+
+def normalise_op(op: dict[str, Any]) -> dict[str, Any]:
+    """The operation with plain-Python values (topic ids from a DataFrame are ``numpy.int64``, a flag may be a
+    ``numpy.bool_``), so that it compares, applies and saves to ``steering.json`` like a hand-written one."""
+    out = dict(op)
+    for key in ("topic", "into"):
+        if key in out:
+            out[key] = _topic_id(key, out[key])
+    for key in ("label", "label_zh", "label_en", "department"):
+        if out.get(key) is not None:
+            if not isinstance(out[key], str):
+                raise ConfigError(f"Steering `{key}` must be text; got {out[key]!r}.")
+            out[key] = str(out[key])
+    if "value" in out:
+        out["value"] = bool(out["value"])
+    return out
+
+
 def validate_op(op: dict[str, Any], topic_ids: Sequence[int], departments: Sequence[str]) -> None:
     """Raise ConfigError naming what is wrong with a steering operation."""
     kind = op.get("op")
@@ -85,10 +109,26 @@ def apply_op(op: dict[str, Any], topics: list[Topic], centroids: np.ndarray) -> 
     return topics, centroids
 
 
+def next_topic_id(topic_ids: Sequence[int], steering: Sequence[dict[str, Any]] = (), floor: int = 0) -> int:
+    """The first topic id never used by a model: above its topics, the topics its steering names (a topic
+    merged away keeps its id reserved) and ``floor`` (the previous model's own mark)."""
+    used = [*topic_ids, *(int(op[k]) for op in steering for k in ("topic", "into") if k in op)]
+    return max([floor, *(i + 1 for i in used)])
+
+
 def match_topics(
-    prev_centroids: np.ndarray, prev_ids: Sequence[int], new_centroids: np.ndarray, *, threshold: float
+    prev_centroids: np.ndarray,
+    prev_ids: Sequence[int],
+    new_centroids: np.ndarray,
+    *,
+    threshold: float,
+    first_new_id: int | None = None,
 ) -> tuple[list[int], pd.DataFrame]:
-    """Carry previous topic ids over to new topics; return the new ids and the lineage table."""
+    """Carry previous topic ids over to new topics; return the new ids and the lineage table.
+
+    New topics get ids from ``first_new_id`` on (default one above ``prev_ids``); pass
+    :func:`next_topic_id` so that an id a previous model used and steered away is never given to another topic.
+    """
     from scipy.optimize import linear_sum_assignment
 
     k_new, k_old = len(new_centroids), len(prev_centroids)
@@ -110,7 +150,7 @@ def match_topics(
                         "status": "kept",
                     }
                 )
-    next_id = (max(prev_ids) + 1) if len(prev_ids) else 0
+    next_id = max(first_new_id or 0, (max(prev_ids) + 1) if len(prev_ids) else 0)
     for i in range(k_new):
         if new_ids[i] is not None:
             continue

@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from typing import Final
 
@@ -83,11 +84,19 @@ def localize_wall_clock(wall_ns: np.ndarray, timezone: str) -> np.ndarray:
     return out
 
 
+_MONTH_RE: Final = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
 def month_bounds(month: str, timezone: str = DEFAULT_TIMEZONE) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
     """``(previous month's start, start, end)`` of ``month`` (``YYYY-MM``) at midnight in ``timezone``.
 
     Raises:
         ValueError: ``month`` is not a ``YYYY-MM`` month.
     """
-    start = pd.Timestamp(f"{month}-01", tz=timezone)
+    m = _MONTH_RE.match(month.strip()) if isinstance(month, str) else None
+    if m is None:
+        # strict: "2026-10-15" would read as 15 October at 01:00 (the added "-01" taken for a UTC offset),
+        # "2026" as January
+        raise ValueError(f"not a YYYY-MM month: {month!r}")
+    start = pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=1, tz=timezone)
     return start - pd.offsets.MonthBegin(1), start, start + pd.offsets.MonthBegin(1)
