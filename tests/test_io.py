@@ -428,3 +428,17 @@ def test_ticket_subject_goes_before_the_text_once_per_conversation(tmp_path: Pat
     hint = r"Subject column 'Title' not found \(did you mean 'title'\?\).*--subject-col"
     with pytest.raises(InputDataError, match=hint):
         ingest(pd.DataFrame({"title": ["a"], "text": ["b"]}), config=wrong_case)
+
+
+def test_python_inputs_that_are_not_a_frame_or_paths() -> None:
+    # a Series of texts is a column of flat tickets
+    res = ingest(pd.Series(["包裹被压坏了", "The box arrived crushed"], index=[7, 3]))
+    assert res.turns["text"].tolist() == ["包裹被压坏了", "The box arrived crushed"] and res.rejects.empty
+    # a list of texts where paths belong: the error says what to pass instead, not only "does not exist"
+    with pytest.raises(InputFileNotFoundError, match="pass a DataFrame with a `text` column or a pandas Series"):
+        ingest(["包裹被压坏了", "The box arrived crushed"])
+    with pytest.raises(InputDataError, match="Inputs must be file paths; got int"):
+        ingest([1, 2])  # type: ignore[list-item]
+    dup = pd.DataFrame([["c1", "包裹压坏了", "x"]], columns=["conversation_id", "text", "text"])
+    with pytest.raises(InputDataError, match=r"duplicate column names \['text'\]"):
+        ingest(dup)

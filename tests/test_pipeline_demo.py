@@ -130,6 +130,24 @@ def test_keywords_contain_real_zh_and_en_words(demo_miner: VocMiner) -> None:
     assert not {"的", "了", "the", "and", "hi", "你好"} & set(words)
 
 
+def test_loaded_model_and_constructor_mistakes_are_clear_errors(demo_model_dir: Path) -> None:
+    from voc_miner.errors import ConfigError
+
+    loaded = VocMiner.load(demo_model_dir)
+    for results in (loaded.root_causes_frame, loaded.departments_frame, loaded.surges_frame, loaded.root_causes_json):
+        with pytest.raises(NotFittedError, match=r"loaded from disk .* report\(out_dir, data=df\)"):
+            results()
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        VocMiner().fit(pd.DataFrame({"text": ["包裹被压坏了"] * 3}), previous=VocMiner())
+    # dicts work where a Config / ColumnsConfig is expected; anything else is a ConfigError naming the argument
+    assert VocMiner(columns={"text": "msg"})._config().ingest.columns.text == "msg"
+    assert VocMiner(config={"cluster": {"seed": 3}})._config().cluster.seed == 3
+    with pytest.raises(ConfigError, match=r"ingest\.columns\.txt"):
+        VocMiner(columns={"txt": "msg"})._config()
+    with pytest.raises(ConfigError, match="`config` must be"):
+        VocMiner(config=3)._config()  # type: ignore[arg-type]
+
+
 def test_save_load_tag_reproduces_fit(demo_miner: VocMiner, demo_model_dir: Path) -> None:
     loaded = VocMiner.load(demo_model_dir)
     res = loaded.tag(DEMO)

@@ -189,6 +189,11 @@ class _Table:
     encoding: str = ""
 
 
+def _shown(text: str, limit: int = 200) -> str:
+    """``text`` cut to ``limit`` characters for an error message (a ticket passed where a path belongs)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _fail(path: Path, problem: str, fix: str) -> InputDataError:
     return InputDataError(f"Input {str(path)!r} {problem}; {fix}.")
 
@@ -196,7 +201,12 @@ def _fail(path: Path, problem: str, fix: str) -> InputDataError:
 def _check_path(path: str | Path) -> Path:
     p = Path(path)
     if not p.exists():
-        raise InputFileNotFoundError(f"Input file {str(p)!r} does not exist; check the path.")
+        hint = (
+            ""
+            if p.suffix
+            else " (to analyse texts held in Python, pass a DataFrame with a `text` column or a pandas Series of texts)"
+        )
+        raise InputFileNotFoundError(f"Input file {_shown(str(p))!r} does not exist; check the path{hint}.")
     if p.is_dir():
         raise _fail(p, "is a directory", f"pass one or more files ({', '.join(SUPPORTED_SUFFIXES)})")
     suffix = p.suffix.lower()
@@ -1464,6 +1474,12 @@ def _warn_latin_languages(turns: pd.DataFrame, source: str) -> None:
 
 def _table_from_frame(frame: pd.DataFrame) -> _Table:
     """A DataFrame as a table; the record columns of :func:`read_chunks` become its lines and parse errors."""
+    dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+    if dupes:
+        raise InputDataError(
+            f"Input has duplicate column names {dupes}; rename or drop the extra ones "
+            "(e.g. df.loc[:, ~df.columns.duplicated()]) so that each column is read once."
+        )
     if LINE_COLUMN not in frame.columns and MALFORMED_COLUMN not in frame.columns:
         return _Table(frame=frame)
     frame = frame.reset_index(drop=True)
@@ -1479,17 +1495,20 @@ def _table_from_frame(frame: pd.DataFrame) -> _Table:
 
 
 def ingest(
-    source: pd.DataFrame | str | Path | Iterable[str | Path],
+    source: pd.DataFrame | pd.Series | str | Path | Iterable[str | Path],
     *,
     config: IngestConfig | None = None,
 ) -> IngestResult:
-    """Ingest a DataFrame, one file or several files into canonical turns.
+    """Ingest a DataFrame, a Series of texts (flat tickets), one file or several files into canonical turns.
 
     Raises:
         InputFileNotFoundError, InputDataError: see :func:`read_table` and :func:`ingest_frame`;
             also when there is no row at all.
     """
     cfg = config or IngestConfig()
+    if isinstance(source, pd.Series):
+        # a column of texts: flat tickets, one per row (row order kept, as for a DataFrame without ids)
+        source = pd.DataFrame({cfg.columns.text: source.to_numpy(dtype=object)})
     if isinstance(source, pd.DataFrame):
         tables = [_table_from_frame(source)]
     elif isinstance(source, str | Path):
@@ -1498,6 +1517,12 @@ def ingest(
         paths = list(source)
         if not paths:
             raise InputDataError("No input given; pass at least one CSV/JSONL/Parquet file.")
+        odd = next((p for p in paths if not isinstance(p, str | Path)), None)
+        if odd is not None:
+            raise InputDataError(
+                f"Inputs must be file paths; got {type(odd).__name__} {odd!r:.80}. Pass a DataFrame, a pandas "
+                "Series of texts, one path, or a list of paths."
+            )
         tables = [_load(p, cfg.encoding, cfg.sheet) for p in paths]
     if sum(len(t.frame) for t in tables) == 0:
         raise InputDataError("Input has no rows; pass a file or DataFrame with at least one ticket.")

@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +38,7 @@ from voc_miner.cluster import (
     make_labels,
     split_keywords,
 )
-from voc_miner.config import ColumnsConfig, Config, RankConfig, dump_config, load_config
+from voc_miner.config import ColumnsConfig, Config, RankConfig, config_from_dict, dump_config, load_config
 from voc_miner.departments import (
     HEAD_ARRAYS,
     HEAD_META,
@@ -96,7 +96,7 @@ WHITENING_FILE = "language_whitening.npz"
 CAUSES_FILE = "causes.json"
 #: Files a model folder holds only with some settings; a save removes those an earlier save left behind.
 OPTIONAL_MODEL_FILES = frozenset({PROJECTION_FILE, WHITENING_FILE, HEAD_ARRAYS, HEAD_META})
-Source = pd.DataFrame | str | Path | Iterable[str | Path]
+Source = pd.DataFrame | pd.Series | str | Path | Iterable[str | Path]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,10 +124,11 @@ class VocMiner:
     """Voice-of-the-customer miner: discover, own, rank and tag root causes.
 
     Args:
-        config: full configuration (defaults everywhere).
+        config: full configuration (defaults everywhere), or a nested dict of its sections as in a TOML file.
         taxonomy: a :class:`Taxonomy`, a YAML path, or ``None`` for ``config.departments.taxonomy``
             or else the shipped e-commerce taxonomy.
-        columns: column mapping shortcut, overrides ``config.ingest.columns``.
+        columns: column mapping shortcut (a :class:`ColumnsConfig` or a dict such as ``{"text": "message"}``),
+            overrides ``config.ingest.columns``.
         progress: show a progress bar while embedding (notebooks and terminals); ``False`` silences it.
     """
 
@@ -161,9 +162,9 @@ class VocMiner:
     def __init__(
         self,
         *,
-        config: Config | None = None,
+        config: Config | Mapping[str, Any] | None = None,
         taxonomy: Taxonomy | str | Path | None = None,
-        columns: ColumnsConfig | None = None,
+        columns: ColumnsConfig | Mapping[str, str] | None = None,
         progress: bool = True,
     ) -> None:
         self.config = config
@@ -173,9 +174,20 @@ class VocMiner:
 
     # ------------------------------------------------------------------ wiring
     def _config(self) -> Config:
-        cfg = (self.config or Config()).validate()
-        if self.columns is not None:
-            cfg = replace(cfg, ingest=replace(cfg.ingest, columns=self.columns))
+        config, columns = self.config, self.columns
+        if isinstance(config, Mapping):  # a nested dict, as in a TOML file
+            config = config_from_dict(config)
+        if config is not None and not isinstance(config, Config):
+            raise ConfigError(f"`config` must be a voc_miner.Config or a dict of its sections; got {config!r:.80}.")
+        if isinstance(columns, Mapping):  # {"text": "message", ...}
+            columns = config_from_dict({"ingest": {"columns": dict(columns)}}).ingest.columns
+        if columns is not None and not isinstance(columns, ColumnsConfig):
+            raise ConfigError(
+                f"`columns` must be a ColumnsConfig or a dict such as {{'text': 'message'}}; got {columns!r:.80}."
+            )
+        cfg = (config or Config()).validate()
+        if columns is not None:
+            cfg = replace(cfg, ingest=replace(cfg.ingest, columns=columns))
         return cfg
 
     def _embedder(self, cfg: Config) -> Any:
@@ -403,6 +415,8 @@ class VocMiner:
         tax = self.taxonomy
         self.taxonomy_ = tax if isinstance(tax, Taxonomy) else load_taxonomy(tax or cfg.departments.taxonomy)
         prev = VocMiner.load(previous) if isinstance(previous, (str, Path)) else previous
+        if prev is not None:
+            prev._check_fitted()
         if prev is not None and prev.config_.ingest.timezone != cfg.ingest.timezone:
             logger.warning(
                 "the previous model counted days and months in %s, this fit in %s: naive timestamps and month "
@@ -664,6 +678,15 @@ class VocMiner:
         if not hasattr(self, "centroids_"):
             raise NotFittedError("This VocMiner is not fitted yet; call fit(data) or VocMiner.load(model_dir) first.")
 
+    def _check_results(self) -> None:
+        """The fitted data's results exist (after fit, not on a model loaded from disk)."""
+        self._check_fitted()
+        if not hasattr(self, "tags_"):
+            raise NotFittedError(
+                "This model was loaded from disk and holds no fitted data, only topics; tag new tickets with "
+                "tag(df), or rank their root causes with report(out_dir, data=df)."
+            )
+
     def tag(self, data: Source) -> TagResult:
         """Tag new conversations with the fitted topics (nearest centroid; batch-independent).
 
@@ -682,13 +705,13 @@ class VocMiner:
     # ------------------------------------------------------------------ results as frames
     def root_causes_frame(self) -> pd.DataFrame:
         """Ranked root causes as a DataFrame (one row per cause)."""
-        self._check_fitted()
+        self._check_results()
         rows = [rc.to_json() for rc in self.root_causes_]
         return pd.DataFrame(rows)
 
     def surges_frame(self) -> pd.DataFrame:
         """Detected surges (topic, week, count, expected, z, p, q) as a DataFrame."""
-        self._check_fitted()
+        self._check_results()
         cols = ["topic_id", "week_start", "count", "expected", "z", "p_value", "q_value"]
         return pd.DataFrame([vars(s) for s in getattr(self, "surges_", [])], columns=cols)
 
@@ -715,13 +738,13 @@ class VocMiner:
     def departments_frame(self, lang: str | None = None) -> pd.DataFrame:
         """The fitted data by owning department (:func:`voc_miner.rank.department_rollup`): conversations,
         share, mean sentiment, negative share, escalation rate and the ranks of its top root causes."""
-        self._check_fitted()
+        self._check_results()
         rows = department_rollup(self.tags_, self.root_causes_, self.taxonomy_, lang or self.config_.rank.lang)
         return pd.DataFrame(rows, columns=DEPARTMENT_COLUMNS)
 
     def root_causes_json(self) -> dict[str, Any]:
         """The ``root_causes.json`` document (schema: ``schemas/root_causes.schema.json``)."""
-        self._check_fitted()
+        self._check_results()
         cfg = self.config_.rank
         tz = self.config_.ingest.timezone
         basis = rolling_growth_basis(self.tags_, window_days=cfg.growth_window_days, timezone=tz)
