@@ -184,3 +184,71 @@ def test_rows_read_counts_records_not_lines(tmp_path: Path) -> None:
     df.to_csv(src, index=False)
     stats = stream_tag(_fake_tag, src, tmp_path / "t.parquet", model_dir=tmp_path / "m", chunk_rows=4, progress=False)
     assert stats.rows == len(df)
+
+
+def _crash_after(n_ok: int):  # type: ignore[no-untyped-def]
+    calls = {"n": 0}
+
+    def flaky(chunk: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        calls["n"] += 1
+        if calls["n"] > n_ok:
+            raise KeyboardInterrupt
+        return _fake_tag(chunk)
+
+    return flaky
+
+
+def test_resume_starts_over_when_settings_change_and_retags_a_lost_part(tmp_path: Path) -> None:
+    df = _chats()
+    src, out, model = tmp_path / "in.csv", tmp_path / "tags.parquet", tmp_path / "model"
+    df.to_csv(src, index=False)
+    model.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        stream_tag(_crash_after(3), src, out, model_dir=model, chunk_rows=10, progress=False, settings="UTC")
+    # another time zone (or column mapping): the finished chunks were tagged otherwise, so nothing is resumed
+    with pytest.raises(KeyboardInterrupt):
+        stream_tag(_crash_after(3), src, out, model_dir=model, chunk_rows=10, progress=False, settings="Asia/Shanghai")
+    parts = out.with_name(out.name + ".parts")
+    (parts / "tags-000001.parquet").unlink()  # a part lost since (e.g. a kill while the folder was removed)
+    stats = stream_tag(_fake_tag, src, out, model_dir=model, chunk_rows=10, progress=False, settings="Asia/Shanghai")
+    assert stats.resumed_chunks == 2  # chunks 0 and 2; chunk 1 is tagged again
+    got = pd.read_parquet(out)
+    assert got["conversation_id"].is_unique and set(got["conversation_id"]) == set(df["conversation_id"])
+
+
+def test_rows_of_a_conversation_that_are_not_contiguous_stop_the_run(tmp_path: Path) -> None:
+    from voc_miner.errors import InputDataError
+
+    src, out, model = tmp_path / "in.csv", tmp_path / "tags.parquet", tmp_path / "model"
+    _chats().sample(frac=1.0, random_state=1).to_csv(src, index=False)  # a shuffled export
+    model.mkdir()
+    with pytest.raises(InputDataError, match=r"has rows before and after other conversations' rows.*Sort the file"):
+        stream_tag(_fake_tag, src, out, model_dir=model, chunk_rows=10, progress=False)
+    assert not out.exists()
+
+
+def test_gbk_rows_after_a_long_ascii_start_are_detected(demo_miner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from voc_miner.errors import InputDataError
+    from voc_miner.io import sniff_encoding
+
+    english = pd.DataFrame({"conversation_id": [f"e{i:05d}" for i in range(600)],
+                            "text": [f"My parcel {i} arrived crushed and I want a refund" for i in range(600)]})
+    chinese = pd.DataFrame({"conversation_id": [f"z{i:03d}" for i in range(60)],
+                            "text": [f"包裹{i}被压坏了，我要退款" for i in range(60)]})
+    src = tmp_path / "late_gbk.csv"
+    pd.concat([english, chinese]).to_csv(src, index=False, encoding="gb18030")
+    # the first 8 KB are ASCII: the encoding is judged on the lines from the first non-ASCII byte on
+    assert sniff_encoding(src, sample_bytes=8192) == "gb18030"
+    assert sniff_encoding(tmp_path / "late_gbk.csv") == "gb18030"
+
+    def tag_fn(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        res = demo_miner.tag(df)
+        return res.tags, res.rejects
+
+    # a later chunk that does not decode (UTF-8 start, GBK end) stops the run instead of rejecting its rows
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(pd.concat([chinese.head(30), english.head(40)]).to_csv(index=False).encode("utf-8")
+                      + chinese.tail(30).to_csv(index=False, header=False).encode("gb18030"))
+    with pytest.raises(InputDataError, match=r"of the 30 rows from row 69 of .* not valid in the encoding detected"):
+        stream_tag(tag_fn, mixed, tmp_path / "m.parquet", model_dir=tmp_path / "m", id_col="conversation_id",
+                   chunk_rows=35, progress=False)

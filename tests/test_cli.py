@@ -113,6 +113,25 @@ def test_tag_cli_matches_fit(fitted_run: Path, tmp_path: Path) -> None:
     assert got.sort_index().equals(want.sort_index())
 
 
+def test_report_on_new_tickets_with_their_own_columns(fitted_run: Path, tmp_path: Path) -> None:
+    src = fitted_run.parent / "chats.csv"
+    proc = run("report", str(fitted_run), "--input", str(src), "--out", str(tmp_path), "--text-col", "message",
+               "--speaker-col", "role")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads((tmp_path / "root_causes.json").read_text(encoding="utf-8"))["corpus"]["rows"]
+    assert rows["read"] == len(pd.read_csv(src))  # the rows of --input, not those of the fit
+
+
+def test_out_paths_of_the_wrong_kind_fail_before_the_work(fitted_run: Path, tmp_path: Path) -> None:
+    src = fitted_run.parent / "chats.csv"
+    (tmp_path / "a_dir").mkdir()
+    _one_line_error(run("tag", str(fitted_run / "model"), str(src), "--out", str(tmp_path / "a_dir")),
+                    "is a directory", "tags.parquet")
+    assert not (tmp_path / "a_dir.parts").exists()
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    _one_line_error(run("fit", str(src), "--out", str(tmp_path / "a_file"), "-q"), "is a file")
+
+
 def test_report_rerenders_in_chinese(fitted_run: Path, tmp_path: Path) -> None:
     proc = run("report", str(fitted_run), "--out", str(tmp_path), "--lang", "zh", "--month", "2026-09",
                "--timezone", "Asia/Shanghai")

@@ -87,12 +87,16 @@ def conversation_chunks(chunks: Iterator[pd.DataFrame], id_col: str | None) -> I
         yield carry
 
 
-def _fingerprint(path: Path, model_dir: Path, chunk_rows: int, sheet: str | int | None = None) -> str:
+def _fingerprint(
+    path: Path, model_dir: Path, chunk_rows: int, sheet: str | int | None = None, settings: str = ""
+) -> str:
     st = path.stat()
     h = hashlib.sha256()
     h.update(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{chunk_rows}".encode())
     if sheet is not None:  # another sheet is another input (kept out of the key otherwise: old runs still resume)
         h.update(f"|sheet={sheet}".encode())
+    if settings:  # columns, encoding, time zone ...: a rerun with other settings starts over
+        h.update(f"|settings={settings}".encode())
     for name in ("meta.json", "topics.json"):
         p = model_dir / name
         if p.is_file():
@@ -123,6 +127,7 @@ def stream_tag(
     encoding: str | None = None,
     sheet: str | int | None = None,
     progress: bool = True,
+    settings: str = "",
 ) -> StreamStats:
     """Tag ``input_path`` chunk by chunk into the Parquet file ``out_path`` (resumable).
 
@@ -136,6 +141,12 @@ def stream_tag(
         encoding: text encoding of CSV/JSONL.
         sheet: the sheet of an Excel workbook (name, or position from 1; default the first).
         progress: show a progress bar with rate and ETA (stderr).
+        settings: what else decides the tags (e.g. the ingest config as JSON): part of the resume fingerprint, so
+            a rerun with another time zone or column mapping starts over instead of mixing the two.
+
+    Raises:
+        InputDataError: a chunk with many undecodable rows (a wrong encoding), or a conversation whose rows are
+            not contiguous (its id reappears in a later chunk: its turns would be tagged as two conversations).
     """
     src = Path(input_path)
     if not src.is_file():
@@ -146,12 +157,17 @@ def stream_tag(
     parts = out.with_name(out.name + ".parts")
     parts.mkdir(parents=True, exist_ok=True)
     progress_file = parts / "_progress.json"
-    fp = _fingerprint(src, Path(model_dir), chunk_rows, sheet)
+    fp = _fingerprint(src, Path(model_dir), chunk_rows, sheet, settings)
     done: set[int] = set()
     if progress_file.is_file():
         state = json.loads(progress_file.read_text(encoding="utf-8"))
         if state.get("fingerprint") == fp:
-            done = set(state.get("done", []))
+            # a chunk counts as done only with both its part files (a part lost since is tagged again)
+            done = {
+                int(i)
+                for i in state.get("done", [])
+                if all((parts / f"{kind}-{int(i):06d}.parquet").is_file() for kind in ("tags", "rejects"))
+            }
         else:
             logger.info("input, model or chunk size changed since the last run: starting over")
             shutil.rmtree(parts)
@@ -161,6 +177,7 @@ def stream_tag(
     resumed = len(done)
     chunk_id = -1
     chunks = conversation_chunks(read_chunks(src, chunk_rows=chunk_rows, encoding=encoding, sheet=sheet), id_col)
+    seen = _SeenConversations()
     try:
         for chunk_id, chunk in enumerate(chunks):
             n = len(chunk)
@@ -173,8 +190,9 @@ def stream_tag(
             rejects = rejects.assign(row=global_rows[rejects["row"].to_numpy()] if len(rejects) else rejects["row"])
             if "source" in rejects.columns:
                 rejects["source"] = str(src)  # as a whole-file ingest names it
-            if chunk_id == 0:
-                _check_decoding(rejects, n, src, encoding)
+            _check_decoding(rejects, n, src, encoding, first_row=int(global_rows[0]) if n else 0)
+            if id_col is not None and id_col in chunk.columns:
+                seen.check(chunk_id, tags["conversation_id"], parts, done, src)
             _atomic_write_parquet(tags, parts / f"tags-{chunk_id:06d}.parquet")
             _atomic_write_parquet(rejects, parts / f"rejects-{chunk_id:06d}.parquet")
             done.add(chunk_id)
@@ -182,6 +200,10 @@ def stream_tag(
             bar.update(n)
         bar.total = bar.n  # records, now that they are counted (the estimate counted lines)
         bar.refresh()
+    except InputDataError:
+        if not done:  # nothing to resume: leave no empty parts folder behind
+            shutil.rmtree(parts, ignore_errors=True)
+        raise
     finally:
         bar.close()
     n_chunks = chunk_id + 1
@@ -195,18 +217,49 @@ def stream_tag(
     )
 
 
-def _check_decoding(rejects: pd.DataFrame, n_rows: int, src: Path, encoding: str | None) -> None:
-    """Stop a run whose first chunk has many undecodable rows (>= 5 and > 5 %): a wrong ``--encoding`` would
+def _check_decoding(rejects: pd.DataFrame, n_rows: int, src: Path, encoding: str | None, first_row: int = 0) -> None:
+    """Stop a run when a chunk has many undecodable rows (>= 5 and > 5 %): a wrong ``--encoding`` would
     otherwise reject every non-ASCII row of a nightly file, quietly (a GBK export read as UTF-8 loses its
-    Chinese rows, 111 of 235 in the bad-input test file, and keeps the English ones). A few corrupt rows are
-    rejected one by one, as in ``fit``."""
+    Chinese rows, 111 of 235 in the bad-input test file, and keeps the English ones). Every chunk is checked,
+    not only the first: a file whose Chinese rows start late must not lose them with exit 0. A few corrupt rows
+    are rejected one by one, as in ``fit``."""
     bad = int((rejects["reason"] == "undecodable_bytes").sum()) if len(rejects) else 0
     if bad >= 5 and bad > 0.05 * n_rows:
-        enc = f"in {encoding}" if encoding else "in the detected encoding"
+        where = f"the first {n_rows} rows" if first_row == 0 else f"the {n_rows} rows from row {first_row}"
+        enc = f"in {encoding}" if encoding else "in the encoding detected from the file's start"
+        again = ", or leave --encoding out to detect it" if encoding else ""
         raise InputDataError(
-            f"{bad} of the first {n_rows} rows of {str(src)!r} hold bytes that are not valid {enc}; "
-            "pass the file's encoding (e.g. --encoding gb18030), or leave --encoding out to detect it."
+            f"{bad} of {where} of {str(src)!r} hold bytes that are not valid {enc}; "
+            f"pass the file's encoding (e.g. --encoding gb18030){again}."
         )
+
+
+class _SeenConversations:
+    """Conversation ids of the chunks tagged so far, to stop a run whose rows of one conversation are not
+    contiguous: its turns would otherwise become two conversations with one id (and spurious
+    ``no_customer_turn`` rejects), silently. Held as a set of ids (tens of MB for a million conversations); on a
+    resumed run the ids of the finished parts are read back first."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.loaded = False
+
+    def check(self, chunk_id: int, ids: pd.Series, parts: Path, done: set[int], src: Path) -> None:
+        if not self.loaded:
+            for i in sorted(done):
+                part = pd.read_parquet(parts / f"tags-{i:06d}.parquet", columns=["conversation_id"])
+                self.ids.update(part["conversation_id"].astype(str))
+            self.loaded = True
+        chunk_ids = set(ids.astype(str))
+        again = sorted(chunk_ids & self.ids)
+        if again:
+            raise InputDataError(
+                f"Conversation {again[0]!r} ({len(again)} in all) of {str(src)!r} has rows before and after other "
+                f"conversations' rows (found again in chunk {chunk_id + 1}): tag reads a conversation's rows only "
+                "when they are contiguous. Sort the file by conversation id and turn (or time), or raise "
+                "--chunk-rows above the file's row count."
+            )
+        self.ids |= chunk_ids
 
 
 def _count_rows(path: Path, sheet: str | int | None = None) -> int:

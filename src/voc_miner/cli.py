@@ -6,8 +6,10 @@ no traceback); 1 unexpected internal error (with traceback, please report it).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -32,6 +34,15 @@ DEMO_TIMEZONE = "Asia/Shanghai"
 
 
 Lang = Annotated[str, typer.Option("--lang", help="Report language: en or zh.")]
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived (a scheduler's timeout or shutdown). A BaseException, like KeyboardInterrupt, so that no
+    ``except Exception`` on the way swallows it."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def _err(msg: str) -> None:
@@ -122,6 +133,8 @@ def _run_fit(
     from voc_miner.pipeline import VocMiner
     from voc_miner.report import csv_safe, write_report
 
+    if out.exists() and not out.is_dir():
+        raise VocMinerError(f"--out {str(out)!r} is a file; pass a directory (it is created when missing).")
     t0 = time.perf_counter()
     miner = VocMiner(config=cfg, taxonomy=taxonomy, columns=columns, progress=progress)
     src: Any = inputs[0] if len(inputs) == 1 else inputs
@@ -271,6 +284,10 @@ def tag(
 
     _setup_logging(quiet)
     logging.getLogger("voc_miner").setLevel(logging.WARNING)  # the progress bar reports instead of per-chunk logs
+    if out.is_dir():
+        raise VocMinerError(
+            f"--out {str(out)!r} is a directory; pass the Parquet file to write, e.g. {str(out / 'tags.parquet')!r}."
+        )
     miner = VocMiner.load(model)
     miner.progress = False  # the chunk progress bar below replaces the per-chunk embedding bar
     cfg = miner.config_
@@ -293,6 +310,7 @@ def tag(
         return res.tags, res.rejects
 
     t0 = time.perf_counter()
+    previous_handler = signal.signal(signal.SIGTERM, _raise_terminated)  # a scheduler's timeout: stop like Ctrl-C
     try:
         stats = stream_tag(
             tag_fn,
@@ -304,10 +322,16 @@ def tag(
             encoding=encoding,
             sheet=miner.config_.ingest.sheet,
             progress=not quiet,
+            settings=json.dumps(dataclasses.asdict(miner.config_.ingest), sort_keys=True, default=str),
         )
     except KeyboardInterrupt:
         _err("interrupted; rerun the same command to resume from the last finished chunk")
         raise typer.Exit(130) from None
+    except _Terminated:
+        _err("terminated (SIGTERM); rerun the same command to resume from the last finished chunk")
+        raise typer.Exit(143) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
     typer.echo(
         f"rows read {stats.rows}, conversations tagged {stats.conversations}, rows rejected {stats.rejected_rows} "
         f"({stats.chunks} chunks, {stats.resumed_chunks} resumed) in {time.perf_counter() - t0:.0f}s; "
@@ -334,12 +358,28 @@ def report(
             "(default: the zone the model was fitted with).",
         ),
     ] = None,
+    text_col: TextCol = "text",
+    subject_col: SubjectCol = "",
+    conversation_col: ConvCol = "conversation_id",
+    speaker_col: SpeakerCol = "speaker",
+    turn_col: TurnCol = "turn",
+    time_col: TimeCol = "timestamp",
+    channel_col: ChannelCol = "channel",
+    encoding: Encoding = None,
+    sheet: Sheet = None,
 ) -> None:
-    """Write report.md / report.html / root_causes.json for a fit run: another language, one month, or new data."""
+    """Write report.md / report.html / root_causes.json for a fit run: another language, one month, or new data.
+
+    The column, encoding and sheet options describe the --input file (as for tag)."""
     from voc_miner.pipeline import VocMiner, report_run
 
     if input_ is not None:
         miner = VocMiner.load(run_dir / "model")
+        cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col, subject_col)
+        ingest_cfg = dataclasses.replace(
+            miner.config_.ingest, columns=cols, encoding=encoding, sheet=sheet or miner.config_.ingest.sheet
+        )
+        miner.config_ = dataclasses.replace(miner.config_, ingest=ingest_cfg).validate()
         paths = miner.report(out or run_dir, lang=lang, month=month, data=input_, timezone=timezone)
     else:
         paths = report_run(run_dir, out_dir=out, lang=lang, month=month, timezone=timezone)

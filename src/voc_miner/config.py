@@ -356,6 +356,27 @@ class Config:
             raise ConfigError(f"`departments.zero_shot_calibration` must be two numbers [a, b] or unset; got {zc!r}.")
         if self.embed.threads is not None and self.embed.threads < 1:
             raise ConfigError(f"`embed.threads` must be >= 1 or unset; got {self.embed.threads}.")
+        for key, value, low in (
+            ("cluster.umap_neighbors", c.umap_neighbors, 2),
+            ("cluster.umap_components", c.umap_components, 1),
+            ("cluster.top_n_words", c.top_n_words, 1),
+            ("cluster.refine_iterations", c.refine_iterations, 0),
+            ("cluster.seed", c.seed, 0),
+            ("embed.batch_size", self.embed.batch_size, 1),
+            ("rank.n_evidence", self.rank.n_evidence, 0),
+            ("rank.growth_window_days", self.rank.growth_window_days, 1),
+        ):
+            if value < low:
+                raise ConfigError(f"`{key}` must be >= {low}; got {value}.")
+        for key, cosine in (
+            ("cluster.merge_similarity", c.merge_similarity),
+            ("cluster.cross_lingual_merge", c.cross_lingual_merge),
+            ("cluster.lineage_similarity", c.lineage_similarity),
+        ):
+            if not -1.0 <= cosine <= 1.0:
+                raise ConfigError(f"`{key}` must be a cosine in [-1, 1]; got {cosine}.")
+        if c.seed >= 2**32:
+            raise ConfigError(f"`cluster.seed` must be below 2**32 (a numpy seed); got {c.seed}.")
         return self
 
     def to_dict(self) -> dict[str, Any]:

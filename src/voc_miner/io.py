@@ -390,14 +390,18 @@ def sniff_encoding(path: str | Path, *, sample_bytes: int = 1 << 20) -> str:
     """The encoding :func:`decode_bytes` would pick for a file, judged on its first ``sample_bytes``.
 
     For readers that stream a file in chunks (``voc-miner tag``) and cannot decode it whole. The sample ends
-    at a line break so that no character is cut. A file whose first megabyte is plain ASCII and whose later
-    rows are GBK is read as UTF-8: those rows are then rejected as ``undecodable_bytes`` (pass ``--encoding``).
+    at a line break so that no character is cut. When the first ``sample_bytes`` are plain ASCII (an export
+    sorted so that English tickets come first), the file is scanned on for its first non-ASCII byte and the
+    encoding is judged on the lines from there, as a whole-file read would judge it: plain ASCII says nothing
+    about GBK against UTF-8.
 
     Raises:
         InputFileNotFoundError, InputDataError: missing or unreadable file; binary content.
     """
     p = _check_path(path)
     data = _read_bytes(p, limit=sample_bytes + 1)
+    if len(data) > sample_bytes and data[:sample_bytes].isascii():
+        data = _first_non_ascii_lines(p, sample_bytes) or data
     if len(data) > sample_bytes:
         data = data[:sample_bytes]
         cut = data.rfind(b"\n")
@@ -405,6 +409,29 @@ def sniff_encoding(path: str | Path, *, sample_bytes: int = 1 << 20) -> str:
             data = data[: cut + 1]
     _, label = decode_bytes(data, None, name=str(p))
     return "cp950" if label == "big5" else label  # decode_bytes reads Big5 with Microsoft's cp950 table
+
+
+_NON_ASCII_RE: Final = re.compile(rb"[\x80-\xff]")
+
+
+def _first_non_ascii_lines(p: Path, sample_bytes: int, block: int = 1 << 20) -> bytes:
+    """Up to ``sample_bytes + 1`` bytes of ``p`` from the start of the line holding its first non-ASCII byte
+    (``b""`` when the whole file is ASCII). Reads blocks; memory stays at two blocks and a sample."""
+    try:
+        with p.open("rb") as fh:
+            pos, prev = 0, b""
+            while block_bytes := fh.read(block):
+                if not block_bytes.isascii():
+                    at = _NON_ASCII_RE.search(block_bytes).start()  # type: ignore[union-attr]
+                    window = prev + block_bytes
+                    start = window.rfind(b"\n", 0, len(prev) + at) + 1
+                    fh.seek(pos - len(prev) + start)
+                    return fh.read(sample_bytes + 1)
+                pos += len(block_bytes)
+                prev = block_bytes[block_bytes.rfind(b"\n") + 1 :]  # the unfinished last line
+    except OSError as exc:
+        raise _fail(p, f"cannot be read ({exc.strerror or exc})", "check that the file is readable by you") from exc
+    return b""
 
 
 def _unique_header(names: Sequence[str]) -> list[str]:
