@@ -116,7 +116,8 @@ def test_fragments_with_one_owner_and_fix_rank_as_one_cause(data: dict[str, Any]
     assert sorted(causes) == [0, 2, 3, 4]  # 1 joined 0; 2 (far centroid) and the unassigned 4 stay alone
     sizing = causes[0]
     assert sizing.topic_ids == (0, 1)
-    assert sizing.size == 50 and sizing.share == round(50 / 90, 4)  # the outlier is not counted
+    # a share of all conversations, the unclustered one included (as "of customer conversations" says)
+    assert sizing.size == 50 and sizing.share == round(50 / len(data["tags"]), 4) and len(data["tags"]) == 91
     assert "(50)" in sizing.recommended_fix and "size chart" in sizing.recommended_fix
     assert sizing.escalation_rate == round(float(data["tags"].query("topic_id in [0, 1]")["escalation"].mean()), 4)
     # one quote from each topic of the group first, then the nearest to the group's centroid; 3 conversations

@@ -96,7 +96,9 @@ def test_streamed_chunks_equal_the_whole_sheet(tmp_path: Path) -> None:
 
 
 def test_stream_tag_reads_a_workbook(tmp_path: Path) -> None:
-    xlsx = _workbook(tmp_path / "nightly.xlsx", ROWS * 3)
+    # three exports' worth of distinct conversations (ids 1001.., 2001.., 3001..), 21 rows
+    rows = [[int(r[0]) + 1000 * k, *r[1:]] for k in range(3) for r in ROWS]  # type: ignore[call-overload]
+    xlsx = _workbook(tmp_path / "nightly.xlsx", rows)
 
     def tag_fn(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         res = ingest(df)

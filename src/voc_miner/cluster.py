@@ -567,6 +567,13 @@ class BertopicClusterer:
         if len(sample) < max(2 * mcs, 10):
             # Too little data for density clustering: one topic, still fully usable.
             raw[sample] = 0
+            if layout is None:
+                logger.warning(
+                    "cluster: %d conversations are too few to tell topics apart (density clustering needs at least "
+                    "%d); they form one topic. Fit on more history, or lower cluster.min_cluster_size.",
+                    len(sample),
+                    max(2 * mcs, 10),
+                )
         else:
             epochs = cfg.self_training_epochs if layout is not None else None
             raw[sample], reduced = self._hdbscan_labels(space[sample], mcs, init=layout, epochs=epochs)

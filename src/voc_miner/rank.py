@@ -323,7 +323,9 @@ def rank_root_causes(
         groups = {t.id: (t.id,) for t in topics}
     members_of = {int(k): tuple(int(m) for m in v) for k, v in groups.items()}
     tags = regroup(tags, members_of)
-    total = max(int((tags["topic_id"] >= 0).sum()), 1)
+    # shares are of all customer conversations, unclustered ones included, as the fix text says ("31% of customer
+    # conversations") and as the by-department roll-up counts them
+    total = max(len(tags), 1)
     stats = (
         tags[tags["topic_id"] >= 0]
         .groupby("topic_id")
