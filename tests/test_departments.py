@@ -81,6 +81,9 @@ def test_not_yaml(tmp_path: Path) -> None:
     p.write_text("departments: [\n", encoding="utf-8")
     with pytest.raises(TaxonomyError, match="not valid UTF-8 YAML"):
         load_taxonomy(p)
+    p.write_text("name: x\ndepartments:\n  - id: a\n   name: b\n", encoding="utf-8")  # one space too many
+    with pytest.raises(TaxonomyError, match=r"not valid UTF-8 YAML \(line 4, column 4\)"):
+        load_taxonomy(p)
 
 
 def test_missing_file(tmp_path: Path) -> None:

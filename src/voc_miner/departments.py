@@ -151,7 +151,11 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise TaxonomyError(f"Taxonomy {str(p)!r} is not valid UTF-8 YAML: {first}.") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None)
+        detail = f"{first} {problem}" if problem and problem not in first else first
+        raise TaxonomyError(f"Taxonomy {str(p)!r} is not valid UTF-8 YAML{where}: {detail}.") from exc
     if not isinstance(data, dict):
         raise TaxonomyError(f"Taxonomy {str(p)!r} must be a mapping with `name` and `departments`.")
     try:
