@@ -86,6 +86,7 @@ def test_not_complaint_is_tagged_but_not_ranked(steered) -> None:  # type: ignor
     miner.mark_not_complaint(tid)
     assert tid not in {rc.topic_id for rc in miner.root_causes_}
     assert (miner.tags_["topic_id"] == tid).any()
+    assert (miner.tags_.loc[miner.tags_["topic_id"] == tid, "cause_id"] == -1).all()  # in no root cause
     miner.mark_not_complaint(tid, value=False)
     assert tid in {rc.topic_id for rc in miner.root_causes_}
 

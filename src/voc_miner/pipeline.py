@@ -600,8 +600,13 @@ class VocMiner:
 
     def _cause_ids(self, topic_ids: np.ndarray) -> np.ndarray:
         """Each conversation's root cause (the lead topic of its topic's cause, ``cause_groups_``); its own
-        topic when the model has no grouping; -1 for outliers."""
-        return lead_ids(topic_ids, getattr(self, "cause_groups_", {}))
+        topic when the model has no grouping; -1 for outliers and for topics marked not a complaint (never ranked,
+        so in no cause)."""
+        ids = lead_ids(topic_ids, getattr(self, "cause_groups_", {}))
+        not_complaint = [t.id for t in self.topics_ if not t.is_complaint]
+        if not_complaint:
+            ids = np.where(np.isin(topic_ids, not_complaint), OUTLIER_TOPIC, ids).astype(ids.dtype)
+        return ids
 
     def _causes(
         self, tags: pd.DataFrame, turns: pd.DataFrame, cfg: RankConfig, *, fresh: bool = False
