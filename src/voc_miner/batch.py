@@ -177,7 +177,7 @@ def stream_tag(
     resumed = len(done)
     chunk_id = -1
     chunks = conversation_chunks(read_chunks(src, chunk_rows=chunk_rows, encoding=encoding, sheet=sheet), id_col)
-    seen = _SeenConversations()
+    seen = _ids_in_parts(parts, done)
     try:
         for chunk_id, chunk in enumerate(chunks):
             n = len(chunk)
@@ -192,7 +192,7 @@ def stream_tag(
                 rejects["source"] = str(src)  # as a whole-file ingest names it
             _check_decoding(rejects, n, src, encoding, first_row=int(global_rows[0]) if n else 0)
             if id_col is not None and id_col in chunk.columns:
-                seen.check(chunk_id, tags["conversation_id"], parts, done, src)
+                _check_contiguous(seen, tags["conversation_id"], chunk_id, src)
             _atomic_write_parquet(tags, parts / f"tags-{chunk_id:06d}.parquet")
             _atomic_write_parquet(rejects, parts / f"rejects-{chunk_id:06d}.parquet")
             done.add(chunk_id)
@@ -234,32 +234,28 @@ def _check_decoding(rejects: pd.DataFrame, n_rows: int, src: Path, encoding: str
         )
 
 
-class _SeenConversations:
-    """Conversation ids of the chunks tagged so far, to stop a run whose rows of one conversation are not
-    contiguous: its turns would otherwise become two conversations with one id (and spurious
-    ``no_customer_turn`` rejects), silently. Held as a set of ids (tens of MB for a million conversations); on a
-    resumed run the ids of the finished parts are read back first."""
+def _ids_in_parts(parts: Path, done: set[int]) -> set[str]:
+    """Conversation ids of the finished parts of a resumed run (only their id column is read)."""
+    ids: set[str] = set()
+    for i in sorted(done):
+        ids.update(pd.read_parquet(parts / f"tags-{i:06d}.parquet", columns=["conversation_id"])["conversation_id"])
+    return ids
 
-    def __init__(self) -> None:
-        self.ids: set[str] = set()
-        self.loaded = False
 
-    def check(self, chunk_id: int, ids: pd.Series, parts: Path, done: set[int], src: Path) -> None:
-        if not self.loaded:
-            for i in sorted(done):
-                part = pd.read_parquet(parts / f"tags-{i:06d}.parquet", columns=["conversation_id"])
-                self.ids.update(part["conversation_id"].astype(str))
-            self.loaded = True
-        chunk_ids = set(ids.astype(str))
-        again = sorted(chunk_ids & self.ids)
-        if again:
-            raise InputDataError(
-                f"Conversation {again[0]!r} ({len(again)} in all) of {str(src)!r} has rows before and after other "
-                f"conversations' rows (found again in chunk {chunk_id + 1}): tag reads a conversation's rows only "
-                "when they are contiguous. Sort the file by conversation id and turn (or time), or raise "
-                "--chunk-rows above the file's row count."
-            )
-        self.ids |= chunk_ids
+def _check_contiguous(seen: set[str], ids: pd.Series, chunk_id: int, src: Path) -> None:
+    """Stop a run whose rows of one conversation are not contiguous (an id of this chunk was in an earlier one):
+    its turns would otherwise become two conversations with one id (and spurious ``no_customer_turn`` rejects),
+    silently. ``seen`` (every id so far: tens of MB for a million conversations) gets this chunk's ids."""
+    chunk_ids = set(ids.astype(str))
+    again = sorted(chunk_ids & seen)
+    if again:
+        raise InputDataError(
+            f"Conversation {again[0]!r} ({len(again)} in all) of {str(src)!r} has rows before and after other "
+            f"conversations' rows (found again in chunk {chunk_id + 1}): tag reads a conversation's rows only "
+            "when they are contiguous. Sort the file by conversation id and turn (or time), or raise "
+            "--chunk-rows above the file's row count."
+        )
+    seen |= chunk_ids
 
 
 def _count_rows(path: Path, sheet: str | int | None = None) -> int:

@@ -489,13 +489,12 @@ class VocMiner:
                 )
             )
         if prev is not None:
-            prev_ids = [t.id for t in prev.topics_]
             ids, self.lineage_ = match_topics(
                 prev.centroids_,
-                prev_ids,
+                [t.id for t in prev.topics_],
                 self.centroids_,
                 threshold=cfg.cluster.lineage_similarity,
-                first_new_id=next_topic_id(prev_ids, prev.steering_, getattr(prev, "next_topic_id_", 0)),
+                first_new_id=prev.next_topic_id_,
             )
             topics = [replace(t, id=i) for t, i in zip(topics, ids, strict=True)]
             carried = prev.steering_
@@ -520,9 +519,7 @@ class VocMiner:
                     hit = self.lineage_["topic_id"].eq(op["topic"]).fillna(False).to_numpy(dtype=bool)
                     self.lineage_.loc[hit, "topic_id"] = op["into"]
                     self.lineage_.loc[hit, "status"] = "merged"
-        self.next_topic_id_ = next_topic_id(
-            [t.id for t in topics], self.steering_, getattr(prev, "next_topic_id_", 0) if prev is not None else 0
-        )
+        self.next_topic_id_ = next_topic_id([t.id for t in topics], floor=prev.next_topic_id_ if prev else 0)
         t3 = time.perf_counter()
         self._fit_prep = prep
         self._finish(cfg)
