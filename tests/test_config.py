@@ -9,6 +9,8 @@ from voc_miner.errors import ConfigError, VocMinerError
 def test_overrides_apply_and_validate() -> None:
     cfg = Config().with_overrides({"cluster.seed": 7, "rank.weights.growth": 0.5})
     assert cfg.cluster.seed == 7
+    for device in ("cpu", "cuda", "cuda:1", "mps"):
+        assert Config().with_overrides({"embed.device": device}).embed.device == device
     assert cfg.rank.weights.growth == 0.5
 
 
@@ -30,6 +32,8 @@ def test_overrides_apply_and_validate() -> None:
         ({"departments.conversation_weight": "0.3"}, "departments.conversation_weight` must be a number"),
         ({"cluster.seed": True}, "cluster.seed"),
         ({"ingest.customer_speakers": "buyer"}, "ingest.customer_speakers` must be a list"),
+        ({"embed.device": "tpu"}, "embed.device` must be 'cpu', 'cuda', 'cuda:N' or 'mps'"),
+        ({"embed.device": "cuda:"}, "embed.device"),
     ],
 )
 def test_bad_values_name_the_field(override: dict[str, object], fragment: str) -> None:

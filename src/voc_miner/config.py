@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,9 @@ AGENT_SPEAKERS: tuple[str, ...] = (
     "机器人",
 )
 
+
+#: Torch device names `embed.device` accepts (checked up front, not when the model loads).
+_DEVICE_RE = re.compile(r"cpu|cuda(:\d+)?|mps")
 
 @dataclass(frozen=True, kw_only=True)
 class ColumnsConfig:
@@ -356,6 +360,11 @@ class Config:
             raise ConfigError(f"`departments.zero_shot_calibration` must be two numbers [a, b] or unset; got {zc!r}.")
         if self.embed.threads is not None and self.embed.threads < 1:
             raise ConfigError(f"`embed.threads` must be >= 1 or unset; got {self.embed.threads}.")
+        if self.embed.device is not None and not _DEVICE_RE.fullmatch(self.embed.device):
+            raise ConfigError(
+                f"`embed.device` must be 'cpu', 'cuda', 'cuda:N' or 'mps', or unset (CUDA when present); "
+                f"got {self.embed.device!r}."
+            )
         for key, value, low in (
             ("cluster.umap_neighbors", c.umap_neighbors, 2),
             ("cluster.umap_components", c.umap_components, 1),
