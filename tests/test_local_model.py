@@ -62,7 +62,8 @@ def test_fit_save_load_tag_with_a_local_model(tiny_model: Path, tmp_path: Path) 
     assert miner.tags_["sentiment"].between(-1, 1).all()
     assert len(miner.tags_) == df["conversation_id"].nunique()
     miner.save(tmp_path / "m")
-    loaded = VocMiner.load(tmp_path / "m")
+    loaded = VocMiner.load(tmp_path / "m", progress=False)
+    assert loaded.progress is False and loaded._embedder(loaded.config_).progress is False
     tags = loaded.tag(df).tags
     pd.testing.assert_frame_equal(
         tags[["conversation_id", "topic_id", "department"]], miner.tags_[["conversation_id", "topic_id", "department"]]

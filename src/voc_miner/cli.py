@@ -288,8 +288,7 @@ def tag(
         raise VocMinerError(
             f"--out {str(out)!r} is a directory; pass the Parquet file to write, e.g. {str(out / 'tags.parquet')!r}."
         )
-    miner = VocMiner.load(model)
-    miner.progress = False  # the chunk progress bar below replaces the per-chunk embedding bar
+    miner = VocMiner.load(model, progress=False)  # the chunk progress bar below replaces the per-chunk embedding bar
     cfg = miner.config_
     cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col, subject_col)
     cfg = replace(

@@ -139,7 +139,7 @@ def _load_miner(model_dir: str) -> VocMiner:
     if miner is None:
         from voc_miner.pipeline import VocMiner
 
-        miner = VocMiner.load(model_dir)
+        miner = VocMiner.load(model_dir, progress=False)  # no progress bars in executor logs
         _MINERS[model_dir] = miner
     return miner
 

@@ -1052,8 +1052,11 @@ class VocMiner:
             mapper.save(out)
 
     @classmethod
-    def load(cls, path: str | Path) -> VocMiner:
-        """Load a saved model directory; refuses a mismatching embedder with a clear error."""
+    def load(cls, path: str | Path, *, progress: bool = True) -> VocMiner:
+        """Load a saved model directory; refuses a mismatching embedder with a clear error.
+
+        ``progress`` is the loaded miner's :attr:`progress` (the embedding progress bar of ``tag``/``report``).
+        """
         p = Path(path)
         need = ["meta.json", "config.toml", "centroids.npy", "language_means.npy", "topics.json", "departments.yaml"]
         if not p.is_dir():
@@ -1067,7 +1070,7 @@ class VocMiner:
             raise ModelError(f"{str(p / 'meta.json')!r} is not valid JSON: {exc}; refit the model.") from exc
         if meta.get("format") != MODEL_FORMAT:
             raise ModelError(f"Model format {meta.get('format')!r} is not {MODEL_FORMAT}; refit with this version.")
-        miner = cls(config=load_config(p / "config.toml"), taxonomy=p / "departments.yaml")
+        miner = cls(config=load_config(p / "config.toml"), taxonomy=p / "departments.yaml", progress=progress)
         miner.config_ = miner._config()
         miner.taxonomy_ = load_taxonomy(p / "departments.yaml")
         miner.centroids_ = np.load(p / "centroids.npy", allow_pickle=False)
