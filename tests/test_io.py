@@ -237,6 +237,24 @@ def test_one_megabyte_text_is_truncated_and_flagged_not_dropped(tmp_path: Path) 
     assert ingest(csv_path).counts()["truncated"] == 1
 
 
+def test_a_number_across_the_cut_is_masked_whole() -> None:
+    res = ingest(pd.DataFrame({"text": ["快递" * 10 + "手机13800138000", "短"]}), config=IngestConfig(max_chars=32))
+    # 33 characters raw; masked, the text fits in 32 and nothing is cut
+    assert res.turns["text"][0] == "快递" * 10 + "手机<PHONE>" and not res.turns["truncated"][0]
+    cut = ingest(pd.DataFrame({"text": ["快递" * 14 + "手机13800138000"]}), config=IngestConfig(max_chars=32))
+    assert cut.turns["text"][0] == "快递" * 14 + "手机<P" and cut.turns["truncated"][0]
+
+
+def test_a_file_without_header_row_does_not_print_pii(tmp_path: Path) -> None:
+    p = tmp_path / "nohdr.csv"
+    p.write_text("13800138000,我的快递没到 身份证44030519900101123X\n13900139000,退款\n", encoding="utf-8")
+    with pytest.raises(InputDataError) as info:
+        ingest(p)
+    msg = str(info.value)
+    assert "13800138000" not in msg and "44030519900101123X" not in msg
+    assert "<PHONE>" in msg and "header row" in msg
+
+
 def test_invalid_max_chars_and_decode_mode_are_config_errors() -> None:
     with pytest.raises(ConfigError, match="max_chars"):
         IngestConfig(max_chars=0)

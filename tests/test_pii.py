@@ -274,7 +274,71 @@ def test_non_string_input_raises_type_error() -> None:
 def test_birth_date_must_not_be_in_the_future() -> None:
     future = dt.date.today().year + 1
     fake = make_id("110105", dt.date(future, 1, 1), "123")
-    assert "<ID>" not in MASKER.mask(f"身份证{fake}")
+    assert "<ID>" not in MASKER.mask(f"编号{fake}")
+    # after an ID label any 15/18-character number is masked: a typo'd ID still names region and birth date
+    assert MASKER.mask(f"身份证{fake}") == "身份证<ID>"
+
+
+# Reported by a user probing with real export formats: all of these used to stay in clear text.
+LEAKS = [
+    ("电话138\u00ad0013\u00ad8001", "电话<PHONE>"),  # soft hyphens (HTML &shy;)
+    ("138\u200b0013\u200b8001", "<PHONE>"),
+    ("138·0013·8004", "<PHONE>"),
+    ("138/0013/8000", "<PHONE>"),
+    ("138_0013_8000", "<PHONE>"),
+    ("138，0013，8000", "<PHONE>"),
+    ("1 3 8 0 0 1 3 8 0 0 0", "<PHONE>"),
+    ("(138) 0013-8000", "(<PHONE>"),
+    ("138 001 38000", "<PHONE>"),
+    ("13800 138000", "<PHONE>"),
+    ("订单 12345 138 0013 8000", "订单 12345 <PHONE>"),
+    ("加我微信 一三八零零一三八零零二", "加我微信 <PHONE>"),
+    ("电话幺三八 零零幺三 八零零二", "电话<PHONE>"),
+    ("Call me at (415) 555-2671", "Call me at <PHONE>"),
+    ("+1 415 555 2671", "<PHONE>"),
+    ("+44 7700 900123", "<PHONE>"),
+    ("+852 6123 4567", "<PHONE>"),
+    ("香港電話 9123 4567", "香港電話 <PHONE>"),
+    ("+853 6612 3456", "<PHONE>"),
+    ("台灣 手機 0912-345-678", "台灣 手機 <PHONE>"),
+    ("my number is 91234567", "my number is <PHONE>"),
+    ("身份证号：440305199001011234", "身份证号：<ID>"),  # wrong check digit, but labelled
+    ("ID no. 4403 0519 9001 0112 3X", "ID no. <ID>"),
+    ("卡号6225 7588 1234 5678", "卡号<CARD>"),  # Luhn-invalid, but labelled
+    ("银行卡 6212262201012345678", "银行卡 <CARD>"),
+    ("josé.garcía@gmail.com", "<EMAIL>"),
+    ("müller@example.de 联系", "<EMAIL> 联系"),
+    ("邮箱 张三@例子.公司", "邮箱 <EMAIL>"),
+]
+
+
+_GROUPED_ID = " ".join(ID_WITH_X[i : i + 4] for i in range(0, 18, 4))  # 1101 0519 4912 3100 2X
+LEAKS += [(f"证件 {_GROUPED_ID} 已上传", "证件 <ID> 已上传"), (f"号 {_GROUPED_ID}", "号 <ID>")]
+
+
+@pytest.mark.parametrize(("text", "expected"), LEAKS)
+def test_masks_pii_in_unusual_formats(text: str, expected: str) -> None:
+    assert MASKER.mask(text) == expected
+    assert MASKER.mask(expected) == expected  # idempotent
+
+
+NOT_PII_NOW = [
+    "6901234567892",  # EAN-13 barcode (Luhn-valid, 13 digits not starting with 4)
+    "IMEI 356938035643809",  # 15-digit IMEI, Luhn-valid, not an Amex prefix
+    "3123456789012345670",  # 19-digit order number starting with 3
+    "客服电话400-820-8820",
+    "call 1-800-555-0199",  # toll free: a business
+    "电话 95588",
+    "2026-10-15 13:00 到 14:00",
+    "15/10/2026 14:03",
+    "价格 1,380.00 元，数量 138",
+    "尺码 S M L，身高 170 体重 130",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PII_NOW)
+def test_product_codes_and_hotlines_stay(text: str) -> None:
+    assert MASKER.mask(text) == text
 
 
 # --------------------------------------------------------------------------- properties

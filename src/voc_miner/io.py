@@ -1254,9 +1254,18 @@ def _parse_strings(values: list[str], *, dayfirst: bool) -> np.ndarray:
 
 
 # =========================================================================== ingest
+#: Characters cleaned beyond ``max_chars`` before masking (longer than any PII span).
+_MASK_SLACK = 64
+_HAS_PII_PLACEHOLDER = re.compile(r"<(?:EMAIL|ORDER|ID|CARD|PHONE|LANDLINE)>")
+
+
 def _check_columns(df: pd.DataFrame, cols: ColumnsConfig) -> None:
-    """The text column must exist; any other column given with a non-default name must exist too."""
-    available = [str(c) for c in df.columns]
+    """The text column must exist; any other column given with a non-default name must exist too.
+
+    The column names are PII-masked in the message: a file without a header row has its first
+    data row as column names, and error messages end up in scheduler logs."""
+    masker = PiiMasker()
+    available = [masker.mask(str(c)) for c in df.columns]
     shown = available[:20] + (["..."] if len(available) > 20 else [])
     defaults = ColumnsConfig()
     for f in dataclasses.fields(ColumnsConfig):
@@ -1274,6 +1283,8 @@ def _check_columns(df: pd.DataFrame, cols: ColumnsConfig) -> None:
             if f.name == "text"
             else f"pass an existing column with {_OPTION_OF[f.name]} (IngestConfig.columns.{f.name}), or leave it out"
         )
+        if not close and any(len(c) > 30 or _HAS_PII_PLACEHOLDER.search(c) for c in available):
+            fix += " (the column names look like data: does the file lack a header row? Add one)"
         raise InputDataError(f"{label} column {name!r} not found{hint}; available columns: {shown}. {fix}.")
 
 
@@ -1400,13 +1411,17 @@ def _ingest(table: _Table, *, config: IngestConfig, masker: PiiMasker | None) ->
             texts.append("")
             langs.append("empty")
             continue
-        cleaned = clean_text(raw_text, max_chars=cfg.max_chars)
+        # Cut after masking, so a phone number across the cut is masked whole rather than left with
+        # 10 of its 11 digits: clean with some slack, mask, then cut to max_chars.
+        cleaned = clean_text(raw_text, max_chars=cfg.max_chars + _MASK_SLACK)
         text = cleaned.text
-        truncated[i] = cleaned.truncated
         if cfg.to_simplified:
             text = to_simplified(text)
         if cfg.mask_pii:
             text = mask.mask(text)
+        truncated[i] = cleaned.truncated or len(text) > cfg.max_chars
+        if len(text) > cfg.max_chars:
+            text = text[: cfg.max_chars].rstrip()
         texts.append(text)
         lang: str = detect_language(text)
         if given_lang is not None and lang not in ("empty", "other"):

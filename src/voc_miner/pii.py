@@ -9,12 +9,20 @@ Detected kinds and their default placeholders:
 =========  ==============  ===========================================================
 kind       placeholder     what is detected
 =========  ==============  ===========================================================
-email      ``<EMAIL>``     ``local@domain.tld`` (ASCII addresses)
+email      ``<EMAIL>``     ``local@domain.tld``, also accented Latin (``josé@correo.es``)
+                           and Chinese internationalised addresses (``张三@例子.公司``)
 order      ``<ORDER>``     order / tracking numbers after a cue (``订单号``, ``order #``)
 id         ``<ID>``        mainland resident ID (18 chars, GB 11643 checksum, real date;
-                           also the 15-digit pre-1999 form), valid province code
-card       ``<CARD>``      bank cards, 13-19 digits, Luhn-valid, known IIN prefix
-phone      ``<PHONE>``     mainland mobile numbers, optional ``+86``/``0086``/``86``
+                           also the 15-digit pre-1999 form), valid province code; after a
+                           label (``身份证``, ``ID no.``) any 15/18-character number, checksum
+                           or not (a typo'd ID still gives away region and birth date)
+card       ``<CARD>``      bank cards, 13-19 digits, Luhn-valid, an issuer prefix that fits
+                           the length; after a label (``卡号``, ``card number``) any 12-19 digits
+phone      ``<PHONE>``     mainland mobile numbers, optional ``+86``/``0086``/``86``, with any
+                           one-character separators (``138·0013·8000``, ``1 3 8 0 0 …``) or
+                           in Chinese numerals (``一三八零零一三八零零零``); international
+                           ``+CC`` numbers; North American ``(415) 555-2671``; any 7-15 digit
+                           number after a phone label (``電話``, ``call me at``)
 landline   ``<LANDLINE>``  ``0xx(x)-xxxxxxx(x)``, ``(010) 12345678``, optional extension
 =========  ==============  ===========================================================
 
@@ -25,8 +33,10 @@ ASCII text, detection is repeated with the claimed text blanked out, as a
 placeholder would be, so that ``mask(mask(text)) == mask(text)``.
 
 Matching is done on a copy of the text in which full-width ASCII forms (``１３８``,
-``＠``, ``（``) and Unicode dashes are folded to ASCII one character for one
-character, so spans line up with the original text and full-width input is masked
+``＠``, ``（``), Unicode dashes, invisible characters (soft hyphen, zero-width
+space: read as a separator) and runs of seven or more Chinese numerals
+(``一三八零…``, spoken numbers) are folded to ASCII one character for one
+character, so spans line up with the original text and such input is masked
 too; characters outside the detected spans are returned unchanged.
 
 Digit boundaries use look-arounds on ``[0-9]`` (and ASCII letters where it
@@ -39,6 +49,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
@@ -111,14 +122,31 @@ word stays readable (``订单号<ORDER>``); otherwise the whole match is masked.
 _FOLD_TABLE: Final[dict[int, int]] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD_TABLE.update({0x3000: 0x20, 0x00A0: 0x20})
 _FOLD_TABLE.update({cp: 0x2D for cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2212, 0xFE63)})
+# Invisible characters inside a number (``&shy;`` in HTML mail, zero-width spaces) read as a separator.
+_FOLD_TABLE.update({cp: 0x2D for cp in (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)})
+# Middle dots and the ideographic comma as digit-group separators ("138·0013·8000").
+_FOLD_TABLE.update({0x00B7: 0x2E, 0x30FB: 0x2E, 0x3001: 0x2C})
+# Chinese numerals as spoken digits (幺 is "one" when reading numbers aloud); folded only in runs.
+_ZH_DIGITS: Final = str.maketrans("〇零幺一二两三四五六七八九", "0011223456789")
+_ZH_DIGIT_RUN_RE: Final = re.compile(r"[〇零幺一二两三四五六七八九](?:[ \-]?[〇零幺一二两三四五六七八九]){6,}")
 
 # --------------------------------------------------------------------------- detectors
 # No look-behind on the local part: the leftmost match already starts at the
 # beginning of the run, and a look-behind would let "中_john@qq.com" escape.
+# Latin letters with accents (U+00C0-U+024F, minus × and ÷) are allowed in both parts (RFC 6531).
+_LATIN_X: Final = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _EMAIL_RE: Final = re.compile(
-    r"[A-Za-z0-9._%+\-]{1,64}"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+    rf"[A-Za-z0-9._%+\-{_LATIN_X}]{{1,64}}"
+    rf"@(?:[A-Za-z0-9{_LATIN_X}](?:[A-Za-z0-9{_LATIN_X}\-]{{0,61}}[A-Za-z0-9{_LATIN_X}])?\.)+[A-Za-z]{{2,24}}"
     r"(?![A-Za-z])"  # digits may follow the TLD: "a@qq.com2026年" masks "a@qq.com"
+)
+# Internationalised address with a Chinese domain ("张三@例子.公司"). Chinese text has no spaces,
+# so the local part may take the words before it too: over-masking, never a leak.
+_ZH_TLDS: Final = (
+    "中国|中國|公司|网络|網絡|在线|网址|网店|集团|商城|手机|游戏|企业|商标|信息|时尚|购物|我爱你|香港|台湾|台灣|澳門"
+)
+_EMAIL_IDN_RE: Final = re.compile(
+    rf"[\w.%+\-]{{1,64}}@(?:[\w\-]{{1,63}}\.)+(?:{_ZH_TLDS}|[A-Za-z]{{2,24}})(?![A-Za-z])"
 )
 
 # Mainland resident ID: 6-digit region, YYYYMMDD, 3-digit sequence, check char.
@@ -162,6 +190,69 @@ _MOBILE_RE: Final = re.compile(
     r"|1[3-9][0-9]{2}[ \-][0-9]{4}[ \-][0-9]{3}"  # 1381 2345 678
     r"|1[3-9][0-9]{2}[ \-][0-9]{3}[ \-][0-9]{4})"  # 1381-234-5678
     r"(?![0-9])"
+)
+
+# Digit groups joined by one or two separator characters ("138·0013·8000", "1 3 8 0 0 1 3 8 0 0 0",
+# "(138) 0013-8000"): searched for an 11-digit mobile number made of whole groups (``_find_mobile``).
+# Brackets only around the first group: "1799(1999-200)" is a price, not a phone number.
+_DIGIT_GROUPS_RE: Final = re.compile(r"(?<![0-9])(?:\([0-9]+\)|[0-9]+)(?:[ \-./_,]{1,2}[0-9]+)+(?![0-9])")
+_GROUP_RE: Final = re.compile(r"[0-9]+")
+
+# International numbers: "+CC" then digit groups, 8-15 digits in all (checked in code); +86 is
+# left to the mainland detectors.
+_INTL_RE: Final = re.compile(r"(?<![0-9A-Za-z+])\+(?!86)[1-9][0-9]{0,3}(?:[ \-.]?\(?[0-9]{1,5}\)?){1,6}(?![0-9])")
+# North American numbers: (415) 555-2671, 415-555-2671, 415.555.2671, 1-800-555-0199.
+_NANP_RE: Final = re.compile(
+    r"(?<![0-9])(?:1[ \-.])?(?:\([2-9][0-9]{2}\)[ ]?[2-9][0-9]{2}[\-. ]"
+    r"|[2-9][0-9]{2}-[2-9][0-9]{2}-|[2-9][0-9]{2}\.[2-9][0-9]{2}\.)[0-9]{4}(?![0-9])"
+)
+# Toll-free area codes (and China's 400 hotlines, which look North American) are businesses, not people.
+_TOLL_FREE: Final = frozenset({"400", "800", "833", "844", "855", "866", "877", "888"})
+# A number right after a phone label is a phone number whatever its format ("香港電話 9123 4567").
+_PHONE_CUE: Final = (
+    r"(?:(?:联系|聯繫|联络|聯絡)?(?:电话|電話|手机|手機|座机|座機|微信|联系方式|聯繫方式)(?:号码|號碼|号|號)?"
+    r"|(?i:(?<![A-Za-z])(?:(?:tel|telephone|phone|mobile|cell|whatsapp)(?:[ ]?(?:no\.?|number|\#))?"
+    r"|(?:call|text|reach) me (?:at|on)|my (?:phone |mobile |cell )?number)(?![A-Za-z])))"
+)
+_CUE_SEP: Final = r"(?:[ \t]*(?:[:\#=]|(?i:is)(?![A-Za-z])|是|为|為))*[ \t]*"
+# The value of a labelled number is every digit group after the label; ``_labelled_span`` keeps the
+# groups that belong to the number ("卡号 6225 7588 1234 5678 20栋" is a card and a building).
+_PHONE_CUED_RE: Final = re.compile(
+    rf"{_PHONE_CUE}{_CUE_SEP}(?P<value>\+?(?:\([0-9]{{1,4}}\)[ ]?)?[0-9]+(?:[ \-.][0-9]+)*)"
+)
+# Service numbers are not personal: 400/800 hotlines, 95xxx bank lines, 100xx carrier lines.
+_SERVICE_PREFIXES: Final = ("400", "800", "95", "100", "12")
+# A labelled identity or card number is masked whatever its checksum.
+_ID_CUED_RE: Final = re.compile(
+    r"(?:(?:身份证|身份證|证件|證件)(?:号码|號碼|号|號)?"
+    r"|(?i:(?<![A-Za-z])id(?:[ ]?card)?(?:[ ]?(?:no\.?|number|\#))?(?![A-Za-z])))"
+    rf"{_CUE_SEP}(?P<value>[0-9]+[Xx]?(?:[ \-][0-9]+[Xx]?)*)"
+)
+_CARD_CUED_RE: Final = re.compile(
+    r"(?:(?:银行|銀行|信用|储蓄|儲蓄|借记|借記)卡(?:卡号|號碼|号码|号|號)?|卡号|卡號"
+    r"|(?i:(?<![A-Za-z])(?:credit |debit |bank )?card(?:[ ]?(?:no\.?|number|\#))?(?![A-Za-z])))"
+    rf"{_CUE_SEP}(?P<value>[0-9]+(?:[ \-][0-9]+)*)"
+)
+_LABELLED_GROUP_RE: Final = re.compile(r"[0-9]+[Xx]?")
+# Substrings without which a labelled pattern cannot match (tested with ``in`` before the regex runs).
+_PHONE_CUE_WORDS: Final = ("电话", "電話", "手机", "手機", "座机", "座機", "微信", "方式")
+_PHONE_CUE_WORDS_EN: Final = ("tel", "phone", "mobile", "cell", "whatsapp", " me ", "number")
+_ID_CUE_WORDS: Final = ("身份", "证件", "證件")
+_CARD_CUE_WORDS: Final = ("卡",)
+
+
+def _has_cue(folded: str, zh: tuple[str, ...], en: tuple[str, ...]) -> bool:
+    if any(word in folded for word in zh):
+        return True
+    if not en:
+        return False
+    lowered = folded.lower()
+    return any(word in lowered for word in en)
+
+
+# An ID written in other groups than 6-8-4 ("1101 0519 4912 3100 2X"): one separator throughout.
+_ID_GROUPED_RE: Final = re.compile(
+    r"(?<![0-9])[0-9]{2,8}(?P<sep>[ \-])(?:[0-9]{1,8}(?P=sep)){1,7}[0-9]{0,7}[0-9Xx](?![0-9A-Za-z])"
 )
 
 _AREA: Final = r"(?:10|2[0-9]|[3-9][0-9]{2})"  # area code without the trunk prefix 0
@@ -237,9 +328,101 @@ def _card_prefix_ok(digits: str) -> bool:
     return False
 
 
+def _card_length_ok(digits: str) -> bool:
+    """Return whether the issuer prefix fits the length: 13 digits are only old Visa cards, 14 Diners,
+    15 American Express (so 15-digit IMEIs, 13-digit EAN barcodes such as ``69...`` and 19-digit order
+    numbers starting with 3 are not cards even when Luhn-valid)."""
+    n = len(digits)
+    if n == 13:
+        return digits[0] == "4"
+    if n == 14:
+        return digits[:2] in ("30", "36", "38", "39")
+    if n == 15:
+        return digits[:2] in ("34", "37")
+    if n >= 17:
+        return digits[0] in "4569" or digits[:2] in ("35", "81")
+    return True
+
+
 def _valid_card(digits: str) -> bool:
     """Return whether a digit string is a plausible payment-card number."""
-    return 13 <= len(digits) <= 19 and _card_prefix_ok(digits) and _luhn_ok(digits)
+    return 13 <= len(digits) <= 19 and _card_prefix_ok(digits) and _card_length_ok(digits) and _luhn_ok(digits)
+
+
+def _fold(text: str) -> str:
+    """The matching copy of ``text``: same length, ASCII digits and separators (see the module doc)."""
+    folded = text.translate(_FOLD_TABLE)
+    if _ZH_DIGIT_RUN_RE.search(folded):
+        folded = _ZH_DIGIT_RUN_RE.sub(lambda m: m.group().translate(_ZH_DIGITS), folded)
+    return folded
+
+
+def _digit_count(value: str) -> int:
+    return sum(ch.isdigit() for ch in value)
+
+
+def _grouped_mobiles(run: re.Match[str]) -> Iterator[tuple[int, int]]:
+    """Mobile numbers made of whole digit groups of ``run`` joined by one and the same separator:
+    11 digits from 13-19, or 13 from 8613-8619. Mixed separators are prices, versions, dates and
+    addresses ("1737 66,239.00", "17.4.1 192.168.1"); 1-3-3-4 is North American ("1-800-275-2273")."""
+    text = run.group()
+    groups = list(_GROUP_RE.finditer(text))
+    seps = [text[a.end() : b.start()] for a, b in itertools.pairwise(groups)]
+    i = 0
+    while i < len(groups):
+        total = 0
+        for j in range(i, len(groups)):
+            total += len(groups[j].group())
+            # the separator after a bracketed first group is free: "(138) 0013-8000"
+            free = 1 if i == 0 and text.startswith("(") else 0
+            if total > 13 or (j > i + free and seps[j - 1] != seps[i + free]):
+                break
+            digits = "".join(g.group() for g in groups[i : j + 1])
+            mobile = (total == 11 and digits[0] == "1" and digits[1] in "3456789") or (
+                total == 13 and digits.startswith("861") and digits[3] in "3456789"
+            )
+            if mobile and [len(g.group()) for g in groups[i : j + 1]] != [1, 3, 3, 4]:
+                yield run.start() + groups[i].start(), run.start() + groups[j].end()
+                i = j
+                break
+        i += 1
+
+
+def _labelled_span(
+    m: re.Match[str], ok: Callable[[str], bool], prefer: Callable[[str], bool] | None = None
+) -> tuple[int, int] | None:
+    """The span of a labelled number: the leading digit groups of ``m``'s ``value`` joined by one and
+    the same separator whose characters pass ``ok``; the longest such run, or the longest that also
+    passes ``prefer`` (a checksum) when one does. None when no run passes."""
+    value = m.group("value")
+    groups = list(_LABELLED_GROUP_RE.finditer(value))
+    runs: list[tuple[str, int]] = []
+    chars = ""
+    for j, g in enumerate(groups):
+        if j > 1 and value[groups[j - 1].end() : g.start()] != value[groups[0].end() : groups[1].start()]:
+            break
+        if j > 0 and chars[-1] in "Xx":
+            break  # an ID's check character ends it
+        chars += g.group()
+        if ok(chars):
+            runs.append((chars, g.end()))
+    if not runs:
+        return None
+    best = next((r for r in reversed(runs) if prefer(r[0])), runs[-1]) if prefer else runs[-1]
+    start = m.start("value")
+    return start, start + best[1]
+
+
+def _id_chars_ok(chars: str) -> bool:
+    return len(chars) in (15, 18) and "X" not in chars[:-1].upper()
+
+
+def _card_chars_ok(chars: str) -> bool:
+    return chars.isdigit() and 12 <= len(chars) <= 19
+
+
+def _phone_chars_ok(chars: str) -> bool:
+    return chars.isdigit() and 7 <= len(chars) <= 15 and not chars.startswith(_SERVICE_PREFIXES)
 
 
 def _may_have_order_cue(folded: str) -> bool:
@@ -447,7 +630,7 @@ class PiiMasker:
         """
         if not isinstance(text, str):
             raise TypeError(f"PiiMasker expects str, got {type(text).__name__}")
-        folded = text.translate(_FOLD_TABLE)
+        folded = _fold(text)
         active = self._active_detectors(folded)
         found: list[PiiMatch] = []
         for _ in range(_MAX_ROUNDS):
@@ -583,6 +766,9 @@ class PiiMasker:
     def _find_email(folded: str) -> Iterator[tuple[int, int]]:
         for m in _EMAIL_RE.finditer(folded):
             yield m.span()
+        for m in _EMAIL_IDN_RE.finditer(folded) if not folded.isascii() else ():
+            if not m.group().isascii():
+                yield m.span()
 
     def _find_order(self, folded: str) -> Iterator[tuple[int, int]]:
         for regex in self._order_res:
@@ -592,6 +778,20 @@ class PiiMasker:
 
     @staticmethod
     def _find_id(folded: str) -> Iterator[tuple[int, int]]:
+        cued = _has_cue(folded, _ID_CUE_WORDS, ("id",))
+        for m in _ID_CUED_RE.finditer(folded) if cued else ():
+            span = _labelled_span(m, _id_chars_ok, lambda c: len(c) == 18 and _id_checksum_ok(c))
+            if span:
+                yield span
+        for m in _ID_GROUPED_RE.finditer(folded):
+            chars = _NON_DIGIT.sub("", m.group())
+            if (
+                len(chars) == 18
+                and _id_region_ok(chars)
+                and _id_checksum_ok(chars)
+                and _birth_date_ok(int(chars[6:10]), int(chars[10:12]), int(chars[12:14]))
+            ):
+                yield m.span()
         for m in _ID_RE.finditer(folded):
             chars = _NON_DIGIT.sub("", m.group())
             if len(chars) != 18 or not _id_region_ok(chars) or not _id_checksum_ok(chars):
@@ -607,6 +807,11 @@ class PiiMasker:
 
     @staticmethod
     def _find_card(folded: str) -> Iterator[tuple[int, int]]:
+        cued = _has_cue(folded, _CARD_CUE_WORDS, ("card",))
+        for m in _CARD_CUED_RE.finditer(folded) if cued else ():
+            span = _labelled_span(m, _card_chars_ok, _valid_card)
+            if span:
+                yield span
         for m in _CARD_PLAIN_RE.finditer(folded):
             if _valid_card(m.group()):
                 yield m.span()
@@ -624,8 +829,23 @@ class PiiMasker:
 
     @staticmethod
     def _find_mobile(folded: str) -> Iterator[tuple[int, int]]:
+        # International forms first: "+1 415 555 2671" is not the mainland-looking "14155552671".
+        for m in _INTL_RE.finditer(folded):
+            if 8 <= _digit_count(m.group()) <= 15:
+                yield m.span()
+        for m in _NANP_RE.finditer(folded):
+            if _NON_DIGIT.sub("", m.group()).lstrip("1")[:3] not in _TOLL_FREE:
+                yield m.span()
         for m in _MOBILE_RE.finditer(folded):
             yield m.span()
+        for m in _DIGIT_GROUPS_RE.finditer(folded):
+            # whole groups adding up to a mobile number: 11 digits from 13-19, or 13 from 8613-8619
+            yield from _grouped_mobiles(m)
+        cued = _has_cue(folded, _PHONE_CUE_WORDS, _PHONE_CUE_WORDS_EN)
+        for m in _PHONE_CUED_RE.finditer(folded) if cued else ():
+            span = _labelled_span(m, _phone_chars_ok)
+            if span and not _LANDLINE_RE.fullmatch(folded, span[0], span[1]):  # the landline detector names it
+                yield span
 
     @staticmethod
     def _find_landline(folded: str) -> Iterator[tuple[int, int]]:

@@ -55,7 +55,7 @@ _HAN_RE: Final = re.compile(f"[{_HAN_CLASS}]")
 # Control characters (C0 except tab/newline/CR/VT/FF, DEL, C1), zero-width characters,
 # BOM, and bidi embedding/override/isolate controls.
 _INVISIBLE_RE: Final = re.compile(
-    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+"
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+"
 )
 
 # Chinese punctuation that NFKC would fold to ASCII; kept while the text has Han.
