@@ -182,3 +182,23 @@ def test_an_id_merged_away_is_never_given_to_a_new_topic(
     assert named <= {t.id for t in octo.topics_}
     assert old_ids >= set(octo.lineage_["previous_topic_id"].dropna().astype(int))
     assert octo.next_topic_id_ > max(t.id for t in octo.topics_)
+
+
+def test_steering_a_loaded_model_keeps_its_root_causes(september: VocMiner, tmp_path: Path) -> None:
+    """A rename on a loaded model used to save ``causes.json`` as [] and so break every root-cause group."""
+    september.save(tmp_path / "m")
+    loaded = VocMiner.load(tmp_path / "m", progress=False)
+    groups = dict(loaded.cause_groups_)
+    grouped = next(lead for lead, members in groups.items() if len(members) > 1)
+    loaded.rename_topic(grouped, "Parcels late", label_zh="物流延误").save(tmp_path / "m")
+    again = VocMiner.load(tmp_path / "m", progress=False)
+    assert again.cause_groups_ == groups and again.cause_fixes_ == loaded.cause_fixes_
+    # moving the lead topic to another department takes it out of its cause; the rest keeps the fix
+    members = groups[grouped]
+    again.move_topic(grouped, "marketing")
+    assert again.cause_groups_[grouped] == (grouped,)
+    assert again.cause_groups_[members[1]] == members[1:]
+    assert again.cause_fixes_.get(members[1]) == loaded.cause_fixes_.get(grouped)
+    # a merged-away topic is in no cause any more
+    again.merge_topics(members[1], into=grouped)
+    assert all(members[1] not in m for m in again.cause_groups_.values())

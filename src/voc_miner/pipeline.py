@@ -638,9 +638,13 @@ class VocMiner:
     def _apply(self, op: dict[str, Any]) -> None:
         """Apply a steering operation to the topics, their centroids and their assignment centroids."""
         before = self.topics_
-        # the saved grouping names the old topics: regrouped by _finish (or on the next report's data)
-        self.__dict__.pop("cause_groups_", None)
-        self.__dict__.pop("cause_fixes_", None)
+        # The saved grouping names the topics: a fitted miner regroups in _finish; a loaded one (no fit
+        # data to regroup on) keeps its causes, with the changed topic taken out of its cause where the
+        # op changes what the cause is (a merged-away topic, another department, not a complaint).
+        if hasattr(self, "cause_groups_") and op["op"] != "rename":
+            self.cause_groups_, self.cause_fixes_ = _without_topic(
+                self.cause_groups_, getattr(self, "cause_fixes_", {}), int(op["topic"]), alone=op["op"] == "move"
+            )
         self.topics_, self.centroids_ = apply_op(op, before, self.centroids_)
         if self.assign_centroids_ is not None:
             _, self.assign_centroids_ = apply_op(op, before, self.assign_centroids_)
@@ -1107,6 +1111,24 @@ class VocMiner:
         if causes is not None:
             miner.cause_groups_, miner.cause_fixes_ = causes
         return miner
+
+
+def _without_topic(
+    groups: Mapping[int, tuple[int, ...]], fixes: Mapping[int, int], topic: int, *, alone: bool
+) -> tuple[dict[int, tuple[int, ...]], dict[int, int]]:
+    """Root causes with ``topic`` taken out of its cause; a cause it led is led by its next topic (same
+    fix). ``alone``: the topic becomes a cause of its own (its fix chosen anew), else it is in none."""
+    out: dict[int, tuple[int, ...]] = {}
+    out_fixes: dict[int, int] = {}
+    for lead, members in groups.items():
+        rest = tuple(t for t in members if t != topic)
+        if rest:
+            out[rest[0]] = rest
+            if lead in fixes:
+                out_fixes[rest[0]] = fixes[lead]
+    if alone:
+        out[topic] = (topic,)
+    return out, out_fixes
 
 
 def _template_en(taxonomy: Taxonomy, dept_id: str | None, index: int | None) -> str | None:
