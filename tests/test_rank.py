@@ -254,3 +254,20 @@ def test_department_rollup_counts_each_conversation_once_and_names_its_causes(
     assert [(r["previous_conversations"], r["growth"]) for r in before] == [(30, 1.0), (0, 25.0), (0, 6.0)]
     first = department_rollup(tags, causes, taxonomy, "en", previous=tags.iloc[:0])
     assert all("growth" not in r for r in first)
+
+
+def test_fix_text_says_new_unchanged_or_nothing_rather_than_a_percentage_from_zero() -> None:
+    from voc_miner.rank import fix_text
+    from voc_miner.departments import FixTemplate
+
+    action = FixTemplate(en="fix the coupon rules", zh="修正优惠券规则")
+    common = {"share": 0.3, "size": 26, "neg": 0.5, "esc": 0.1, "surging": False}
+    new = fix_text(action, growth=26.0, previous=0, window=None, **common)
+    assert "new (none last month)" in new["en"] and "2600" not in new["en"]
+    assert "上月没有" in new["zh"] and "2600" not in new["zh"]
+    flat = fix_text(action, growth=0.0, previous=24, window=28, **common)
+    assert "unchanged on the previous 28 days" in flat["en"] and "较前28天持平" in flat["zh"]
+    unmeasured = fix_text(action, growth=None, window=None, **common)
+    assert "last month" not in unmeasured["en"] and "上月" not in unmeasured["zh"]
+    grew = fix_text(action, growth=0.45, previous=20, window=None, **common)
+    assert "+45% on last month" in grew["en"]

@@ -18,6 +18,9 @@ CLEAN_CASES = [
     ("<div>hello</div><div>world</div><br/>ok &amp; done &lt;3", "hello world ok & done <3"),
     ("<b>重</b>要<span class='x'>通知</span>", "重要通知"),
     ("<o:p></o:p>Word residue<!-- a comment -->", "Word residue"),
+    # an unclosed comment marker loses the marker only, not the complaint after it
+    ("<!-- 开的电子发票税号不对，公司报销不了", "开的电子发票税号不对，公司报销不了"),
+    ("发票税号不对 <!-- 公司报销不了", "发票税号不对 公司报销不了"),
     ("<!DOCTYPE html><html><body><P>Upper</P></body></html>", "Upper"),
     ("&#128512; entity emoji &quot;ok&quot;", 'entity emoji "ok"'),
     # placeholders and comparisons are not HTML

@@ -81,6 +81,7 @@ from voc_miner.spikes import (
     relative_change,
     rolling_growth_basis,
     weekly_counts,
+    window_counts,
 )
 from voc_miner.steering import apply_op, match_topics, next_topic_id, normalise_op, validate_op
 from voc_miner.textclean import detect_language
@@ -593,6 +594,7 @@ class VocMiner:
             config=cfg.rank,
             groups=self.cause_groups_,
             fixes=self.cause_fixes_,
+            previous=_previous_counts(regroup(self.tags_, self.cause_groups_), cfg.rank.growth_window_days),
         )
 
     def _cause_ids(self, topic_ids: np.ndarray) -> np.ndarray:
@@ -839,6 +841,7 @@ class VocMiner:
             sel_vec = turn_vectors(turns) if callable(turn_vectors) else turn_vectors
             groups, fixes = self._causes(tags, turns, cfg)
             grow = growth(regroup(tags, groups), window_days=cfg.growth_window_days)
+            previous = _previous_counts(regroup(tags, groups), cfg.growth_window_days)
             basis = rolling_growth_basis(tags, window_days=cfg.growth_window_days, timezone=tz)
         else:
             try:
@@ -870,6 +873,7 @@ class VocMiner:
                 for t in set(now.index) | set(before.index)
                 if int(t) >= 0 and basis["measured"]
             }
+            previous = {int(str(t)): int(n) for t, n in before.items()}
             weeks = set(pd.date_range(start - pd.Timedelta(days=6), end, freq="D").strftime("%Y-%m-%d"))
             surges = [s for s in surges if s.week_start in weeks]
             by_id = {t.id: t for t in self.topics_}
@@ -919,6 +923,7 @@ class VocMiner:
             month_over_month=month is not None,
             groups=groups,
             fixes=fixes,
+            previous=previous,
         )
         return self._document(
             sel_tags, len(sel_turns), causes, surges, lang, info, prev_tags, basis, timezone=tz, rows=rows
@@ -1111,6 +1116,11 @@ class VocMiner:
         if causes is not None:
             miner.cause_groups_, miner.cause_fixes_ = causes
         return miner
+
+
+def _previous_counts(tags: pd.DataFrame, window_days: int) -> dict[int, int]:
+    """Each cause's conversations in the window before the last ``window_days`` (empty: not measured)."""
+    return {t: p for t, (_, p) in window_counts(tags, window_days=window_days).items()}
 
 
 def _without_topic(

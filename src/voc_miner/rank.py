@@ -198,17 +198,30 @@ def fix_text(
     *,
     share: float,
     size: int,
-    growth: float,
+    growth: float | None,
     window: int | None,
     neg: float,
     esc: float,
     surging: bool,
+    previous: int | None = None,
 ) -> dict[str, str]:
-    """The fix sentence in en and zh, prefixed with the measured facts (the share as :func:`share_text`)."""
+    """The fix sentence in en and zh, prefixed with the measured facts (the share as :func:`share_text`).
+
+    ``growth`` None: not measured (the data do not cover the earlier period), so nothing is said about it;
+    0: "unchanged". ``previous`` = 0 (the cause had no conversation in the earlier period): "new", not the
+    "+2600%" that the relative change of a count born from nothing would read.
+    """
     since_en = f"on the previous {window} days" if window else "on last month"
     since_zh = f"较前{window}天" if window else "较上月"
-    g_en = f", {growth:+.0%} {since_en}" if growth else ""
-    g_zh = f"，{since_zh}{growth:+.0%}" if growth else ""
+    if growth is None:
+        g_en = g_zh = ""
+    elif previous == 0 and growth > 0:
+        g_en = f", new (none in the {window} days before)" if window else ", new (none last month)"
+        g_zh = f"，前{window}天没有（新出现）" if window else "，上月没有（新出现）"
+    elif round(growth, 2) == 0:
+        g_en, g_zh = f", unchanged {since_en}", f"，{since_zh}持平"
+    else:
+        g_en, g_zh = f", {growth:+.0%} {since_en}", f"，{since_zh}{growth:+.0%}"
     s_en = ", surging" if surging else ""
     s_zh = "，出现激增" if surging else ""
     pct = share_text(share)
@@ -300,6 +313,7 @@ def rank_root_causes(
     month_over_month: bool = False,
     groups: Mapping[int, Sequence[int]] | None = None,
     fixes: Mapping[int, int] | None = None,
+    previous: Mapping[int, int] | None = None,
 ) -> list[RootCause]:
     """Rank every (non-outlier) topic or group of topics; return the ``config.top_n`` best.
 
@@ -309,7 +323,8 @@ def rank_root_causes(
         customer_turns: customer turns with ``conversation_id``, ``text``, ``lang``, ``topic_id``.
         turn_vectors: centred unit vectors of ``customer_turns`` rows.
         centroids: topic id -> centroid.
-        growth: cause (lead topic) id -> relative growth, i.e. computed on ``regroup(tags, groups)``.
+        growth: cause (lead topic) id -> relative growth, i.e. computed on ``regroup(tags, groups)``; a cause
+            missing from it has no measured growth (0 in the score, nothing said in the fix).
         surges: detected surges of topics; a cause surges when one of its topics does.
         taxonomy: for department names and fix templates.
         config: weights, top_n, evidence count, language.
@@ -318,6 +333,8 @@ def rank_root_causes(
         fixes: lead topic id -> index of its department's fix template, chosen when the causes were
             grouped (so a cause keeps its action from month to month); others are chosen here by
             :func:`choose_fix` on the lead topic's conversations.
+        previous: cause id -> its conversations in the earlier period that ``growth`` compares with (a cause
+            with none there is "new" in the fix text).
     """
     if groups is None:
         groups = {t.id: (t.id,) for t in topics}
@@ -395,7 +412,8 @@ def rank_root_causes(
             action,
             share=share,
             size=int(srow["size"]),
-            growth=g,
+            growth=growth.get(tid),
+            previous=None if previous is None else int(previous.get(tid, 0)),
             window=None if month_over_month else config.growth_window_days,
             neg=float(srow["negative_share"]),
             esc=float(srow["escalation_rate"]),

@@ -649,13 +649,10 @@ def change_q_values(now: Mapping[int, int], before: Mapping[int, int], *, exposu
     return {i: float(q) for i, q in zip(ids, _bh(p), strict=True)}
 
 
-def growth(tags: pd.DataFrame, *, window_days: int) -> dict[int, float]:
-    """Relative change of each topic's volume: last ``window_days`` vs the window before.
-
-    ``(recent - previous) / max(previous, 1)``. Empty (no growth stated) when there are no timestamps or
-    when the data do not cover the previous window (:func:`rolling_growth_basis`): counted short, it would
-    make every topic look like it grew.
-    """
+def window_counts(tags: pd.DataFrame, *, window_days: int) -> dict[int, tuple[int, int]]:
+    """Each topic's conversations in the last ``window_days`` and in the window before: ``{id: (recent,
+    previous)}``. Empty when there are no timestamps or when the data do not cover the previous window
+    (:func:`rolling_growth_basis`): counted short, it would make every topic look like it grew."""
     df = tags.dropna(subset=["started_at"])
     basis = rolling_growth_basis(df, window_days=window_days)
     if basis is None or not basis["measured"]:
@@ -666,7 +663,10 @@ def growth(tags: pd.DataFrame, *, window_days: int) -> dict[int, float]:
     prev = (t <= end - pd.Timedelta(days=window_days)) & (t > end - pd.Timedelta(days=2 * window_days))
     r = df[recent.to_numpy()].groupby("topic_id").size()
     p = df[prev.to_numpy()].groupby("topic_id").size()
-    out: dict[int, float] = {}
-    for tid in sorted(set(r.index) | set(p.index)):
-        out[int(tid)] = relative_change(r.get(tid, 0), p.get(tid, 0))
-    return out
+    return {int(tid): (int(r.get(tid, 0)), int(p.get(tid, 0))) for tid in sorted(set(r.index) | set(p.index))}
+
+
+def growth(tags: pd.DataFrame, *, window_days: int) -> dict[int, float]:
+    """Relative change of each topic's volume: last ``window_days`` vs the window before,
+    ``(recent - previous) / max(previous, 1)``; empty when not measured (:func:`window_counts`)."""
+    return {tid: relative_change(r, p) for tid, (r, p) in window_counts(tags, window_days=window_days).items()}

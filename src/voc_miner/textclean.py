@@ -68,7 +68,9 @@ _DROP_ZH_PUNCT: Final = str.maketrans(dict.fromkeys(_ZH_PUNCT))
 
 # --------------------------------------------------------------------------- HTML
 _SCRIPT_STYLE_RE: Final = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_COMMENT_RE: Final = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?\]\]>|<![A-Za-z][^<>]*>|<\?[^<>]*\?>", re.DOTALL)
+# A comment that is never closed loses only its "<!--" marker: ticket text is not a browser, and taking
+# everything after it (as HTML would) wiped out complaints that merely contained "<!--".
+_COMMENT_RE: Final = re.compile(r"<!--.*?-->|<!--|<!\[CDATA\[.*?\]\]>|<![A-Za-z][^<>]*>|<\?[^<>]*\?>", re.DOTALL)
 _INLINE_TAGS: Final = frozenset(
     (
         "a",
