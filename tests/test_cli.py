@@ -120,6 +120,26 @@ def test_report_on_new_tickets_with_their_own_columns(fitted_run: Path, tmp_path
     assert proc.returncode == 0, proc.stderr
     rows = json.loads((tmp_path / "root_causes.json").read_text(encoding="utf-8"))["corpus"]["rows"]
     assert rows["read"] == len(pd.read_csv(src))  # the rows of --input, not those of the fit
+    rejects = pd.read_csv(tmp_path / "rejects.csv")  # the rows of --input not used, as fit writes them
+    assert len(rejects) == rows["rejected"] and f"{rows['rejected']} row(s) rejected" in proc.stdout
+
+
+def test_report_mistakes_are_one_line_errors(fitted_run: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "allbad.csv"
+    bad.write_text("text\n12345\n:)\n", encoding="utf-8")
+    _one_line_error(run("report", str(fitted_run), "--input", str(bad), "--out", str(tmp_path / "r")),
+                    "No usable customer conversation", "2 rejected")
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    _one_line_error(run("report", str(fitted_run), "--out", str(tmp_path / "a_file")), "is a file")
+    _one_line_error(run("report", str(fitted_run), "--month", "9999-12"), "must be YYYY-MM")
+    _one_line_error(run("report", str(fitted_run / "model")), "is a model folder", str(fitted_run))
+    _one_line_error(run("report", str(fitted_run), "--out", "/proc/no/such"), "cannot read or write")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("model", "turns.parquet"):
+        (broken / name).symlink_to(fitted_run / name)
+    (broken / "tags.parquet").write_bytes(b"PAR1 not really")
+    _one_line_error(run("report", str(broken)), "cannot be read as Parquet", "fit")
 
 
 def test_out_paths_of_the_wrong_kind_fail_before_the_work(fitted_run: Path, tmp_path: Path) -> None:

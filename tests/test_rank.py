@@ -257,8 +257,8 @@ def test_department_rollup_counts_each_conversation_once_and_names_its_causes(
 
 
 def test_fix_text_says_new_unchanged_or_nothing_rather_than_a_percentage_from_zero() -> None:
-    from voc_miner.rank import fix_text
     from voc_miner.departments import FixTemplate
+    from voc_miner.rank import fix_text
 
     action = FixTemplate(en="fix the coupon rules", zh="修正优惠券规则")
     common = {"share": 0.3, "size": 26, "neg": 0.5, "esc": 0.1, "surging": False}

@@ -372,6 +372,9 @@ def report(
     The column, encoding and sheet options describe the --input file (as for tag)."""
     from voc_miner.pipeline import VocMiner, report_run
 
+    target = out or run_dir
+    if target.exists() and not target.is_dir():
+        raise VocMinerError(f"--out {str(target)!r} is a file; pass a directory (it is created when missing).")
     if input_ is not None:
         miner = VocMiner.load(run_dir / "model")
         cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col, subject_col)
@@ -380,6 +383,12 @@ def report(
         )
         miner.config_ = dataclasses.replace(miner.config_, ingest=ingest_cfg).validate()
         paths = miner.report(out or run_dir, lang=lang, month=month, data=input_, timezone=timezone)
+        rejects = pd.read_csv(paths["rejects"], usecols=["reason"])
+        typer.echo(
+            f"--input: {len(rejects)} row(s) rejected"
+            + "".join(f", {reason} {n}" for reason, n in rejects["reason"].value_counts().items())
+            + f" (see {paths['rejects']})"
+        )
     else:
         paths = report_run(run_dir, out_dir=out, lang=lang, month=month, timezone=timezone)
     typer.echo("wrote " + ", ".join(str(p) for p in paths.values()))
@@ -391,6 +400,10 @@ def main() -> None:
         app(standalone_mode=True)
     except VocMinerError as exc:
         _err(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        sys.exit(2)
+    except OSError as exc:  # a folder that cannot be written, a full disk: the user's to fix, not a traceback
+        where = f" {str(exc.filename)!r}" if exc.filename else ""
+        _err(f"cannot read or write{where}: {exc.strerror or exc}")
         sys.exit(2)
 
 

@@ -852,6 +852,11 @@ class VocMiner:
             in_month = ((started >= start) & (started < end)).to_numpy()
             in_prev = ((started >= prev_start) & (started < start)).to_numpy()
             if not in_month.any():
+                if started.isna().all():
+                    raise InputDataError(
+                        f"No conversation has a timestamp, so there is no month {month} to report; give the "
+                        "time column (--time-col / IngestConfig.columns.timestamp) or leave out --month."
+                    )
                 raise InputDataError(
                     f"No conversation started in {month}; the data covers "
                     f"{_iso(started.min(), tz)} to {_iso(started.max(), tz)} ({tz})."
@@ -950,7 +955,7 @@ class VocMiner:
             timezone: the team's time zone for this report (IANA name; default ``config.ingest.timezone``):
                 the month's bounds, weeks and hours of day, and how naive timestamps in ``data`` are read.
         """
-        from voc_miner.report import write_report
+        from voc_miner.report import csv_safe, write_report
 
         self._check_fitted()
         lang = lang or self.config_.rank.lang
@@ -959,8 +964,18 @@ class VocMiner:
         cfg = self.config_
         if timezone is not None:
             cfg = replace(cfg, ingest=replace(cfg.ingest, timezone=check_timezone(timezone)))
+        rejects: pd.DataFrame | None = None
         if data is not None:
             prep, _ = self._prepare(data, cfg, self.centering_)
+            rejects = prep.ingest.rejects
+            if not prep.conv_ids:
+                counts = prep.ingest.counts()
+                raise InputDataError(
+                    f"No usable customer conversation in data: {counts.get('read', 0)} rows read, "
+                    f"{counts.get('rejected', 0)} rejected ("
+                    + ", ".join(f"{k.split(':')[1]} {v}" for k, v in counts.items() if k.startswith("rejected:"))
+                    + "); check the columns and the speaker values."
+                )
             labels, sims = self._assign(prep.conv_vectors, self.config_)
             tags = self._tags(prep, labels, sims, self.config_)
             topic_of = dict(zip(prep.conv_ids, labels.tolist(), strict=True))
@@ -972,7 +987,11 @@ class VocMiner:
         else:
             raise NotFittedError("This model was loaded from disk: pass the tickets to report on with data=.")
         doc = self.monthly(tags, turns, vectors, month=month, lang=lang, timezone=cfg.ingest.timezone, rows=rows)
-        return write_report(out_dir, doc, tags, lang=lang, dept_names=self.department_names(lang))
+        paths = write_report(out_dir, doc, tags, lang=lang, dept_names=self.department_names(lang))
+        if rejects is not None:  # the rows of data= that were not used, with their reasons, as fit writes them
+            paths["rejects"] = Path(out_dir) / "rejects.csv"
+            csv_safe(rejects).to_csv(paths["rejects"], index=False)
+        return paths
 
     def department_names(self, lang: str) -> dict[str, str]:
         """Department id -> display name in ``lang`` (``unassigned`` included)."""
@@ -1259,6 +1278,19 @@ def _conversation_language(customer: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(distinct.to_numpy() == 1, first.astype(str).to_numpy(), "mixed"), index=first.index)
 
 
+def _read_run_table(path: Path) -> pd.DataFrame:
+    """A Parquet file of a fit run; a damaged one is an :class:`InputDataError` saying to refit."""
+    import pyarrow as pa
+
+    try:
+        return pd.read_parquet(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputDataError(
+            f"{str(path)!r} cannot be read as Parquet ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); "
+            "it is damaged: run `voc-miner fit` again."
+        ) from exc
+
+
 def _iso(value: Any, timezone: str = DEFAULT_TIMEZONE) -> str | None:
     """ISO 8601 with the offset of ``timezone`` (an instant either way; its date is the team's)."""
     if value is None or pd.isna(value):
@@ -1287,12 +1319,18 @@ def report_run(
     run = Path(run_dir)
     for name in ("model", "tags.parquet", "turns.parquet"):
         if not (run / name).exists():
-            raise InputDataError(f"{str(run / name)!r} not found; pass the --out directory of a `voc-miner fit` run.")
+            hint = (
+                f" ({str(run)!r} is a model folder: pass the run folder above it, {str(run.parent)!r})"
+                if (run / "meta.json").is_file()
+                else ""
+            )
+            raise InputDataError(
+                f"{str(run / name)!r} not found{hint}; pass the --out directory of a `voc-miner fit` run."
+            )
     if lang not in ("en", "zh"):
         raise InputDataError(f"--lang must be en or zh; got {lang!r}.")
     miner = VocMiner.load(run / "model")
-    tags = pd.read_parquet(run / "tags.parquet")
-    turns = pd.read_parquet(run / "turns.parquet")
+    tags, turns = (_read_run_table(run / name) for name in ("tags.parquet", "turns.parquet"))
 
     def vectors(sel: pd.DataFrame) -> np.ndarray:
         raw = miner._embedder(miner.config_).embed(sel["text"].tolist())

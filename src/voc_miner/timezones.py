@@ -98,5 +98,7 @@ def month_bounds(month: str, timezone: str = DEFAULT_TIMEZONE) -> tuple[pd.Times
         # strict: "2026-10-15" would read as 15 October at 01:00 (the added "-01" taken for a UTC offset),
         # "2026" as January
         raise ValueError(f"not a YYYY-MM month: {month!r}")
+    if not 1900 <= int(m.group(1)) <= 2200:  # pandas timestamps end in 2262; no ticket is older than 1900
+        raise ValueError(f"month {month!r} is outside 1900-2200")
     start = pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=1, tz=timezone)
     return start - pd.offsets.MonthBegin(1), start, start + pd.offsets.MonthBegin(1)
