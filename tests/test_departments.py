@@ -199,11 +199,18 @@ def test_too_few_departments_and_bad_labels() -> None:
         _mapper().fit_labelled(["a", "b"], x[:2], ["", ""], {"zzz": "finance"})
 
 
-def test_few_labels_still_fit_without_calibration() -> None:
+def test_too_few_labels_are_refused_or_left_out_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    # one or two labels per department cannot be cross-validated: the confidence would look calibrated
+    # and not be (a user's 5-label file scored worse than zero-shot, silently)
     x, y = _blobs(2, spread=0.2, seed=8)
-    m = _mapper().fit(x, [""] * len(y), y)
-    assert m.temperature_ == 1.0 and m.cv_["ece"] is None
-    assert [a.department for a in m.map_texts(x, [""] * len(y))] == y
+    with pytest.raises(InputDataError, match=r"at least 5 labelled conversations in each of at least 2"):
+        _mapper().fit(x, [""] * len(y), y)
+    x, y = _blobs(6, spread=0.2, seed=8)
+    keep = [i for i, d in enumerate(y) if d != "it_app" or i % 6 < 2]  # it_app: 2 labels only
+    with caplog.at_level("WARNING", logger="voc_miner"):
+        m = _mapper().fit(x[keep], [""] * len(keep), [y[i] for i in keep])
+    assert m.classes_ == ["logistics", "finance"] and m.cv_["ece"] is not None
+    assert "it_app (2) have fewer than 5 labels" in caplog.text and "product" in caplog.text
 
 
 def test_unknown_label_is_a_one_line_error() -> None:

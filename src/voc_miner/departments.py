@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -576,6 +577,9 @@ class SupervisedDepartmentMapper:
         l2: L2 strength; ``None`` picks one of ``(1, 0.1, 0.01, 0.001, 0.0001)`` by cross-validated log-loss.
         n_folds: folds for choosing ``l2`` and fitting the temperature (fewer when labels are scarce).
         seed: seed of the fold assignment.
+        min_labels: labelled conversations a department needs to be learned (default 5): with fewer, no
+            fold can hold one out, so nothing is calibrated; such departments are left out with a warning,
+            and fitting needs at least 2 departments that have enough.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -597,8 +601,10 @@ class SupervisedDepartmentMapper:
         l2: float | None = None,
         n_folds: int = 5,
         seed: int = 0,
+        min_labels: int = 5,
     ) -> None:
         self.taxonomy = taxonomy
+        self.min_labels = min_labels
         self.zero_shot = zero_shot
         self.unassigned_threshold = unassigned_threshold
         self.use_zero_shot = use_zero_shot
@@ -664,12 +670,30 @@ class SupervisedDepartmentMapper:
             raise InputDataError(
                 f"Department label {bad[0]!r} is not in taxonomy {self.taxonomy.name!r}; valid ids: {valid}."
             )
-        classes = [d for d in valid if d in set(labels)]
+        count = Counter(labels)
+        classes = [d for d in valid if count[d] >= self.min_labels]
         if len(classes) < 2:
+            got = ", ".join(f"{d} {count[d]}" for d in valid if count[d]) or "none"
             raise InputDataError(
-                f"Supervised department mapping needs labelled conversations of at least 2 departments; got "
-                f"{classes}. Label more conversations or use the zero-shot mapping (no labels)."
+                f"Supervised department mapping needs at least {self.min_labels} labelled conversations in each "
+                f"of at least 2 departments (fewer cannot be cross-validated or calibrated); got {got}. Label more "
+                "conversations, or leave the labels out for the zero-shot mapping."
             )
+        scarce = {d: count[d] for d in valid if 0 < count[d] < self.min_labels}
+        if scarce:
+            logger.warning(
+                "departments: %s have fewer than %d labels and are left out of the supervised head (never "
+                "assigned); label more of them",
+                ", ".join(f"{d} ({n})" for d, n in scarce.items()),
+                self.min_labels,
+            )
+        unlabelled = [d for d in valid if d not in count]
+        if unlabelled:
+            logger.warning(
+                "departments: %s have no labels; the supervised head never assigns them", ", ".join(unlabelled)
+            )
+        keep = [i for i, lab in enumerate(labels) if lab in set(classes)]
+        vec, texts, labels = vec[keep], [texts[i] for i in keep], [labels[i] for i in keep]
         index = {c: i for i, c in enumerate(classes)}
         y = np.asarray([index[lab] for lab in labels], dtype=np.int64)
         raw = self._raw_features(vec, self._keyword_hits(texts))
@@ -749,6 +773,16 @@ class SupervisedDepartmentMapper:
                 "of the fitted data, using the same conversation_id values."
             )
         logger.info("departments: supervised head on %d labelled conversations (%d labels)", len(rows), len(labels))
+        if len(rows) < len(labels):
+            found = {conversation_ids[i] for i in rows}
+            missing = [cid for cid in labels if cid not in found]
+            logger.warning(
+                "departments: %d of %d labelled conversation ids are not in the data (e.g. %r); only %d are used",
+                len(missing),
+                len(labels),
+                missing[0],
+                len(rows),
+            )
         idx = np.asarray(rows)
         return self.fit(np.asarray(vectors)[idx], [texts[i] for i in rows], [labels[conversation_ids[i]] for i in rows])
 
