@@ -64,6 +64,20 @@ def test_markdown_escapes_html_and_pipes() -> None:
     assert "\\|" in md
 
 
+def test_markdown_quotes_cannot_open_blocks() -> None:
+    doc = _doc()
+    doc["root_causes"][0]["evidence"] = [
+        {"conversation_id": "c1", "text": "# HEADING INJECT ~~gone~~ where is my refund", "lang": "en"},
+        {"conversation_id": "c2", "text": "1. first - then > that", "lang": "en"},
+    ]
+    md = render_markdown(doc, lang="en")
+    assert "\\# HEADING INJECT \\~\\~gone\\~\\~" in md and "1\\. first" in md
+    import markdown_it
+
+    html = markdown_it.MarkdownIt("commonmark").enable("table").enable("strikethrough").render(md)
+    assert "<h1>HEADING" not in html and "<del>" not in html and "<ol>" not in html
+
+
 def test_csv_formula_cells_are_quoted() -> None:
     out = csv_safe(pd.DataFrame({"t": ["=1+1", "+cmd", "-2", "@x", "ok"], "n": [1, 2, 3, 4, 5]}))
     assert out["t"].tolist() == ["'=1+1", "'+cmd", "'-2", "'@x", "ok"]
@@ -255,3 +269,13 @@ def test_heatmap_and_month_use_the_document_time_zone(tmp_path: Path) -> None:
     month = {**doc, "month": {"month": "2026-10"}}
     assert len(_period_tags(tags, month)) == 2
     assert len(_period_tags(tags, {**month, "timezone": "UTC"})) == 3
+
+
+def test_week_axis_ticks_on_mondays_and_widens_a_single_week() -> None:
+    from voc_miner.report import _week_axis
+
+    one = _week_axis({"2026-10-05"})
+    assert one["tickformat"] == "%Y-%m-%d" and one["tick0"] == "2024-01-01" and one["dtick"] == 7 * 86_400_000
+    assert one["range"][0].startswith("2026-10-01") and one["range"][1].startswith("2026-10-09")
+    long = _week_axis({"2025-01-06", "2026-10-05"})
+    assert "dtick" not in long and "range" not in long

@@ -10,6 +10,7 @@ drawn but invisible on screen, and an external script.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import sys
@@ -242,3 +243,24 @@ def test_check_fails_on_external_script(browser: Any, reports: dict[str, Path], 
     assert not res.ok
     assert res.external_resources == ("script=https://cdn.plot.ly/plotly-2.35.2.min.js",)
     assert any("not offline" in p for p in res.problems)
+
+
+def test_markup_in_labels_stays_text_in_the_charts(browser: Any, tmp_path: Path) -> None:
+    """plotly draws <a href>, <b> ... in labels as markup: a renamed topic or a department name with a link
+    became a live link in the impact chart and the legend."""
+    doc, tags = synthetic_report_inputs()
+    evil = '<a href="https://evil.example/">CLICK</a> & <b>bold</b>'
+    doc["root_causes"][0]["label_i18n"] = {"en": evil, "zh": evil}
+    html = write_report(tmp_path, doc, tags, lang="en", dept_names={**DEPT_NAMES, "warehouse": evil})["html"]
+    _, session = browser.open_page(width=1280, height=900)
+    browser.send("Page.navigate", {"url": html.resolve().as_uri()}, session=session)
+    browser.wait_event("Page.loadEventFired", session=session, timeout=60)
+    browser.evaluate(rbc._READY_JS % {"keys": json.dumps(list(CHART_KEYS)), "ms": 20_000}, session=session)
+    links = browser.evaluate("document.querySelectorAll('.js-plotly-plot a').length", session=session)
+    bold = browser.evaluate("document.querySelectorAll('.js-plotly-plot b').length", session=session)
+    shown = browser.evaluate(
+        "Array.from(document.querySelectorAll('.js-plotly-plot text')).map(t => t.textContent).join('\\n')",
+        session=session,
+    )
+    assert links == 0 and bold == 0
+    assert '<a href="https://evil.example/">CLICK</a>' in shown  # shown as the characters it is made of

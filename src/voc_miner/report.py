@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,7 @@ _T: dict[str, dict[str, str]] = {
         "chart_heat": "Conversations by weekday × hour of start ({tz})",
         "heat_skipped": "{n} conversation(s) without a start time skipped",
         "heat_none": "No start times in the data: nothing to draw.",
+        "no_causes": "No root cause in this period (no topic of complaints).",
         "heat_busiest": "Busiest hours",
         "heat_not_drawn": "Figure not drawn",
         "hour": "hour of day ({tz})",
@@ -121,6 +123,7 @@ _T: dict[str, dict[str, str]] = {
         "chart_heat": "按星期 × 开始小时的会话量（{tz}）",
         "heat_skipped": "已跳过 {n} 个没有开始时间的会话",
         "heat_none": "数据中没有开始时间，无法绘制。",
+        "no_causes": "本期没有根因（没有投诉话题）。",
         "heat_busiest": "最繁忙时段",
         "heat_not_drawn": "未生成图表",
         "hour": "小时（{tz}）",
@@ -251,6 +254,27 @@ def _json_for_script(obj: Any) -> str:
     )
 
 
+def _plot_text(text: object) -> str:
+    """Text for a plotly chart: plotly draws ``<a href>``, ``<b>`` ... in labels as markup (a label or a
+    department name with a link would become a live link in the chart), so ``<`` / ``>`` / ``&`` are
+    written as entities, which plotly shows as the characters themselves."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _week_axis(weeks: set[str]) -> dict[str, Any]:
+    """x-axis of a weekly chart: ticks on the Mondays the points stand on (plotly puts them on Sundays),
+    dates without times, and a week's width around a single week (else the axis spans milliseconds)."""
+    axis: dict[str, Any] = {"type": "date", "tickformat": "%Y-%m-%d"}
+    if not weeks:
+        return axis
+    first, last = pd.Timestamp(min(weeks)), pd.Timestamp(max(weeks))
+    if (last - first).days <= 26 * 7:
+        axis.update({"tick0": "2024-01-01", "dtick": 7 * 86_400_000})  # 2024-01-01 is a Monday
+    if first == last:
+        axis["range"] = [(first - pd.Timedelta(days=4)).isoformat(), (last + pd.Timedelta(days=4)).isoformat()]
+    return axis
+
+
 def _figures(
     doc: Mapping[str, Any], tags: pd.DataFrame, trends: pd.DataFrame, lang: str, dept_names: Mapping[str, str]
 ) -> dict[str, str]:
@@ -261,19 +285,23 @@ def _figures(
     t = _T[lang]
     causes = doc["root_causes"]
     figs: dict[str, Any] = {}
-    labels = [f"{c['rank']}. {c['label_i18n'][lang]}" for c in causes][::-1]
+    labels = [_plot_text(f"{c['rank']}. {c['label_i18n'][lang]}") for c in causes][::-1]
     bar = go.Figure()
     for part in ("volume", "negativity", "escalation", "growth"):
         bar.add_bar(y=labels, x=[c["score_parts"][part] for c in causes][::-1], name=t[f"part_{part}"], orientation="h")
     bar.update_layout(
         barmode="stack",
         title=t["chart_top"],
-        height=140 + 32 * max(len(causes), 1),
+        height=max(320, 140 + 32 * len(causes)),  # one cause: still room for the bar and the legend
         margin={"l": 260},
         xaxis={"title": {"text": t["impact_axis"]}},
     )
+    if not causes:
+        bar.add_annotation(text=t["no_causes"], x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+        bar.update_layout(xaxis={"visible": False}, yaxis={"visible": False})
     figs["top"] = bar
     trend = go.Figure()
+    weeks: set[str] = set()
     surges = {(s["topic_id"], s["week_start"]) for s in doc.get("surges", [])}
     for c in causes[:6]:
         members = _members(c)
@@ -281,8 +309,12 @@ def _figures(
         if g.empty:
             continue
         trend.add_scatter(
-            x=g["week_start"].tolist(), y=g["count"].tolist(), mode="lines+markers", name=c["label_i18n"][lang]
+            x=g["week_start"].tolist(),
+            y=g["count"].tolist(),
+            mode="lines+markers",
+            name=_plot_text(c["label_i18n"][lang]),
         )
+        weeks.update(g["week_start"].tolist())
         hot = g[[any((m, w) in surges for m in members) for w in g["week_start"]]]
         if not hot.empty:
             trend.add_scatter(
@@ -290,16 +322,16 @@ def _figures(
                 y=hot["count"].tolist(),
                 mode="markers",
                 marker={"symbol": "diamond", "size": 16, "color": "crimson"},
-                name=f"{t['surge']}: {c['label_i18n'][lang]}",
+                name=_plot_text(f"{t['surge']}: {c['label_i18n'][lang]}"),
             )
     trend.update_layout(
         title=t["chart_trend"],
         height=420,
-        xaxis={"title": {"text": t["week_start"]}},
+        xaxis={"title": {"text": t["week_start"]}, **_week_axis(weeks)},
         yaxis={"title": {"text": t["conversations"]}},
     )
     figs["trend"] = trend
-    dept = tags.assign(dept_name=tags["department"].map(lambda d: dept_names.get(d, d)))
+    dept = tags.assign(dept_name=tags["department"].map(lambda d: _plot_text(dept_names.get(d, d))))
     sent = dept.groupby("dept_name")["sentiment"].mean().sort_values()
     sfig = go.Figure(
         go.Bar(
@@ -457,18 +489,30 @@ def _day(value: object) -> str:
     return str(value)[:10] if value else "—"
 
 
+_MD_LINE_START = re.compile(r"^(\s*)([>+\-=]|\d+(?=[.)]))")
+
+
 def _md(text: object) -> str:
-    s = str(text)
-    return (
-        s.replace("&", "&amp;")
+    """Untrusted text for one line of Markdown: no HTML, no table breaks, no emphasis, links, code, headings,
+    strike-through, quotes or lists (``#`` and ``~`` anywhere; ``>``, ``-``, ``+``, ``=`` and ``1.`` at
+    the start, where they would open a block)."""
+    s = (
+        str(text)
+        .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace("|", "\\|")
         .replace("\n", " ")
+        .replace("\r", " ")
         .replace("*", "\\*")
         .replace("_", "\\_")
         .replace("[", "\\[")
         .replace("`", "\\`")
+        .replace("#", "\\#")
+        .replace("~", "\\~")
+    )
+    return _MD_LINE_START.sub(
+        lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit() else m.group(1) + m.group(2) + "\\", s
     )
 
 
