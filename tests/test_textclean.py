@@ -36,6 +36,12 @@ CLEAN_CASES = [
     # Weibo / WeChat residue
     ("@中国电信客服 宽带又断了", "宽带又断了"),
     ("//@用户A: 转发 回复@张三:好的", "转发 好的"),
+    # "@" inside Chinese text is not a mention: the complaint after it used to be cut away as a handle
+    ("我在群里@了客服好几次都没人理", "我在群里@了客服好几次都没人理"),
+    ("亲@我的快递到哪了，三天了", "亲@我的快递到哪了，三天了"),
+    ("价格是@99元", "价格是@99元"),
+    ("投诉 @中国电信客服", "投诉"),
+    ("thanks @john_doe!", "thanks !"),
     ("#宽带故障# 又断了[哭][哭][doge]", "又断了"),
     ("[图片][语音]", ""),
     ("Re: [Bug] login fails", "Re: [Bug] login fails"),

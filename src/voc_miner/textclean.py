@@ -129,7 +129,16 @@ _URL_RE: Final = re.compile(
 _URL_TRAILING: Final = ".,;:!?'#"
 # @mention: "@" not preceded by an e-mail local-part character, then a nickname
 # (letters incl. CJK, digits, "_", "-"); optional Weibo repost/reply prefix and colon.
-_MENTION_RE: Final = re.compile(r"(?:回复\s?|//\s?)?(?<![A-Za-z0-9._%+\-])@[\w\-]{1,30}[:：]?")
+# A mention ends at a space or a colon ("@中国电信客服 宽带又断了", "//@用户A:"), or at the end of a text where
+# it stands alone after a space; a Latin handle ends at its last letter or digit. Chinese has no spaces, so
+# "我在群里@了客服好几次都没人理" or "价格是@99元" is ordinary text, not a 30-character handle.
+_MENTION_RE: Final = re.compile(
+    r"(?:回复\s?|//\s?)?(?<![A-Za-z0-9._%+\-])@"
+    r"(?:[\w\-]{1,30}(?=[:：\s])"  # ends at a space or colon
+    r"|(?<=\s@)[\w\-]{1,30}$"  # alone at the end
+    r"|(?=[A-Za-z0-9_\-]*[A-Za-z_])[A-Za-z0-9_\-]{1,30}(?![A-Za-z0-9_\-]))"  # a Latin handle
+    r"[:：]?"
+)
 # Weibo topic: #...# on one line, 1-40 chars containing a Han character, no sentence
 # punctuation, not starting/ending with whitespace.  The Han and punctuation
 # conditions keep "ID#1101…, order#SF123" and "C# and F#" intact.
