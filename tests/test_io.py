@@ -460,3 +460,16 @@ def test_python_inputs_that_are_not_a_frame_or_paths() -> None:
     dup = pd.DataFrame([["c1", "包裹压坏了", "x"]], columns=["conversation_id", "text", "text"])
     with pytest.raises(InputDataError, match=r"duplicate column names \['text'\]"):
         ingest(dup)
+
+
+@pytest.mark.parametrize(
+    ("label", "side"),
+    [("访客", "customer"), ("会员", "customer"), ("End User", "customer"), ("end-user", "customer"),
+     ("人工客服", "agent"), ("智能客服", "agent"), ("店小二", "agent"), ("系统", "agent"), ("售后客服", "agent"),
+     ("Customer Service", "agent"), ("customer_service", "agent"), ("Support Agent", "agent"), ("CS", "agent"),
+     ("chatbot", "agent"), ("ＲＯＢＯＴ", "agent")],
+)
+def test_common_speaker_labels_of_chat_tools(label: str, side: str) -> None:
+    df = pd.DataFrame({"conversation_id": ["1", "1"], "speaker": [label, "customer"], "text": ["快递没到", "在吗"]})
+    res = ingest(df)
+    assert res.rejects.empty and res.turns["speaker"].tolist()[0] == side

@@ -1254,6 +1254,15 @@ def _parse_strings(values: list[str], *, dayfirst: bool) -> np.ndarray:
 
 
 # =========================================================================== ingest
+_SPEAKER_SEP = re.compile(r"[\s_\-.]+")
+
+
+def _speaker_key(label: str) -> str:
+    """A speaker label compared case-, width- and separator-blind: "Customer_Service", "customer-service"
+    and "ＣＵＳＴＯＭＥＲ SERVICE" are one label."""
+    return _SPEAKER_SEP.sub(" ", unicodedata.normalize("NFKC", label).lower()).strip()
+
+
 #: Characters cleaned beyond ``max_chars`` before masking (longer than any PII span).
 _MASK_SLACK = 64
 _HAS_PII_PLACEHOLDER = re.compile(r"<(?:EMAIL|ORDER|ID|CARD|PHONE|LANDLINE)>")
@@ -1355,8 +1364,8 @@ def _ingest(table: _Table, *, config: IngestConfig, masker: PiiMasker | None) ->
         work["turn"] = order.astype("int64")
 
     # ---- speaker
-    customer = {s.lower() for s in cfg.customer_speakers}
-    agent = {s.lower() for s in cfg.agent_speakers}
+    customer = {_speaker_key(s) for s in cfg.customer_speakers}
+    agent = {_speaker_key(s) for s in cfg.agent_speakers}
     speaker_raw = col(cols.speaker)
     if speaker_raw is None:
         speakers = ["customer"] * n
@@ -1364,7 +1373,8 @@ def _ingest(table: _Table, *, config: IngestConfig, masker: PiiMasker | None) ->
     else:
         raw_speakers = [unicodedata.normalize("NFKC", _str_cell(v)).lower() for v in speaker_raw]
         raw_speakers = ["" if s in _NA_STRINGS else s for s in raw_speakers]
-        speakers = ["customer" if s in customer else ("agent" if s in agent else "") for s in raw_speakers]
+        keys = [_speaker_key(s) for s in raw_speakers]
+        speakers = ["customer" if k in customer else ("agent" if k in agent else "") for k in keys]
     work["speaker"] = speakers
 
     # ---- timestamp, channel
