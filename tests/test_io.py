@@ -74,7 +74,7 @@ def test_flat_tickets_without_speaker_or_ids() -> None:
 
 def test_duplicate_turn_and_unknown_speaker_are_reported() -> None:
     df = pd.DataFrame({"conversation_id": ["a", "a", "a"], "turn": [0, 0, 1],
-                       "speaker": ["customer", "customer", "robot"], "text": ["x1 hello", "x2 hello", "x3"]})
+                       "speaker": ["customer", "customer", "narrator"], "text": ["x1 hello", "x2 hello", "x3"]})
     reasons = ingest(df).rejects.set_index("row")["reason"].to_dict()
     assert reasons == {1: "duplicate_turn", 2: "unknown_speaker"}
 

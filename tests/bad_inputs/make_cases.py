@@ -340,7 +340,7 @@ def main() -> None:
             ["x3", 0, "customer", "13812345678", "2026-10-01T10:00:00Z"],  # no_words
             ["x4", 0, "customer", "荷物が届きません。返金してください", "2026-10-01T10:00:00Z"],  # other_language
             ["x5", 0, "customer", "배송이 너무 늦어요", "2026-10-01T10:00:00Z"],  # other_language
-            ["x6", 0, "robot", "自动回复", "2026-10-01T10:00:00Z"],  # unknown_speaker
+            ["x6", 0, "narrator", "自动回复", "2026-10-01T10:00:00Z"],  # unknown_speaker
             ["x6", 1, "customer", "退款没到账，已经等了一周", "not a date"],  # accepted, timestamp_unparsed
             ["x7", 0, "", "谁说的", "2026-10-01T10:00:00Z"],  # missing_speaker
             ["x7", 1, "customer", "快递三天没更新物流", "2026-10-01T10:00:00Z"],  # accepted
