@@ -473,3 +473,13 @@ def test_common_speaker_labels_of_chat_tools(label: str, side: str) -> None:
     df = pd.DataFrame({"conversation_id": ["1", "1"], "speaker": [label, "customer"], "text": ["快递没到", "在吗"]})
     res = ingest(df)
     assert res.rejects.empty and res.turns["speaker"].tolist()[0] == side
+
+
+def test_more_timestamp_forms_and_no_date_is_not_today() -> None:
+    vals = ["14:03", "2:03 PM", "2026/10/15 下午 02:03:05", "2026-10-15 2:03:00 下午", "2026-10-15 12:30 上午",
+            "Thu Oct 15 2026 14:03:00 GMT+0800 (中国标准时间)", "20261015140300", 45945.5, "45945.5"]
+    ts, bad = parse_timestamps(pd.Series(vals, dtype=object), timezone="Asia/Shanghai")
+    local = [None if pd.isna(t) else t.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M:%S") for t in ts]
+    assert local == [None, None, "2026-10-15 14:03:05", "2026-10-15 14:03:00", "2026-10-15 00:30:00",
+                     "2026-10-15 14:03:00", "2026-10-15 14:03:00", "2025-10-15 12:00:00", "2025-10-15 12:00:00"]
+    assert bad.tolist() == [True, True] + [False] * 7  # a time without a date is flagged, not put on today

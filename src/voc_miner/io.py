@@ -1089,6 +1089,21 @@ _ZONE_SUFFIX_RE: Final = re.compile(
 )
 _EPOCH_RE: Final = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _YMD_RE: Final = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
+# 20261015140300: a compact date and time (read before epoch numbers, which it would overflow as).
+_YMDHMS_RE: Final = re.compile(
+    r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d$"
+)
+# A time without a date ("14:03", "2:03 PM"): pandas would put it on the day of the run; it is unreadable here.
+_TIME_ONLY_RE: Final = re.compile(r"^\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?$")
+# Excel's serial day numbers for 1971-2099 (a CSV exported from a sheet with unformatted date cells); as epoch
+# seconds they would be in January 1970, which is out of range anyway.
+_EXCEL_SERIAL: Final = (25_934.0, 73_051.0)
+_EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
+# zh-CN AM/PM words anywhere in a date-time string ("2026/10/15 下午 02:03:05", "2026-10-15 2:03:00 下午").
+_ZH_AMPM_RE: Final = re.compile(r"\s*(上午|早上|凌晨|中午|下午|晚上)\s*")
+_CLOCK_RE: Final = re.compile(r"(?<!\d)(\d{1,2})([:：]\d{2})")
+# JavaScript's Date.toString(): "Thu Oct 15 2026 14:03:00 GMT+0800 (中国标准时间)".
+_JS_DATE_RE: Final = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+(.*?)\s*(?:\([^()]*\))?$")
 _TS_MIN: Final = pd.Timestamp("1971-01-01", tz="UTC")
 _TS_MAX: Final = pd.Timestamp("2100-01-01", tz="UTC")
 _NAT: Final = np.iinfo(np.int64).min  # NaT as int64 nanoseconds
@@ -1101,11 +1116,40 @@ def _normalise_ts_string(s: str) -> str:
         y, mo, d, pm, h, mi, sec = m.groups()
         hour = int(h or 0) + (12 if pm and h and int(h) < 12 else 0)
         return f"{y}-{int(mo):02d}-{int(d):02d} {hour:02d}:{int(mi or 0):02d}:{int(sec or 0):02d}"
+    m = _ZH_AMPM_RE.search(s)
+    if m and _CLOCK_RE.search(s):
+        word = m.group(1)
+        s = (s[: m.start()] + " " + s[m.end() :]).strip()
+
+        def hour24(c: re.Match[str]) -> str:
+            h = int(c.group(1))
+            if word in ("下午", "晚上") and h < 12:
+                h += 12
+            elif word in ("上午", "早上", "凌晨") and h == 12:
+                h = 0
+            return f"{h:02d}{c.group(2)}"
+
+        s = _CLOCK_RE.sub(hour24, s, count=1)
+    m = _JS_DATE_RE.match(s)
+    if m:
+        s = m.group(1)
     m = _GMT_OFFSET_RE.search(s)
     if m:
         sign, hh, mm = m.groups()
         s = f"{s[: m.start()]}{sign}{int(hh):02d}:{mm or '00'}"
     return s
+
+
+def _is_excel_serial(v: float) -> bool:
+    return _EXCEL_SERIAL[0] <= v < _EXCEL_SERIAL[1]
+
+
+def _number_ns(v: int | float) -> int | None:
+    """Nanoseconds of a number in a time column: an Excel serial day (1971-2099, a wall-clock time) or an
+    epoch number (:func:`_epoch_ns`)."""
+    if _is_excel_serial(float(v)):
+        return int((_EXCEL_EPOCH + pd.Timedelta(days=float(v))).round("s").value)
+    return _epoch_ns(v)
 
 
 def _epoch_ns(v: int | float) -> int | None:
@@ -1171,7 +1215,8 @@ def parse_timestamps(
             continue
         if isinstance(v, int | float | np.integer | np.floating | Decimal):
             given[i] = True
-            ns = _epoch_ns(int(v) if isinstance(v, int | np.integer) else float(v))
+            ns = _number_ns(int(v) if isinstance(v, int | np.integer) else float(v))
+            naive[i] = _is_excel_serial(float(v))
             if ns is not None:
                 out_ns[i] = ns
             continue
@@ -1183,8 +1228,16 @@ def parse_timestamps(
             naive[i] = True
             text_idx.append(i)
             text_vals.append(f"{s[:4]}-{s[4:6]}-{s[6:]}")
+        elif _YMDHMS_RE.match(s):
+            naive[i] = True
+            text_idx.append(i)
+            text_vals.append(f"{s[:4]}-{s[4:6]}-{s[6:8]} {s[8:10]}:{s[10:12]}:{s[12:]}")
+        elif _TIME_ONLY_RE.match(s):
+            continue  # no date: unreadable, flagged, never today's date
         elif _EPOCH_RE.match(s):
-            ns = _epoch_ns(int(s) if s.lstrip("+-").isdigit() else float(s))
+            number = int(s) if s.lstrip("+-").isdigit() else float(s)
+            naive[i] = _is_excel_serial(float(number))
+            ns = _number_ns(number)
             if ns is not None:
                 out_ns[i] = ns
         else:
