@@ -43,10 +43,12 @@ def test_shipped_taxonomies_are_valid(name: str) -> None:
 
 
 def test_topic_stop_words_are_optional() -> None:
-    """The shop taxonomy names its generic words; a taxonomy without the field (telecom) has none."""
+    """The shop taxonomy names its generic words, telecom its operator names; a taxonomy without the field
+    (bank) has none."""
     assert "order" in load_taxonomy().topic_stop_words.en and "订单" in load_taxonomy().topic_stop_words.zh
-    tel = load_taxonomy(model_file("taxonomy", "telecom.yaml")).topic_stop_words
-    assert tel.en == [] and tel.zh == []
+    assert "联通" in load_taxonomy("telecom").topic_stop_words.zh
+    bank = load_taxonomy(model_file("taxonomy", "bank.yaml")).topic_stop_words
+    assert bank.en == [] and bank.zh == []
 
 
 def _broken(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
@@ -66,6 +68,23 @@ def _broken(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
         (lambda d: d["departments"][3].update(colour="red"), "departments['logistics'].colour"),
         (lambda d: d["departments"].append(dict(d["departments"][0])), "departments"),
         (lambda d: d.update(topic_stop_words={"en": "order"}), "topic_stop_words.en"),
+        # fix templates: one default, no placeholders, nothing blank, no empty `when`
+        (
+            lambda d: [f.setdefault("when", {"en": ["x"]}) for f in d["departments"][0]["fixes"]],
+            "departments['product'].fixes",
+        ),
+        (lambda d: d["departments"][0]["fixes"].append({"en": "b", "zh": "b"}), "departments['product'].fixes"),
+        (
+            lambda d: d["departments"][0]["fixes"][0].update(en="Check {location}."),
+            "departments['product'].fixes[0].en",
+        ),
+        (lambda d: d["departments"][0]["fixes"][0].update(zh="  "), "departments['product'].fixes[0].zh"),
+        (
+            lambda d: d["departments"][0]["fixes"].append({"when": {"en": []}, "en": "a", "zh": "b"}),
+            "departments['product'].fixes[3].when",
+        ),
+        (lambda d: d.update(version="2"), "version"),
+        (lambda d: d["departments"][0].update(examples={"en": ["", " "]}), "departments['product'].examples"),
     ],
 )
 def test_broken_taxonomy_names_the_field(tmp_path: Path, mutate, field: str) -> None:  # type: ignore[no-untyped-def]
@@ -74,6 +93,25 @@ def test_broken_taxonomy_names_the_field(tmp_path: Path, mutate, field: str) -> 
     msg = str(info.value)
     assert f"`{field}`" in msg
     assert "\n" not in msg
+
+
+def test_taxonomy_typos_shipped_names_and_tidy_fix_text(tmp_path: Path) -> None:
+    def typo(d):  # type: ignore[no-untyped-def]
+        d["departments"][0]["keyword"] = d["departments"][0].pop("keywords")
+
+    with pytest.raises(
+        TaxonomyError, match=r"`departments\['product'\]\.keyword`: unknown key \(did you mean `keywords`\?\)"
+    ):
+        load_taxonomy(_broken(tmp_path, typo))
+    assert load_taxonomy("telecom").name == "telecom" and load_taxonomy("bank.yaml").name == "bank"
+    with pytest.raises(TaxonomyError, match="shipped one by name: ecommerce, telecom"):
+        load_taxonomy("teleco")
+
+    def block(d):  # type: ignore[no-untyped-def]
+        d["departments"][0]["fixes"][0].update(en="Add a size chart\nand fit notes.\n", zh="补充尺码表。")
+
+    fix = load_taxonomy(_broken(tmp_path, block)).departments[0].fixes[0]
+    assert (fix.en, fix.zh) == ("Add a size chart and fit notes", "补充尺码表")  # the sentence adds its own stop
 
 
 def test_not_yaml(tmp_path: Path) -> None:
@@ -310,9 +348,13 @@ def test_zero_shot_confidence_calibration() -> None:
     x = centering.transform(vec, ["en"] * 3)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     raw = ZeroShotDepartmentMapper(taxonomy=tax, embedder=emb, centering=centering).fit().map_texts(x, texts)
-    cal = ZeroShotDepartmentMapper(
-        taxonomy=tax, embedder=emb, centering=centering, calibration=(a, b), unassigned_threshold=0.0
-    ).fit().map_texts(x, texts)
+    cal = (
+        ZeroShotDepartmentMapper(
+            taxonomy=tax, embedder=emb, centering=centering, calibration=(a, b), unassigned_threshold=0.0
+        )
+        .fit()
+        .map_texts(x, texts)
+    )
     for r, c in zip(raw, cal, strict=True):
         assert c.confidence == pytest.approx(float(platt(np.array([r.confidence]), (a, b))[0]), abs=1e-2)
         assert c.scores == r.scores

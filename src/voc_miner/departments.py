@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import re
@@ -67,13 +68,41 @@ class _I18nList(BaseModel):
     zh: list[str] = Field(default_factory=list)
 
 
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
 class FixTemplate(BaseModel):
-    """One recommended action; ``when`` keywords select it (no ``when`` = default)."""
+    """One recommended action; ``when`` keywords select it (no ``when`` = default).
+
+    The text is tidied as it is read: runs of white space (a YAML ``>`` or ``|`` block) become one space, and
+    a final ``.`` / ``。`` is dropped, because the fix sentence ends with its own. It takes no ``{placeholders}``:
+    the measured facts are written in front of it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     when: _I18nList | None = None
     en: str = Field(min_length=1)
     zh: str = Field(min_length=1)
+
+    @field_validator("en", "zh")
+    @classmethod
+    def _tidy(cls, v: str) -> str:
+        text = " ".join(v.split()).rstrip(".。").rstrip()
+        if not text:
+            raise ValueError("is blank; write the action, e.g. 'add a measured size chart to the product pages'")
+        placeholder = _PLACEHOLDER.search(text)
+        if placeholder:
+            raise ValueError(
+                f"has a placeholder {placeholder.group()!r}; fix templates take none (the measured "
+                "facts are written in front of the action): write the action itself"
+            )
+        return text
+
+    @field_validator("when")
+    @classmethod
+    def _when_words(cls, v: _I18nList | None) -> _I18nList | None:
+        if v is not None and not any(w.strip() for w in (*v.en, *v.zh)):
+            raise ValueError("has no words, so this fix is never chosen; give words, or drop `when` for the default")
+        return v
 
 
 class Department(BaseModel):
@@ -97,8 +126,18 @@ class Department(BaseModel):
     @field_validator("examples")
     @classmethod
     def _has_examples(cls, v: _I18nList) -> _I18nList:
-        if not (v.en or v.zh):
+        if not any(e.strip() for e in (*v.en, *v.zh)):
             raise ValueError("needs at least one example complaint in en or zh")
+        return v
+
+    @field_validator("fixes")
+    @classmethod
+    def _one_default(cls, v: list[FixTemplate]) -> list[FixTemplate]:
+        defaults = sum(f.when is None for f in v)
+        if defaults != 1:
+            raise ValueError(
+                f"needs exactly one fix without `when` (the default, used when no `when` words match); got {defaults}"
+            )
         return v
 
 
@@ -106,8 +145,8 @@ class Taxonomy(BaseModel):
     """A department taxonomy."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str
-    version: int = 1
+    name: str = Field(min_length=1)
+    version: int = Field(default=1, ge=1, strict=True)
     language_note: str | None = None
     #: words of the domain too generic to describe a topic ("order" in a shop): left out of topic keywords
     #: and labels, matched case-insensitively on whole keywords
@@ -139,15 +178,32 @@ class Taxonomy(BaseModel):
         return d.name.zh if lang == "zh" else d.name.en
 
 
+_TAXONOMY_KEYS = (
+    "name", "version", "language_note", "topic_stop_words", "departments", "id", "description", "keywords",
+    "examples", "fixes", "when", "en", "zh",
+)  # fmt: skip
+
+#: Taxonomies that ship with voc_miner, loadable by name (``--taxonomy telecom``).
+SHIPPED_TAXONOMIES: tuple[str, ...] = ("ecommerce", "telecom", "bank", "restaurant")
+
+
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
-    """Load and validate a taxonomy YAML; ``None`` loads the default e-commerce one.
+    """Load and validate a taxonomy YAML; ``None`` loads the default e-commerce one, a name of
+    :data:`SHIPPED_TAXONOMIES` (``"telecom"``) a shipped one.
 
     Raises:
         TaxonomyError: one line naming the file, the field path and the problem.
     """
     p = Path(path) if path is not None else model_file("taxonomy", "ecommerce.yaml")
+    if not p.is_file() and str(path).removesuffix(".yaml") in SHIPPED_TAXONOMIES and p.parent == Path("."):
+        p = model_file("taxonomy", f"{str(path).removesuffix('.yaml')}.yaml")  # a shipped one by name
+    if p.is_dir():
+        raise TaxonomyError(f"Taxonomy {str(p)!r} is a folder; pass a YAML file.")
     if not p.is_file():
-        raise TaxonomyError(f"Taxonomy file {str(p)!r} does not exist; pass an existing YAML file with --taxonomy.")
+        raise TaxonomyError(
+            f"Taxonomy file {str(p)!r} does not exist; pass an existing YAML file (--taxonomy, "
+            f"`departments.taxonomy`) or a shipped one by name: {', '.join(SHIPPED_TAXONOMIES)}."
+        )
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -162,10 +218,16 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     try:
         return Taxonomy.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # an unknown key first: a typo ("keyword:") also makes the real key missing, which says less
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = _loc(err["loc"], data)
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden" and err["loc"]:
+            close = difflib.get_close_matches(str(err["loc"][-1]), _TAXONOMY_KEYS, n=1, cutoff=0.6)
+            msg = "unknown key" + (f" (did you mean `{close[0]}`?)" if close else "")
         raise TaxonomyError(
-            f"Taxonomy {str(p)!r}: field `{loc}`: {err['msg']}"
+            f"Taxonomy {str(p)!r}: field `{loc}`: {msg}"
             f" ({exc.error_count()} problem(s); see models/taxonomy/README.md for the schema)."
         ) from exc
 
