@@ -482,3 +482,29 @@ def test_holiday_backlog_tickets_go_to_logistics(demo_miner) -> None:  # type: i
     got = demo_miner._mapper(cfg).map_texts(v, texts)
     assert [a.department for a in got] == ["logistics"] * 3
     assert min(a.confidence for a in got) > 0.9
+
+
+def test_label_problems_are_found_before_the_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from voc_miner import VocMiner
+
+    tickets, labels = _tiny_tickets()
+
+    def no_fit(*a: object, **k: object) -> None:
+        raise AssertionError("embedded before the labels were checked")
+
+    monkeypatch.setattr(VocMiner, "_prepare", no_fit)
+    with pytest.raises(InputDataError, match="'shipping' in department_labels is not in taxonomy"):
+        VocMiner(progress=False).fit(tickets, department_labels={"logistics-0": "shipping"})
+    with pytest.raises(InputDataError, match="at least 5 labelled conversations in each of at least 2"):
+        VocMiner(progress=False).fit(tickets, department_labels=labels.head(6))
+    with pytest.raises(InputDataError, match="must be a DataFrame"):
+        VocMiner(progress=False).fit(tickets, department_labels=[("a", "finance")])  # type: ignore[arg-type]
+    with pytest.raises(InputDataError, match="have no labelled row"):
+        VocMiner(progress=False).fit(tickets, department_labels=labels.iloc[:0])
+    # dict and Series of id -> department, float ids as pandas writes them
+    tax = load_taxonomy()
+    as_dict = dict(zip(labels["conversation_id"], labels["department"], strict=True))
+    assert load_department_labels(as_dict, taxonomy=tax) == as_dict
+    assert load_department_labels(pd.Series(as_dict), taxonomy=tax) == as_dict
+    floats = pd.DataFrame({"conversation_id": [1000.0, None, 1001.0], "department": ["finance", "x", "logistics"]})
+    assert load_department_labels(floats, taxonomy=tax) == {"1000": "finance", "1001": "logistics"}

@@ -428,12 +428,15 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, *, n
     return round(float(total / len(conf)), 4)
 
 
-def load_department_labels(source: pd.DataFrame | str | Path, *, taxonomy: Taxonomy) -> dict[str, str]:
+def load_department_labels(
+    source: pd.DataFrame | pd.Series | Mapping[str, str] | str | Path, *, taxonomy: Taxonomy
+) -> dict[str, str]:
     """Read labelled history (``conversation_id`` -> ``department``) and check it against ``taxonomy``.
 
     Args:
         source: a DataFrame or a CSV / TSV / Parquet file with columns ``conversation_id`` and
-            ``department``. Rows whose department is empty or ``unassigned`` carry no label and are skipped.
+            ``department``, or a dict / Series of conversation_id -> department. Rows whose department is
+            empty or ``unassigned`` carry no label and are skipped.
         taxonomy: the taxonomy the labels must use.
 
     Returns:
@@ -448,6 +451,15 @@ def load_department_labels(source: pd.DataFrame | str | Path, *, taxonomy: Taxon
         >>> load_department_labels(labels, taxonomy=load_taxonomy())
         {'1': 'logistics', '2': 'finance'}
     """
+    if isinstance(source, Mapping):
+        source = pd.DataFrame({"conversation_id": list(source), "department": list(source.values())})
+    elif isinstance(source, pd.Series):
+        source = pd.DataFrame({"conversation_id": source.index, "department": source.to_numpy()})
+    elif not isinstance(source, (pd.DataFrame, str, Path)):
+        raise InputDataError(
+            f"Department labels must be a DataFrame (conversation_id, department), a dict or Series of "
+            f"conversation_id -> department, or a CSV / TSV / Parquet / XLSX path; got {type(source).__name__}."
+        )
     where = "department_labels" if isinstance(source, pd.DataFrame) else repr(str(source))
     df = source if isinstance(source, pd.DataFrame) else _read_labels_file(Path(source))
     missing = [c for c in ("conversation_id", "department") if c not in df.columns]
@@ -457,9 +469,15 @@ def load_department_labels(source: pd.DataFrame | str | Path, *, taxonomy: Taxon
             "Give one row per labelled conversation with columns conversation_id and department."
         )
     ids = df["conversation_id"].astype("string").str.strip()
+    ids = ids.str.replace(r"^(\d+)\.0$", r"\1", regex=True)  # 1000.0: an integer id in a column with blanks
     dept = df["department"].astype("string").str.strip()
     keep = (ids.notna() & dept.notna() & (ids != "") & (dept != "") & (dept != UNASSIGNED)).to_numpy()
     ids, dept = ids[keep], dept[keep]
+    if not len(ids):
+        raise InputDataError(
+            f"Department labels {where} have no labelled row ({len(df)} row(s), all without an id or a "
+            "department); give one row per labelled conversation."
+        )
     valid = taxonomy.ids()
     unknown = sorted(set(dept) - set(valid))
     if unknown:

@@ -266,7 +266,10 @@ class VocMiner:
         return self._affect_embedder.embed(texts)
 
     def _mapper(
-        self, cfg: Config, prep: _Prepared | None = None, labels: pd.DataFrame | str | Path | None = None
+        self,
+        cfg: Config,
+        prep: _Prepared | None = None,
+        labels: Mapping[str, str] | pd.DataFrame | str | Path | None = None,
     ) -> DepartmentMapper:
         """Zero-shot mapper, or a supervised one trained on labelled history at fit (``labels`` or
         ``departments.labels``; needs ``prep``) or saved with a loaded model. ``prep`` rebuilds it."""
@@ -392,7 +395,7 @@ class VocMiner:
         data: Source,
         *,
         previous: VocMiner | str | Path | None = None,
-        department_labels: pd.DataFrame | str | Path | None = None,
+        department_labels: pd.DataFrame | pd.Series | Mapping[str, str] | str | Path | None = None,
     ) -> VocMiner:
         """Discover topics in ``data`` and rank root causes.
 
@@ -415,6 +418,11 @@ class VocMiner:
         self.config_ = cfg
         tax = self.taxonomy
         self.taxonomy_ = tax if isinstance(tax, Taxonomy) else load_taxonomy(tax or cfg.departments.taxonomy)
+        # labels are read and checked against the taxonomy before the (long) embedding and clustering
+        source = department_labels if department_labels is not None else cfg.departments.labels
+        checked = None if source is None else load_department_labels(source, taxonomy=self.taxonomy_)
+        if checked is not None:
+            _check_label_counts(checked)
         prev = VocMiner.load(previous) if isinstance(previous, (str, Path)) else previous
         if prev is not None:
             prev._check_fitted()
@@ -470,7 +478,7 @@ class VocMiner:
             if row >= 0:
                 texts_per_topic[row].append(str(conv_text[cid]))
         n_kw = cfg.cluster.top_n_words
-        assignments = self._mapper(cfg, prep, department_labels).map_groups(result.centroids, texts_per_topic)
+        assignments = self._mapper(cfg, prep, checked).map_groups(result.centroids, texts_per_topic)
         topics: list[Topic] = []
         for row, (kw, (label, lzh, len_), a) in enumerate(zip(keywords, labels_text, assignments, strict=True)):
             zh, en = split_keywords(kw)
@@ -1135,6 +1143,19 @@ class VocMiner:
         if causes is not None:
             miner.cause_groups_, miner.cause_fixes_ = causes
         return miner
+
+
+def _check_label_counts(labels: Mapping[str, str], min_labels: int = 5) -> None:
+    """Labelled history must teach at least 2 departments with ``min_labels`` conversations each: checked
+    before the fit (the head checks again on the labelled ids found in the data)."""
+    count = pd.Series(list(labels.values())).value_counts()
+    if int((count >= min_labels).sum()) < 2:
+        got = ", ".join(f"{d} {n}" for d, n in count.items())
+        raise InputDataError(
+            f"Supervised department mapping needs at least {min_labels} labelled conversations in each of at "
+            f"least 2 departments; the labels have {got}. Label more conversations, or leave the labels out "
+            "for the zero-shot mapping."
+        )
 
 
 def _previous_counts(tags: pd.DataFrame, window_days: int) -> dict[int, int]:
