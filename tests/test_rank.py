@@ -271,3 +271,12 @@ def test_fix_text_says_new_unchanged_or_nothing_rather_than_a_percentage_from_ze
     assert "last month" not in unmeasured["en"] and "上月" not in unmeasured["zh"]
     grew = fix_text(action, growth=0.45, previous=20, window=None, **common)
     assert "+45% on last month" in grew["en"]
+
+
+def test_a_long_quote_is_cut_with_an_ellipsis() -> None:
+    from voc_miner.rank import MAX_QUOTE_CHARS, pick_evidence
+
+    turns = pd.DataFrame({"conversation_id": ["a", "b"], "text": ["退款" * 5000, "短"], "lang": ["zh", "zh"]})
+    vec = np.eye(2, dtype=np.float32)
+    (quote,) = pick_evidence(turns, vec, np.array([1.0, 0.0], dtype=np.float32), 1)
+    assert quote.text.endswith("…") and len(quote.text) == MAX_QUOTE_CHARS + 1

@@ -277,7 +277,7 @@ def pick_evidence(
         return ()
     sims = vectors @ centroid
     length = turns["text"].str.len().to_numpy()
-    ok = (length >= 8) & (length <= 300)
+    ok = (length >= 8) & (length <= MAX_QUOTE_CHARS)
     order = np.lexsort((np.arange(len(sims)), -sims, ~ok))[:max_scan]
     texts = turns["text"].astype(str).to_numpy()
     cids = turns["conversation_id"].astype(str).to_numpy()
@@ -296,7 +296,16 @@ def pick_evidence(
             keys.append(key)
             picked.append(i)
     picked.sort(key=lambda i: (not ok[i], -float(sims[i]), i))  # most central first, as before
-    return tuple(Evidence(conversation_id=cids[i], text=texts[i], lang=langs[i]) for i in picked)
+    return tuple(Evidence(conversation_id=cids[i], text=_clip_quote(texts[i]), lang=langs[i]) for i in picked)
+
+
+MAX_QUOTE_CHARS = 300  # a quote longer than this (only when no shorter one exists) is cut, with an ellipsis
+
+
+def _clip_quote(text: str) -> str:
+    """A quote a reader can take in: cut after ``MAX_QUOTE_CHARS`` characters (a 14,608-character ticket was
+    shown whole three times)."""
+    return text if len(text) <= MAX_QUOTE_CHARS else text[:MAX_QUOTE_CHARS].rstrip() + "…"
 
 
 def rank_root_causes(
