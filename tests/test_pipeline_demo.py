@@ -398,7 +398,8 @@ def test_edited_fix_templates_are_found_by_text_not_by_a_stale_index(
     chosen = dept["fixes"][fix]
     assert saved[[r["lead"] for r in saved].index(lead)]["fix_en"] == chosen["en"]
     # the team reorders its templates: the cause keeps its action, at its new place
-    dept["fixes"] = [chosen] + [f for f in dept["fixes"] if f is not chosen] + [{"when": {"en": ["padding"]}, "en": "pad", "zh": "占位"}]
+    pad = {"when": {"en": ["padding"]}, "en": "pad", "zh": "占位"}
+    dept["fixes"] = [chosen] + [f for f in dept["fixes"] if f is not chosen] + [pad]
     (model / "departments.yaml").write_text(yaml.safe_dump(tax, allow_unicode=True), encoding="utf-8")
     assert VocMiner.load(model).cause_fixes_[lead] == 0
     # ... or rewrites it: the cause's fix is chosen again from the current templates, with a warning
