@@ -83,3 +83,14 @@ def test_english_lemmas_readers_see_in_keywords_are_words() -> None:
 def test_label_words_are_content_words(seg: JiebaSpacySegmenter, word: str, ok: bool) -> None:
     """Adverbs, including jieba's adverbial adjectives (ad: 完全, 直接), never name a topic."""
     assert seg.is_label_word(word) is ok
+
+
+def test_words_mixing_latin_and_han_stay_whole() -> None:
+    from voc_miner.segment import JiebaSpacySegmenter
+
+    seg = JiebaSpacySegmenter()
+    # the split into Latin and Han runs cut dictionary words: T恤 and B站 were lost, "U盘坏了" gave "盘坏"
+    want = ["T恤", "U盘", "SIM卡", "信号", "B站", "会员"]
+    assert seg.tokenize("买了T恤，U盘坏了，SIM卡没信号，B站会员", "zh") == want
+    assert seg.tokenize("Wi-Fi keeps dropping, my e-mail bounced", "en") == ["wifi", "drop", "email", "bounce"]
+    assert seg.tokenize("拼多多上买的，说好的假一赔十", "zh") == ["拼多多", "说好", "假一赔十"]

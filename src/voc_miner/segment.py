@@ -29,6 +29,12 @@ logger = logging.getLogger("voc_miner")
 # text is split into such runs so each goes to the right segmenter.
 _RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z])")
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_CHAR = re.compile(r"[A-Za-z]")
+# English words written with a hyphen that spaCy would cut in two ("Wi-Fi" -> "wi", "fi").
+_HYPHENATED = {"wi-fi": "wifi", "e-mail": "email", "e-commerce": "ecommerce", "check-in": "checkin",
+               "log-in": "login", "sign-in": "signin", "add-on": "addon", "pre-order": "preorder"}  # fmt: skip
+_HYPHENATED_RE = re.compile("|".join(re.escape(k) for k in _HYPHENATED), re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"<[A-Z_]+>")
 
 
@@ -90,6 +96,19 @@ class JiebaSpacySegmenter:
         with open(self.user_dict or model_file("segment", "userdict_zh.txt"), "rb") as fh:
             tok.load_userdict(fh)
         return tok
+
+    @cached_property
+    def _mixed_terms(self) -> re.Pattern[str] | None:
+        """Dictionary words of Latin letters and Han characters together (T恤, U盘, SIM卡, B站, 4S店): the
+        split into Latin and Han runs would cut them ("买了T恤" gave no T恤 and a "盘坏" from "U盘坏了")."""
+        tok = self._jieba
+        words = sorted(
+            (w for w, f in tok.FREQ.items() if f and _HAN_CHAR.search(w) and _LATIN_CHAR.search(w)),
+            key=lambda w: (-len(w), w),
+        )
+        if not words:
+            return None
+        return re.compile("|".join(re.escape(w) for w in words))
 
     @cached_property
     def _nlp(self) -> Any:
@@ -177,20 +196,21 @@ class JiebaSpacySegmenter:
         # Split each text into ordered runs; remember where English runs go.
         pieces: list[list[tuple[str, str]]] = []
         en_runs: list[str] = []
+        mixed = self._mixed_terms
         for text in texts:
             clean = _PLACEHOLDER.sub(" ", text)
+            if "-" in clean:
+                clean = _HYPHENATED_RE.sub(lambda m: _HYPHENATED[m.group().lower()], clean)
             runs: list[tuple[str, str]] = []
-            buf: list[str] = []
-            for m in _RUN.finditer(clean):
-                if m.group(1):
-                    if buf:
-                        runs.append(("en", " ".join(buf)))
-                        buf = []
-                    runs.append(("zh", m.group(1)))
-                else:
-                    buf.append(m.group(2))
-            if buf:
-                runs.append(("en", " ".join(buf)))
+            if mixed is not None and _LATIN_CHAR.search(clean) and _HAN_CHAR.search(clean):
+                parts = mixed.split(clean)
+                terms = mixed.findall(clean)
+            else:
+                parts, terms = [clean], []
+            for k, part in enumerate(parts):
+                self._split_runs(part, runs)
+                if k < len(terms):
+                    runs.append(("term", terms[k]))
             for kind, run in runs:
                 if kind == "en":
                     en_runs.append(run)
@@ -200,6 +220,24 @@ class JiebaSpacySegmenter:
         for runs in pieces:
             toks: list[str] = []
             for kind, run in runs:
-                toks.extend(self._zh_tokens(run) if kind == "zh" else next(en_tokens))
+                if kind == "term":
+                    toks.append(run)
+                else:
+                    toks.extend(self._zh_tokens(run) if kind == "zh" else next(en_tokens))
             out.append(toks)
         return out
+
+    @staticmethod
+    def _split_runs(clean: str, runs: list[tuple[str, str]]) -> None:
+        """Append the Han runs and the joined Latin runs of ``clean`` to ``runs``, in order."""
+        buf: list[str] = []
+        for m in _RUN.finditer(clean):
+            if m.group(1):
+                if buf:
+                    runs.append(("en", " ".join(buf)))
+                    buf = []
+                runs.append(("zh", m.group(1)))
+            else:
+                buf.append(m.group(2))
+        if buf:
+            runs.append(("en", " ".join(buf)))
