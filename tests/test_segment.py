@@ -94,3 +94,10 @@ def test_words_mixing_latin_and_han_stay_whole() -> None:
     assert seg.tokenize("买了T恤，U盘坏了，SIM卡没信号，B站会员", "zh") == want
     assert seg.tokenize("Wi-Fi keeps dropping, my e-mail bounced", "en") == ["wifi", "drop", "email", "bounce"]
     assert seg.tokenize("拼多多上买的，说好的假一赔十", "zh") == ["拼多多", "说好", "假一赔十"]
+
+
+def test_traditional_chinese_stop_words_are_dropped_without_conversion() -> None:
+    from voc_miner.segment import JiebaSpacySegmenter
+
+    toks = JiebaSpacySegmenter().tokenize("這個尺碼太小了，請問什麼時候可以退貨？謝謝", "zh")
+    assert {"尺碼", "退貨"} <= set(toks) and not {"這個", "時候", "謝謝", "什麼"} & set(toks)

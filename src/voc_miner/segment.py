@@ -39,7 +39,9 @@ _PLACEHOLDER = re.compile(r"<[A-Z_]+>")
 
 
 def _read_words(path: Path) -> frozenset[str]:
-    return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
+    """One word per line; blank lines and ``#`` comment lines are skipped."""
+    lines = (w.strip() for w in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
 #: Lemmas that spaCy's rule lemmatizer gets wrong on support text and that readers see in topic keywords
