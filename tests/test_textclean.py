@@ -18,6 +18,17 @@ CLEAN_CASES = [
     ("<div>hello</div><div>world</div><br/>ok &amp; done &lt;3", "hello world ok & done <3"),
     ("<b>重</b>要<span class='x'>通知</span>", "重要通知"),
     ("<o:p></o:p>Word residue<!-- a comment -->", "Word residue"),
+    # quoted e-mail replies and "sent from" lines are not the customer's words
+    ("The parcel never arrived.\n\nOn Mon, Oct 12, 2026 at 10:00 AM Support <cs@shop.com> wrote:\n> Dear customer",
+     "The parcel never arrived."),
+    ("还是没收到退款\n\n------------------ 原始邮件 ------------------\n发件人: 客服\n主题: 您的退款已处理",
+     "还是没收到退款"),
+    ("Still broken\n\nFrom: Support Team\nSent: Monday, October 12, 2026\nSubject: your ticket", "Still broken"),
+    ('<div>The screen is cracked</div><div class="gmail_quote"><blockquote>Dear customer</blockquote></div>',
+     "The screen is cracked"),
+    ("退款还没到\n发自我的iPhone", "退款还没到"),
+    ("On Monday you promised it would ship, still nothing", "On Monday you promised it would ship, still nothing"),
+    ("> quoted only line", "> quoted only line"),
     # an unclosed comment marker loses the marker only, not the complaint after it
     ("<!-- 开的电子发票税号不对，公司报销不了", "开的电子发票税号不对，公司报销不了"),
     ("发票税号不对 <!-- 公司报销不了", "发票税号不对 公司报销不了"),

@@ -228,6 +228,44 @@ def _nfkc(text: str) -> str:
     return _NOT_ZH_PUNCT_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
+# Quoted e-mail replies: the agent's earlier message that a customer's reply carries below its own text would
+# otherwise be embedded and clustered as the customer's words. HTML: Gmail / Outlook quote containers to the end.
+_HTML_QUOTE_RE: Final = re.compile(
+    r"<blockquote\b.*?(?:</blockquote>|$)|<div[^>]*(?:gmail_quote|divRplyFwdMsg|OutlookMessageHeader|yahoo_quoted)"
+    r"[^>]*>.*$",
+    re.DOTALL | re.IGNORECASE,
+)
+# Plain text: a reply header after the customer's own words, and everything below it.
+_REPLY_HEADER_RE: Final = re.compile(
+    r"(?:^|\n)[ \t]*(?:-{2,}\s*(?:Original Message|Forwarded message|原始邮件|原始郵件|转发邮件)\s*-{2,}"
+    r"|On [^\n]{4,200}?\d[^\n]{0,200}?wrote:"
+    r"|在\s*\d{4}[^\n]{0,200}?写道[:：]"
+    r"|(?:From|发件人|寄件者)\s*[:：][^\n]{0,200}\n[ \t]*(?:Sent|Date|发送时间|时间|寄件日期)\s*[:：])",
+    re.IGNORECASE,
+)
+_QUOTED_LINE_RE: Final = re.compile(r"(?m)^[ \t]*>.*$")
+_SENT_FROM_RE: Final = re.compile(
+    r"(?im)^[ \t]*(?:Sent from my [\w \-]{2,30}|Get Outlook for (?:iOS|Android)|发自我的[\w \-]{2,20}|"
+    r"来自我的[\w \-]{2,20})[ \t]*$"
+)
+
+
+def _strip_reply(text: str) -> str:
+    """Drop what a customer's e-mail reply quotes below its own words (a reply header such as "On … wrote:",
+    "-----Original Message-----", "发件人: … 发送时间:" and everything after it; lines starting with ``>``)
+    and "Sent from my iPhone" lines. A header at the very start of a text is kept: then nothing of the
+    customer's own would be left."""
+    if "\n" not in text:
+        return text
+    m = _REPLY_HEADER_RE.search(text)
+    if m and text[: m.start()].strip():
+        text = text[: m.start()]
+    if ">" in text:
+        kept = _QUOTED_LINE_RE.sub("", text)
+        text = kept if kept.strip() else text
+    return _SENT_FROM_RE.sub("", text)
+
+
 def _strip_html(text: str) -> str:
     """Remove script/style blocks, comments and HTML tags, then unescape entities."""
     if "<" in text:
@@ -294,12 +332,15 @@ def clean_text(text: str, *, max_chars: int = 1_000_000) -> CleanResult:
 
     text = _INVISIBLE_RE.sub("", text)
     text = _nfkc(text)
+    if "<" in text and _HTML_QUOTE_RE.search(text):
+        text = _HTML_QUOTE_RE.sub(" ", text)
     if "<" in text or "&" in text:
         stripped = _strip_html(text)
         if stripped != text:
             # Entities may decode to characters that need folding or removal.
             text = _nfkc(_INVISIBLE_RE.sub("", stripped))
 
+    text = _strip_reply(text)
     if "/" in text or "www." in text.lower():
         text = _URL_RE.sub(_drop_url, text)
     if "@" in text:
