@@ -10,7 +10,10 @@ transcripts) into one line of plain text:
 3. HTML: ``<script>``/``<style>`` blocks, comments and tags of known HTML elements are
    removed, entities are unescaped (``&amp;`` → ``&``).  Only real HTML element names
    are treated as tags, so ``<PHONE>``-style placeholders and ``x < y`` survive;
-4. URLs (``http(s)://``, ``www.``, ``t.cn/…`` short links) are removed;
+4. what an e-mail reply quotes below the customer's words is removed (a reply header such as
+   ``On … wrote:`` / ``-----原始邮件-----`` / ``发件人: … 发送时间:`` and all after it, Gmail / Outlook
+   quote blocks, ``>`` lines), and ``Sent from my iPhone`` / ``发自我的iPhone`` lines; URLs
+   (``http(s)://``, ``www.``, ``t.cn/…`` short links) are removed;
 5. Weibo/WeChat residue is removed: ``@mentions`` (``@中国电信客服``, ``//@用户:``,
    ``回复@用户:``), ``#话题#`` topics, bracket emoticons (``[哭]``, ``[doge]``) and emoji;
 6. all whitespace (newlines included) is collapsed to single spaces and stripped;
