@@ -84,6 +84,7 @@ def fitted_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = d / "run"
     proc = run("fit", str(d / "chats.csv"), "--out", str(out), "--text-col", "message", "--speaker-col", "role", "-q")
     assert proc.returncode == 0, proc.stderr
+    assert "prefix dict" not in proc.stderr  # -q: no jieba dictionary chatter either
     assert "rows read" in proc.stdout
     assert re.search(r"\d+ topics in \d+ root causes", proc.stdout), proc.stdout
     return out

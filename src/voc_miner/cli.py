@@ -52,6 +52,8 @@ def _err(msg: str) -> None:
 def _setup_logging(quiet: bool) -> None:
     # The CLI is an application, so it may configure logging (the library never does).
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
+    import jieba  # noqa: F401  (its import sets its logger to DEBUG: import first, then quieten)
+
     logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter
 
 
