@@ -175,6 +175,7 @@ def test_root_causes_json_matches_schema(demo_miner: VocMiner) -> None:
     schema = json.loads((REPO / "schemas" / "root_causes.schema.json").read_text(encoding="utf-8"))
     doc = json.loads(json.dumps(demo_miner.root_causes_json(), default=str))
     jsonschema.validate(doc, schema)
+    assert (doc["taxonomy"], doc["taxonomy_version"]) == (demo_miner.taxonomy_.name, demo_miner.taxonomy_.version)
     # the department roll-up covers every conversation and every ranked cause exactly once
     assert sum(d["conversations"] for d in doc["departments"]) == doc["corpus"]["conversations"]
     ranks = sorted(r for d in doc["departments"] for r in d["cause_ranks"])

@@ -434,6 +434,18 @@ class VocMiner:
                 cfg.ingest.timezone,
                 prev.config_.ingest.timezone,
             )
+        if prev is not None and (prev.taxonomy_.name, prev.taxonomy_.version) != (
+            self.taxonomy_.name,
+            self.taxonomy_.version,
+        ):
+            logger.warning(
+                "the previous model used taxonomy %s v%d, this fit %s v%d: topic ids carry over, but departments "
+                "and fixes may change for reasons other than the data",
+                prev.taxonomy_.name,
+                prev.taxonomy_.version,
+                self.taxonomy_.name,
+                self.taxonomy_.version,
+            )
         if prev is not None and (was := prev._embedder(prev.config_).id) != (now := self._embedder(cfg).id):
             raise ConfigError(
                 f"The previous model was fitted with embedder {was!r}, this fit uses {now!r}: topic ids cannot "
@@ -794,6 +806,7 @@ class VocMiner:
             "lang": lang,
             "timezone": tz,
             "taxonomy": self.taxonomy_.name,
+            "taxonomy_version": self.taxonomy_.version,
             "corpus": {
                 "conversations": n_conv,
                 "customer_turns": n_turns,
@@ -1048,6 +1061,7 @@ class VocMiner:
             "corpus_hash": self.corpus_hash_,
             "next_topic_id": self.next_topic_id_,
             "ingest_counts": getattr(self, "ingest_counts_", None),
+            "taxonomy": {"name": self.taxonomy_.name, "version": self.taxonomy_.version},
         }
         (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
         dump_config(self.config_, out / "config.toml")
