@@ -932,6 +932,7 @@ class VocMiner:
             info = {
                 "month": month,
                 "previous_month": prev_start.strftime("%Y-%m"),
+                "change_fdr": cfg.change_fdr,
                 "new": [entry(t) for t in ids if before.get(t, 0) == 0 and now.get(t, 0) >= 3],
                 "rising": [entry(t) for t in ids if changed(t) and grow[t] >= 0.25],
                 "falling": [entry(t) for t in ids if changed(t) and grow[t] <= -0.25],

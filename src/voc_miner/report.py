@@ -88,6 +88,8 @@ _T: dict[str, dict[str, str]] = {
         "mom": "Month over month",
         "new": "New",
         "rising": "Rising",
+        "mom_rule": "Rising / falling: a change of 25% or more that is significant at a false-discovery rate of "
+        "{fdr:.0%} over the month's causes (small counts rarely are); new: none last month, 3 or more now.",
         "falling": "Falling",
         "vs": "vs",
         "by_department": "By department",
@@ -153,6 +155,8 @@ _T: dict[str, dict[str, str]] = {
         "mom": "环比变化",
         "new": "新出现",
         "rising": "上升",
+        "mom_rule": "上升 / 下降：变化至少 25% 且在本月各根因间按 {fdr:.0%} 的错误发现率显著（数量少时很少显著）；"
+        "新出现：上月没有、本月至少 3 条。",
         "falling": "下降",
         "vs": "对比",
         "by_department": "按负责部门",
@@ -640,6 +644,8 @@ def render_markdown(
             for key in ("new", "rising", "falling"):
                 items = ", ".join(f"{_md(e['label'])} ({e['previous_count']}→{e['count']})" for e in month[key])
                 lines.append(f"- **{t[key]}:** {items or '—'}")
+            if "change_fdr" in month:
+                lines += ["", _md(t["mom_rule"].format(fdr=month["change_fdr"]))]
     lines += ["", f"## {t['surges']}", ""]
     surges = surge_rows(doc, lang, labels)
     if not surges:
