@@ -810,7 +810,8 @@ class VocMiner:
             "corpus": {
                 "conversations": n_conv,
                 "customer_turns": n_turns,
-                "topics": len(self.topics_),
+                # the topics the reported conversations fall in (a month's report: that month's, not the model's)
+                "topics": int(tags.loc[tags["topic_id"] >= 0, "topic_id"].nunique()) if n_conv else 0,
                 "outlier_share": round(float((tags["topic_id"] < 0).mean()) if n_conv else 0.0, 4),
                 "escalation_rate": round(float(tags["escalation"].mean()) if n_conv else 0.0, 4),
                 "start": _iso(tags["started_at"].min(), tz) if n_conv else None,
