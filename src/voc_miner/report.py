@@ -93,6 +93,9 @@ _T: dict[str, dict[str, str]] = {
         "falling": "Falling",
         "vs": "vs",
         "by_department": "By department",
+        "dept_note": "Each conversation counts under its own department, which can differ from the owner of its "
+        "root cause (a cause owned by billing may hold conversations about a plan), so a department's count need "
+        "not equal the sum of its causes.",
         "negative": "Negative",
         "sentiment": "Sentiment",
         "cause_ranks": "Root causes (#)",
@@ -160,6 +163,8 @@ _T: dict[str, dict[str, str]] = {
         "falling": "下降",
         "vs": "对比",
         "by_department": "按负责部门",
+        "dept_note": "每条会话按其自身的负责部门计数，可能与其根因的负责部门不同"
+        "（例如计费部门负责的根因中可能有关于套餐的会话），因此部门会话数不一定等于其根因之和。",
         "negative": "负面",
         "sentiment": "情感",
         "cause_ranks": "问题根因（排名）",
@@ -576,6 +581,8 @@ def _departments_markdown(doc: Mapping[str, Any], t: Mapping[str, str], lang: st
     lines = [
         "",
         f"## {t['by_department']}",
+        "",
+        t["dept_note"],
         "",
         f"| {t['owner']} | {t['conversations']} | {t['share']} | {t['sentiment']} | {t['negative']} | "
         f"{t['escalated']} | {t['cause_ranks']} |" + (f" {t['vs_previous']} |" if mom else ""),
