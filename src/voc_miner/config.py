@@ -130,6 +130,7 @@ AGENT_SPEAKERS: tuple[str, ...] = (
 #: Torch device names `embed.device` accepts (checked up front, not when the model loads).
 _DEVICE_RE = re.compile(r"cpu|cuda(:\d+)?|mps")
 
+
 @dataclass(frozen=True, kw_only=True)
 class ColumnsConfig:
     """Names of the input columns; mapped onto the canonical schema at ingest.

@@ -35,7 +35,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -636,6 +636,30 @@ def _macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
     return float(np.mean(scores)) if scores else 0.0
 
 
+#: Labelled conversations a department needs before the supervised head learns it (fewer cannot be held out
+#: in cross-validation, so their confidence could not be calibrated).
+MIN_LABELS = 5
+
+
+def learnable_departments(labels: Iterable[str], taxonomy: Taxonomy, min_labels: int = MIN_LABELS) -> list[str]:
+    """The departments (taxonomy order) with at least ``min_labels`` labels; checked before a fit and again by
+    the head on the labelled ids found in the data.
+
+    Raises:
+        InputDataError: fewer than 2 such departments.
+    """
+    count = Counter(labels)
+    classes = [d for d in taxonomy.ids() if count[d] >= min_labels]
+    if len(classes) < 2:
+        got = ", ".join(f"{d} {n}" for d, n in count.items()) or "none"
+        raise InputDataError(
+            f"Supervised department mapping needs at least {min_labels} labelled conversations in each "
+            f"of at least 2 departments (fewer cannot be cross-validated or calibrated); got {got}. Label more "
+            "conversations, or leave the labels out for the zero-shot mapping."
+        )
+    return classes
+
+
 class SupervisedDepartmentMapper:
     """Department mapping learned from labelled history (conversation -> department), with calibrated confidence.
 
@@ -681,7 +705,7 @@ class SupervisedDepartmentMapper:
         l2: float | None = None,
         n_folds: int = 5,
         seed: int = 0,
-        min_labels: int = 5,
+        min_labels: int = MIN_LABELS,
     ) -> None:
         self.taxonomy = taxonomy
         self.min_labels = min_labels
@@ -750,15 +774,8 @@ class SupervisedDepartmentMapper:
             raise InputDataError(
                 f"Department label {bad[0]!r} is not in taxonomy {self.taxonomy.name!r}; valid ids: {valid}."
             )
+        classes = learnable_departments(labels, self.taxonomy, self.min_labels)
         count = Counter(labels)
-        classes = [d for d in valid if count[d] >= self.min_labels]
-        if len(classes) < 2:
-            got = ", ".join(f"{d} {count[d]}" for d in valid if count[d]) or "none"
-            raise InputDataError(
-                f"Supervised department mapping needs at least {self.min_labels} labelled conversations in each "
-                f"of at least 2 departments (fewer cannot be cross-validated or calibrated); got {got}. Label more "
-                "conversations, or leave the labels out for the zero-shot mapping."
-            )
         scarce = {d: count[d] for d in valid if 0 < count[d] < self.min_labels}
         if scarce:
             logger.warning(

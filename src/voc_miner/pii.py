@@ -352,9 +352,7 @@ def _valid_card(digits: str) -> bool:
 def _fold(text: str) -> str:
     """The matching copy of ``text``: same length, ASCII digits and separators (see the module doc)."""
     folded = text.translate(_FOLD_TABLE)
-    if _ZH_DIGIT_RUN_RE.search(folded):
-        folded = _ZH_DIGIT_RUN_RE.sub(lambda m: m.group().translate(_ZH_DIGITS), folded)
-    return folded
+    return _ZH_DIGIT_RUN_RE.sub(lambda m: m.group().translate(_ZH_DIGITS), folded)
 
 
 def _digit_count(value: str) -> int:

@@ -46,6 +46,7 @@ from voc_miner.departments import (
     SupervisedDepartmentMapper,
     Taxonomy,
     ZeroShotDepartmentMapper,
+    learnable_departments,
     load_department_labels,
     load_taxonomy,
 )
@@ -422,7 +423,7 @@ class VocMiner:
         source = department_labels if department_labels is not None else cfg.departments.labels
         checked = None if source is None else load_department_labels(source, taxonomy=self.taxonomy_)
         if checked is not None:
-            _check_label_counts(checked)
+            learnable_departments(checked.values(), self.taxonomy_)
         prev = VocMiner.load(previous) if isinstance(previous, (str, Path)) else previous
         if prev is not None:
             prev._check_fitted()
@@ -602,19 +603,22 @@ class VocMiner:
         # the model's root causes: grouped once on all the fitted data, saved, reused by every report
         self.cause_groups_, self.cause_fixes_ = self._causes(self.tags_, customer, cfg.rank, fresh=True)
         self.tags_["cause_id"] = self._cause_ids(self.tags_["topic_id"].to_numpy())  # groups need the tags first
+        cause_growth, cause_previous = _growth_and_previous(
+            regroup(self.tags_, self.cause_groups_), cfg.rank.growth_window_days
+        )
         self.root_causes_ = rank_root_causes(
             topics=self.topics_,
             tags=self.tags_,
             customer_turns=customer,
             turn_vectors=prep.turn_vectors,
             centroids={t.id: c for t, c in zip(self.topics_, self.centroids_, strict=True)},
-            growth=growth(regroup(self.tags_, self.cause_groups_), window_days=cfg.rank.growth_window_days),
+            growth=cause_growth,
             surges=self.surges_,
             taxonomy=self.taxonomy_,
             config=cfg.rank,
             groups=self.cause_groups_,
             fixes=self.cause_fixes_,
-            previous=_previous_counts(regroup(self.tags_, self.cause_groups_), cfg.rank.growth_window_days),
+            previous=cause_previous,
         )
 
     def _cause_ids(self, topic_ids: np.ndarray) -> np.ndarray:
@@ -862,8 +866,7 @@ class VocMiner:
             sel_tags, sel_turns = tags, turns
             sel_vec = turn_vectors(turns) if callable(turn_vectors) else turn_vectors
             groups, fixes = self._causes(tags, turns, cfg)
-            grow = growth(regroup(tags, groups), window_days=cfg.growth_window_days)
-            previous = _previous_counts(regroup(tags, groups), cfg.growth_window_days)
+            grow, previous = _growth_and_previous(regroup(tags, groups), cfg.growth_window_days)
             basis = rolling_growth_basis(tags, window_days=cfg.growth_window_days, timezone=tz)
         else:
             try:
@@ -1161,22 +1164,11 @@ class VocMiner:
         return miner
 
 
-def _check_label_counts(labels: Mapping[str, str], min_labels: int = 5) -> None:
-    """Labelled history must teach at least 2 departments with ``min_labels`` conversations each: checked
-    before the fit (the head checks again on the labelled ids found in the data)."""
-    count = pd.Series(list(labels.values())).value_counts()
-    if int((count >= min_labels).sum()) < 2:
-        got = ", ".join(f"{d} {n}" for d, n in count.items())
-        raise InputDataError(
-            f"Supervised department mapping needs at least {min_labels} labelled conversations in each of at "
-            f"least 2 departments; the labels have {got}. Label more conversations, or leave the labels out "
-            "for the zero-shot mapping."
-        )
-
-
-def _previous_counts(tags: pd.DataFrame, window_days: int) -> dict[int, int]:
-    """Each cause's conversations in the window before the last ``window_days`` (empty: not measured)."""
-    return {t: p for t, (_, p) in window_counts(tags, window_days=window_days).items()}
+def _growth_and_previous(tags: pd.DataFrame, window_days: int) -> tuple[dict[int, float], dict[int, int]]:
+    """Each cause's growth over the last ``window_days`` and its conversations in the window before, from one
+    count (both empty when not measured, :func:`voc_miner.spikes.window_counts`)."""
+    counts = window_counts(tags, window_days=window_days)
+    return {t: relative_change(r, p) for t, (r, p) in counts.items()}, {t: p for t, (_, p) in counts.items()}
 
 
 def _without_topic(

@@ -7,6 +7,7 @@ table pipes, and CSV cells that a spreadsheet would run as a formula are quoted.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -273,7 +274,7 @@ def _plot_text(text: object) -> str:
     """Text for a plotly chart: plotly draws ``<a href>``, ``<b>`` ... in labels as markup (a label or a
     department name with a link would become a live link in the chart), so ``<`` / ``>`` / ``&`` are
     written as entities, which plotly shows as the characters themselves."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(str(text), quote=False)
 
 
 def _week_axis(weeks: set[str]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 
 from voc_miner.errors import DependencyError
 from voc_miner.resources import model_file
+from voc_miner.textclean import literal_alternation
 
 logger = logging.getLogger("voc_miner")
 
@@ -103,14 +104,8 @@ class JiebaSpacySegmenter:
     def _mixed_terms(self) -> re.Pattern[str] | None:
         """Dictionary words of Latin letters and Han characters together (T恤, U盘, SIM卡, B站, 4S店): the
         split into Latin and Han runs would cut them ("买了T恤" gave no T恤 and a "盘坏" from "U盘坏了")."""
-        tok = self._jieba
-        words = sorted(
-            (w for w, f in tok.FREQ.items() if f and _HAN_CHAR.search(w) and _LATIN_CHAR.search(w)),
-            key=lambda w: (-len(w), w),
-        )
-        if not words:
-            return None
-        return re.compile("|".join(re.escape(w) for w in words))
+        words = [w for w, f in self._jieba.FREQ.items() if f and _HAN_CHAR.search(w) and _LATIN_CHAR.search(w)]
+        return re.compile(literal_alternation(words)) if words else None
 
     @cached_property
     def _nlp(self) -> Any:
@@ -204,15 +199,13 @@ class JiebaSpacySegmenter:
             if "-" in clean:
                 clean = _HYPHENATED_RE.sub(lambda m: _HYPHENATED[m.group().lower()], clean)
             runs: list[tuple[str, str]] = []
+            pos = 0
             if mixed is not None and _LATIN_CHAR.search(clean) and _HAN_CHAR.search(clean):
-                parts = mixed.split(clean)
-                terms = mixed.findall(clean)
-            else:
-                parts, terms = [clean], []
-            for k, part in enumerate(parts):
-                self._split_runs(part, runs)
-                if k < len(terms):
-                    runs.append(("term", terms[k]))
+                for m in mixed.finditer(clean):
+                    self._split_runs(clean[pos : m.start()], runs)
+                    runs.append(("term", m.group()))
+                    pos = m.end()
+            self._split_runs(clean[pos:], runs)
             for kind, run in runs:
                 if kind == "en":
                     en_runs.append(run)
