@@ -257,9 +257,12 @@ def run_demo(space: Space) -> dict[str, Any]:
     def pipeline_metrics(tags: pd.DataFrame) -> dict[str, Any]:
         g = tags["conversation_id"].map(gold_of).to_numpy(dtype=object)
         pred = tags["department"].to_numpy(dtype=object)
+        conf = tags["department_confidence"].to_numpy(dtype=np.float64)
         planted = g != UNASSIGNED
         left = float((pred[~planted] == UNASSIGNED).mean()) if (~planted).any() else float("nan")
-        return _metrics(g[planted], pred[planted], pred[planted], None) | {"other_left_unassigned": round(left, 4)}
+        return _metrics(g[planted], pred[planted], pred[planted], conf[planted]) | {
+            "other_left_unassigned": round(left, 4)
+        }
 
     res["pipeline_zero_shot"] = pipeline_metrics(miner.tags_)
     # per conversation, straight from the conversation vector (no topic in between)

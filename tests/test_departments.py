@@ -194,6 +194,27 @@ def test_save_load_round_trip_without_pickle(tmp_path: Path, monkeypatch: pytest
     assert not SupervisedDepartmentMapper.saved_in(tmp_path)
 
 
+def test_conversation_weight_is_learned_from_the_labels(tmp_path: Path) -> None:
+    """The mix weight of topic and own scores is the one of lowest log-loss on the labelled conversations."""
+    x, y = _blobs(30, spread=2.0, seed=5)  # overlapping: out-of-fold accuracy about 0.75
+    m = _mapper().fit(x, [""] * len(y), y)
+    ids = load_taxonomy().ids()
+    truth = np.zeros((len(y), len(ids)))
+    truth[np.arange(len(y)), [ids.index(d) for d in y]] = 1.0
+    wrong = np.roll(truth, 1, axis=1)  # every topic points at another department
+    assert m.fit_conversation_weight(wrong) == 1.0  # trust each conversation alone
+    sure = 0.98 * truth + 0.02 / len(ids)  # topics always right and sure: lean on them
+    assert m.fit_conversation_weight(sure) < 0.5
+    # outliers (no topic: NaN rows) are left out; a wrong shape is a clear error
+    assert m.fit_conversation_weight(np.full_like(truth, np.nan)) == 1.0
+    with pytest.raises(InputDataError, match="one row per labelled conversation"):
+        m.fit_conversation_weight(truth[:3])
+    m.fit_conversation_weight(sure)
+    m.save(tmp_path)
+    back = SupervisedDepartmentMapper.load(tmp_path, taxonomy=load_taxonomy())
+    assert back.conversation_weight_ == m.conversation_weight_ == m.cv_["conversation_weight"]
+
+
 def test_load_refuses_a_head_for_another_taxonomy(tmp_path: Path) -> None:
     x, y = _blobs(10, spread=0.3, seed=4)
     _mapper().fit(x, [""] * len(y), y).save(tmp_path)
@@ -426,11 +447,15 @@ def test_pipeline_fit_with_department_labels_saves_and_loads_the_head(tmp_path: 
     texts = [text[c] for c in prep.conv_ids]
     direct = head.map_texts(prep.conv_vectors, texts)
     assert [a.department for a in direct] == [gold[c] for c in prep.conv_ids]
+    # the weight of the conversation's own evidence is learned from the labels (no weight configured)
+    assert miner.config_.departments.conversation_weight is None
+    assert head.conversation_weight_ is not None and 0.0 <= head.conversation_weight_ <= 1.0
     miner.save(tmp_path / "model")
     assert SupervisedDepartmentMapper.saved_in(tmp_path / "model")
     loaded = VocMiner.load(tmp_path / "model")
     again = loaded._mapper(loaded.config_).map_texts(prep.conv_vectors, texts)
     assert isinstance(loaded._mapper_obj, SupervisedDepartmentMapper) and again == direct
+    assert loaded._mapper_obj.conversation_weight_ == head.conversation_weight_
     tagged = loaded.tag(tickets).tags.set_index("conversation_id")["department"]
     assert tagged.to_dict() == miner.tags_.set_index("conversation_id")["department"].to_dict()
     # saving a model without a supervised head into the same folder leaves no stale head behind

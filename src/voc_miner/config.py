@@ -303,6 +303,8 @@ class DepartmentsConfig:
         conversation_weight: a conversation's department comes from the mix
             ``(1 - w) * topic scores + w * the conversation's own scores`` (same mapper, same score space):
             ``0`` gives every conversation its topic's department, ``1`` judges each conversation alone.
+            Unset (default): 0.25 for the zero-shot mapper; with labelled history the weight of lowest
+            log-loss on the labelled conversations (their out-of-fold scores), saved with the head.
             Topics moved by hand (``move_topic``) keep their department for all their conversations;
             outliers are judged alone.
     """
@@ -312,7 +314,7 @@ class DepartmentsConfig:
     keyword_weight: float = 0.5
     labels: str | None = None
     zero_shot_calibration: tuple[float, float] | None = None
-    conversation_weight: float = 0.25
+    conversation_weight: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -418,10 +420,11 @@ class Config:
             raise ConfigError(
                 f"`departments.unassigned_threshold` must be in [0, 1]; got {self.departments.unassigned_threshold}."
             )
-        if not 0.0 <= self.departments.conversation_weight <= 1.0:
+        cw = self.departments.conversation_weight
+        if cw is not None and not 0.0 <= cw <= 1.0:
             raise ConfigError(
                 "`departments.conversation_weight` must be in [0, 1] (0: topic department, 1: each conversation "
-                f"alone); got {self.departments.conversation_weight}."
+                f"alone) or unset (learned from labels, else 0.25); got {cw}."
             )
         zc = self.departments.zero_shot_calibration
         if zc is not None and (

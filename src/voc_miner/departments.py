@@ -640,6 +640,14 @@ def _macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
 #: in cross-validation, so their confidence could not be calibrated).
 MIN_LABELS = 5
 
+#: Weight of a conversation's own scores against its topic's (``departments.conversation_weight``) for the
+#: zero-shot mapper. With labelled history the supervised head learns its own weight
+#: (:meth:`SupervisedDepartmentMapper.fit_conversation_weight`).
+ZERO_SHOT_CONVERSATION_WEIGHT = 0.25
+
+#: Candidate weights for :meth:`SupervisedDepartmentMapper.fit_conversation_weight`.
+_WEIGHT_GRID: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(21))
+
 
 def learnable_departments(labels: Iterable[str], taxonomy: Taxonomy, min_labels: int = MIN_LABELS) -> list[str]:
     """The departments (taxonomy order) with at least ``min_labels`` labels; checked before a fit and again by
@@ -790,6 +798,7 @@ class SupervisedDepartmentMapper:
                 "departments: %s have no labels; the supervised head never assigns them", ", ".join(unlabelled)
             )
         keep = [i for i, lab in enumerate(labels) if lab in set(classes)]
+        self.fit_rows_ = np.asarray(keep, dtype=np.int64)
         vec, texts, labels = vec[keep], [texts[i] for i in keep], [labels[i] for i in keep]
         index = {c: i for i, c in enumerate(classes)}
         y = np.asarray([index[lab] for lab in labels], dtype=np.int64)
@@ -828,6 +837,7 @@ class SupervisedDepartmentMapper:
                     best = (nll, l2, t, p)
             assert best is not None
             nll, self.l2_, self.temperature_, p = best
+            self.oof_proba_: np.ndarray | None = p
             raw_p = _softmax(oof_by_l2[self.l2_])
             pred = p.argmax(axis=1)
             cv.update(
@@ -842,12 +852,15 @@ class SupervisedDepartmentMapper:
         else:  # too few labels to hold any out: no calibration, the middle of the grid
             self.l2_ = float(self.l2) if self.l2 is not None else 0.1
             self.temperature_ = 1.0
+            self.oof_proba_ = None
             cv.update({"accuracy": None, "macro_f1": None, "nll": None, "ece_uncalibrated": None, "ece": None})
         w_all = _fit_softmax_regression(x, y, k, self.l2_)
         self.coef_ = w_all[:-1].astype(np.float64)
         self.intercept_ = w_all[-1].astype(np.float64)
         self.classes_ = classes
         self.cv_ = cv
+        self.oof_y_ = y
+        self.conversation_weight_: float | None = None
 
     def fit_labelled(
         self,
@@ -881,7 +894,53 @@ class SupervisedDepartmentMapper:
                 len(rows),
             )
         idx = np.asarray(rows)
-        return self.fit(np.asarray(vectors)[idx], [texts[i] for i in rows], [labels[conversation_ids[i]] for i in rows])
+        self.fit(np.asarray(vectors)[idx], [texts[i] for i in rows], [labels[conversation_ids[i]] for i in rows])
+        self.labelled_ids_ = [str(conversation_ids[i]) for i in idx[self.fit_rows_]]
+        return self
+
+    def fit_conversation_weight(self, topic_scores: np.ndarray) -> float:
+        """Learn ``w`` of the per-conversation mix ``(1 - w) * topic scores + w * own scores`` on the labels.
+
+        A topic's scores come from the head applied to the topic centroid, which is sharper than any one
+        conversation (on Banking77 with half the labels, weight 0.25 gave confidence 0.93 at accuracy 0.85);
+        the conversation's own scores are the head's out-of-fold probabilities. The weight with the lowest
+        log-loss on the labelled conversations is kept (``conversation_weight_``, saved with the head), so the
+        mixed confidence stays calibrated and the mix is no less accurate than either part.
+
+        Args:
+            topic_scores: (n, n_departments) scores in taxonomy order of each labelled conversation's topic,
+                in the order of ``labelled_ids_`` (:meth:`fit_labelled`) or of the rows kept by :meth:`fit`
+                (``fit_rows_``); a row of NaN for a conversation without a scored topic (an outlier).
+
+        Returns:
+            The chosen weight; 1.0 (each conversation alone) when no out-of-fold scores exist.
+        """
+        self._check_fitted()
+        oof = getattr(self, "oof_proba_", None)
+        ts = np.asarray(topic_scores, dtype=np.float64)
+        if ts.shape != (len(self.oof_y_), len(self.taxonomy.departments)):
+            raise InputDataError(
+                f"topic_scores has shape {ts.shape}; expected ({len(self.oof_y_)}, {len(self.taxonomy.departments)}): "
+                "one row per labelled conversation the head was fitted on, one column per taxonomy department."
+            )
+        has = ~np.isnan(ts).any(axis=1)
+        if oof is None or not has.any():
+            self.conversation_weight_ = 1.0
+            return 1.0
+        topic = ts[has][:, self._class_columns()]
+        topic = topic / np.maximum(topic.sum(axis=1, keepdims=True), 1e-12)
+        own, y = oof[has], self.oof_y_[has]
+        rows = np.arange(len(y))
+
+        def nll(w: float) -> float:
+            p = (1.0 - w) * topic[rows, y] + w * own[rows, y]
+            return float(-np.log(np.maximum(p, 1e-12)).mean())
+
+        losses = [nll(w) for w in _WEIGHT_GRID]
+        self.conversation_weight_ = _WEIGHT_GRID[int(np.argmin(losses))]  # first minimum: deterministic
+        self.cv_["conversation_weight"] = self.conversation_weight_
+        self.cv_["conversation_weight_nll"] = round(min(losses), 4)
+        return self.conversation_weight_
 
     # ------------------------------------------------------------------ predict
     def _check_fitted(self) -> None:
@@ -950,6 +1009,7 @@ class SupervisedDepartmentMapper:
             "classes": self.classes_,
             "temperature": self.temperature_,
             "l2": self.l2_,
+            "conversation_weight": getattr(self, "conversation_weight_", None),
             "use_zero_shot": self.use_zero_shot,
             "n_folds": self.n_folds,
             "seed": self.seed,
@@ -1019,6 +1079,9 @@ class SupervisedDepartmentMapper:
         obj.temperature_ = float(meta["temperature"])
         obj.l2_ = float(meta["l2"])
         obj.cv_ = dict(meta.get("cross_validation", {}))
+        w = meta.get("conversation_weight")  # absent in heads saved before it was learned
+        obj.conversation_weight_ = float(w) if isinstance(w, (int, float)) and 0.0 <= w <= 1.0 else None
+        obj.oof_proba_, obj.oof_y_ = None, np.zeros(0, dtype=np.int64)
         return obj
 
 

@@ -42,6 +42,7 @@ from voc_miner.config import ColumnsConfig, Config, RankConfig, config_from_dict
 from voc_miner.departments import (
     HEAD_ARRAYS,
     HEAD_META,
+    ZERO_SHOT_CONVERSATION_WEIGHT,
     DepartmentMapper,
     SupervisedDepartmentMapper,
     Taxonomy,
@@ -305,12 +306,33 @@ class VocMiner:
         self._mapper_obj = mapper
         return mapper
 
+    def _conversation_weight(self, mapper: DepartmentMapper, prep: _Prepared, labels: np.ndarray, cfg: Config) -> float:
+        """``departments.conversation_weight`` when set; else the supervised head's learned weight (learned here,
+        at fit, from its labelled conversations' topics); else the zero-shot default."""
+        if cfg.departments.conversation_weight is not None:
+            return float(cfg.departments.conversation_weight)
+        if not isinstance(mapper, SupervisedDepartmentMapper):
+            return ZERO_SHOT_CONVERSATION_WEIGHT
+        labelled = getattr(mapper, "labelled_ids_", None)
+        if mapper.conversation_weight_ is None and labelled is not None and mapper.oof_proba_ is not None:
+            ids = self.taxonomy_.ids()
+            scores = {t.id: [t.department_scores.get(d, 0.0) for d in ids] for t in self.topics_ if t.department_scores}
+            topic_of = dict(zip(prep.conv_ids, labels.tolist(), strict=True))
+            missing = [float("nan")] * len(ids)
+            mapper.fit_conversation_weight(
+                np.asarray([scores.get(int(topic_of.get(c, -1)), missing) for c in labelled], np.float64)
+            )
+            logger.info("departments: conversation weight %.2f learned from the labels", mapper.conversation_weight_)
+        w = mapper.conversation_weight_
+        return ZERO_SHOT_CONVERSATION_WEIGHT if w is None else float(w)  # a head saved before weights were learned
+
     def _conversation_departments(
         self, prep: _Prepared, labels: np.ndarray, customer: pd.DataFrame, cfg: Config
     ) -> tuple[list[str], list[float]]:
         """Department and confidence per conversation: its topic's scores mixed with its own
         (``departments.conversation_weight``); hand-moved topics keep their department; outliers alone."""
-        w = cfg.departments.conversation_weight
+        mapper = self._mapper(cfg)
+        w = self._conversation_weight(mapper, prep, labels, cfg)
         topics = {t.id: t for t in self.topics_}
         dept = [topics[t].department if t in topics else UNASSIGNED for t in labels]
         conf = [topics[t].department_confidence if t in topics else 0.0 for t in labels]
@@ -320,7 +342,6 @@ class VocMiner:
         )
         if not len(todo):
             return dept, conf
-        mapper = self._mapper(cfg)
         text = customer.groupby("conversation_id", sort=False)["text"].agg(" ".join)
         own = mapper.text_scores(prep.conv_vectors[todo], [str(text[prep.conv_ids[i]]) for i in todo])
         # One score row per scored topic (taxonomy order); conversations of other topics / outliers: own alone.
