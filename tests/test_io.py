@@ -483,3 +483,16 @@ def test_more_timestamp_forms_and_no_date_is_not_today() -> None:
     assert local == [None, None, "2026-10-15 14:03:05", "2026-10-15 14:03:00", "2026-10-15 00:30:00",
                      "2026-10-15 14:03:00", "2026-10-15 14:03:00", "2025-10-15 12:00:00", "2025-10-15 12:00:00"]
     assert bad.tolist() == [True, True] + [False] * 7  # a time without a date is flagged, not put on today
+
+
+def test_chinese_times_of_day_midnight_and_noon() -> None:
+    """晚上12点 is midnight, the start of the next day (it was read as noon); 中午1点 is 13:00; 凌晨12点 0:00."""
+    vals = ["2026年10月1日 晚上12点", "2026年10月31日 晚上12点30分", "2026年10月1日 中午1点", "2026年10月1日 中午12点",
+            "2026年10月1日 凌晨12点", "2026/12/31 晚上 12:00", "2026-10-15 12:03:00 晚上", "2026/10/15 中午 1:03",
+            "2026年10月1日 晚上11点", "2026年2月30日 晚上12点"]
+    ts, bad = parse_timestamps(pd.Series(vals, dtype=object), timezone="Asia/Shanghai")
+    local = [None if pd.isna(t) else t.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M") for t in ts]
+    assert local == ["2026-10-02 00:00", "2026-11-01 00:30", "2026-10-01 13:00", "2026-10-01 12:00",
+                     "2026-10-01 00:00", "2027-01-01 00:00", "2026-10-16 00:03", "2026-10-15 13:03",
+                     "2026-10-01 23:00", None]
+    assert bad.tolist() == [False] * 9 + [True]  # 30 February stays unreadable, not moved to 1 March

@@ -87,6 +87,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -1079,7 +1080,7 @@ def _fix_surrogates(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, list[s
 
 # =========================================================================== timestamps
 _ZH_DATE_RE: Final = re.compile(
-    r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(?:(?:上午|早上|凌晨)|(下午|晚上))?\s*"
+    r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(上午|早上|凌晨|中午|下午|晚上)?\s*"
     r"(?:(\d{1,2})\s*[时点:：]\s*(?:(\d{1,2})\s*[分:：]?\s*(?:(\d{1,2})\s*秒?)?)?)?$"
 )
 _GMT_OFFSET_RE: Final = re.compile(r"\s*(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
@@ -1102,6 +1103,22 @@ _EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
 # zh-CN AM/PM words anywhere in a date-time string ("2026/10/15 下午 02:03:05", "2026-10-15 2:03:00 下午").
 _ZH_AMPM_RE: Final = re.compile(r"\s*(上午|早上|凌晨|中午|下午|晚上)\s*")
 _CLOCK_RE: Final = re.compile(r"(?<!\d)(\d{1,2})([:：]\d{2})")
+# A numeric date at the start of a string ("2026/10/15 晚上 12:03"), to move "晚上12点" (midnight) to the next day.
+_NUMERIC_DATE_RE: Final = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+
+
+def _zh_clock(word: str | None, hour: int) -> tuple[int, int]:
+    """24-hour clock and day offset of a 12-hour ``hour`` after a Chinese time-of-day word: 下午3点 15:00,
+    中午1点 13:00, 中午12点 noon, 凌晨12点 / 上午12点 0:00, 晚上12点 0:00 of the next day (midnight)."""
+    if word == "晚上" and hour == 12:
+        return 0, 1
+    if (word in ("下午", "晚上") and hour < 12) or (word == "中午" and 1 <= hour <= 5):
+        return hour + 12, 0
+    if word in ("上午", "早上", "凌晨") and hour == 12:
+        return 0, 0
+    return hour, 0
+
+
 # JavaScript's Date.toString(): "Thu Oct 15 2026 14:03:00 GMT+0800 (中国标准时间)".
 _JS_DATE_RE: Final = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+(.*?)\s*(?:\([^()]*\))?$")
 _TS_MIN: Final = pd.Timestamp("1971-01-01", tz="UTC")
@@ -1109,27 +1126,33 @@ _TS_MAX: Final = pd.Timestamp("2100-01-01", tz="UTC")
 _NAT: Final = np.iinfo(np.int64).min  # NaT as int64 nanoseconds
 
 
+def _next_day(day: str) -> str:
+    """``YYYY-MM-DD`` of the day after ``day``; ``day`` unchanged when it is not a real date."""
+    try:
+        return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    except ValueError:
+        return day
+
+
 def _normalise_ts_string(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).strip()
     m = _ZH_DATE_RE.match(s)
     if m:
-        y, mo, d, pm, h, mi, sec = m.groups()
-        hour = int(h or 0) + (12 if pm and h and int(h) < 12 else 0)
-        return f"{y}-{int(mo):02d}-{int(d):02d} {hour:02d}:{int(mi or 0):02d}:{int(sec or 0):02d}"
+        y, mo, d, word, h, mi, sec = m.groups()
+        hour, later = _zh_clock(word, int(h or 0)) if h else (0, 0)
+        day = f"{y}-{int(mo):02d}-{int(d):02d}"
+        if later:  # an impossible date stays as written and is reported unreadable
+            day = _next_day(day)
+        return f"{day} {hour:02d}:{int(mi or 0):02d}:{int(sec or 0):02d}"
     m = _ZH_AMPM_RE.search(s)
-    if m and _CLOCK_RE.search(s):
-        word = m.group(1)
-        s = (s[: m.start()] + " " + s[m.end() :]).strip()
-
-        def hour24(c: re.Match[str]) -> str:
-            h = int(c.group(1))
-            if word in ("下午", "晚上") and h < 12:
-                h += 12
-            elif word in ("上午", "早上", "凌晨") and h == 12:
-                h = 0
-            return f"{h:02d}{c.group(2)}"
-
-        s = _CLOCK_RE.sub(hour24, s, count=1)
+    rest = (s[: m.start()] + " " + s[m.end() :]).strip() if m else s
+    c = _CLOCK_RE.search(rest) if m else None
+    if m and c:
+        hour, later = _zh_clock(m.group(1), int(c.group(1)))
+        s = f"{rest[: c.start()]}{hour:02d}{rest[c.start(2) :]}"
+        dm = _NUMERIC_DATE_RE.match(s)
+        if later and dm:
+            s = _next_day(f"{dm.group(1)}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}") + s[dm.end() :]
     m = _JS_DATE_RE.match(s)
     if m:
         s = m.group(1)
