@@ -281,6 +281,32 @@ def test_first_month_of_data_states_no_growth(demo_miner: VocMiner, tmp_path: Pa
     assert "Growth not measured" not in render_markdown(all_doc, lang="en")
 
 
+def test_month_the_data_end_inside_is_pro_rated(demo_miner: VocMiner) -> None:
+    """Data to 14 October: October is compared with September scaled to 14 days, not read as a collapse."""
+    import jsonschema
+
+    tags, turns = demo_miner.tags_, demo_miner.turns_
+    vectors = demo_miner._fit_prep.turn_vectors
+    cut = pd.Timestamp("2026-10-15", tz="UTC")
+    keep = pd.to_datetime(tags["started_at"], utc=True) < cut
+    ids = set(tags.loc[keep, "conversation_id"])
+    rows = turns["conversation_id"].isin(ids).to_numpy()
+    doc = demo_miner.monthly(tags[keep.to_numpy()], turns[rows], vectors[rows], month="2026-10", lang="en")
+    basis = doc["growth_basis"]
+    assert basis["pro_rated"] is True and basis["current_days"] == 14.0 and basis["current_coverage"] == 0.4516
+    full = demo_miner.monthly(tags, turns, vectors, month="2026-10", lang="en")
+    assert full["growth_basis"]["pro_rated"] is False
+    # counted raw, half a month made every department fall by about half; pro-rated they move like the full month
+    dept_growth = [d["growth"] for d in doc["departments"] if d["department"] != "unassigned"]
+    assert np.median(dept_growth) > -0.3
+    assert len(doc["month"]["falling"]) <= len(full["month"]["falling"]) + 1
+    assert all("on last month, pro-rated" in rc["recommended_fix"] for rc in doc["root_causes"] if rc["growth"])
+    md = render_markdown(doc, lang="en")
+    assert "This month's data end on 2026-10-14 (14 days, 45% of the month)" in md
+    assert "按14天折算" in render_markdown(doc, lang="zh")
+    jsonschema.validate(doc, json.loads((REPO / "schemas" / "root_causes.schema.json").read_text(encoding="utf-8")))
+
+
 def test_notebook_views(demo_miner: VocMiner) -> None:
     html = demo_miner._repr_html_()
     assert "<table" in html and "VocMiner" in html and "<script" not in html

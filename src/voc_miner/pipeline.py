@@ -77,6 +77,7 @@ from voc_miner.rank import (
 from voc_miner.segment import JiebaSpacySegmenter
 from voc_miner.spikes import (
     change_q_values,
+    current_period,
     detect_surges,
     growth,
     growth_basis,
@@ -846,7 +847,9 @@ class VocMiner:
             "weights": {k: float(v) for k, v in vars(self.config_.rank.weights).items()},
             "surges": [vars(s) for s in surges],
             "root_causes": [rc.to_json() for rc in causes],
-            "departments": department_rollup(tags, causes, self.taxonomy_, lang, previous=previous),
+            "departments": department_rollup(
+                tags, causes, self.taxonomy_, lang, previous=previous, previous_scale=_previous_scale(basis)
+            ),
         }
         if basis is not None:
             doc["growth_basis"] = basis
@@ -913,6 +916,10 @@ class VocMiner:
             sel_vec = turn_vectors(sel_turns) if callable(turn_vectors) else turn_vectors[turn_mask]
             # last month counts only when the data cover it: the first month of data is not "all new"
             basis = growth_basis(started.min().tz_convert(tz), prev_start, start)
+            # a month the data end inside (a report on the 15th) is compared with last month scaled to the days
+            # it covers: counted raw, half a month read as every cause falling by half
+            basis.update(current_period(started.max().tz_convert(tz), start, end))
+            scale = _previous_scale(basis)
             prev_tags = tags[in_prev] if basis["measured"] else None
             # last month is counted with the same groups
             groups, fixes = self._causes(sel_tags, sel_turns, cfg)
@@ -920,7 +927,7 @@ class VocMiner:
             now = cause_tags[in_month].groupby("topic_id").size()
             before = cause_tags[in_prev].groupby("topic_id").size()
             grow = {
-                int(t): relative_change(now.get(t, 0), before.get(t, 0))
+                int(t): relative_change(now.get(t, 0), scale * before.get(t, 0))
                 for t in set(now.index) | set(before.index)
                 if int(t) >= 0 and basis["measured"]
             }
@@ -943,7 +950,7 @@ class VocMiner:
             complaint = {t.id for t in self.topics_ if t.is_complaint}
             ids = sorted(t for t in grow if t in complaint)
             # rising / falling: a change of >= 25 % that is also significant (FDR over the month's causes)
-            exposure = (end - start) / (start - prev_start)
+            exposure = scale if basis["pro_rated"] else (end - start) / (start - prev_start)
             q = change_q_values(
                 {t: int(now.get(t, 0)) for t in ids}, {t: int(before.get(t, 0)) for t in ids}, exposure=exposure
             )
@@ -973,6 +980,7 @@ class VocMiner:
             taxonomy=self.taxonomy_,
             config=cfg,
             month_over_month=month is not None,
+            pro_rated=bool(basis and basis.get("pro_rated")),
             groups=groups,
             fixes=fixes,
             previous=previous,
@@ -1183,6 +1191,15 @@ class VocMiner:
         if causes is not None:
             miner.cause_groups_, miner.cause_fixes_ = causes
         return miner
+
+
+def _previous_scale(basis: Mapping[str, Any] | None) -> float:
+    """Factor on the previous month's counts: the covered share of its length when the reported month is
+    only partly in the data (``growth_basis.pro_rated``), else 1 (calendar months compared as they are)."""
+    if not basis or not basis.get("pro_rated"):
+        return 1.0
+    prev_days = (pd.Timestamp(basis["previous_end"]) - pd.Timestamp(basis["previous_start"])) / pd.Timedelta(days=1)
+    return float(basis["current_days"]) / prev_days
 
 
 def _growth_and_previous(tags: pd.DataFrame, window_days: int) -> tuple[dict[int, float], dict[int, int]]:

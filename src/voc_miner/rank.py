@@ -204,15 +204,19 @@ def fix_text(
     esc: float,
     surging: bool,
     previous: int | None = None,
+    pro_rated: bool = False,
 ) -> dict[str, str]:
     """The fix sentence in en and zh, prefixed with the measured facts (the share as :func:`share_text`).
 
     ``growth`` None: not measured (the data do not cover the earlier period), so nothing is said about it;
     0: "unchanged". ``previous`` = 0 (the cause had no conversation in the earlier period): "new", not the
-    "+2600%" that the relative change of a count born from nothing would read.
+    "+2600%" that the relative change of a count born from nothing would read. ``pro_rated``: the month is
+    only partly in the data, compared with last month scaled to as many days ("on last month, pro-rated").
     """
     since_en = f"on the previous {window} days" if window else "on last month"
     since_zh = f"较前{window}天" if window else "较上月"
+    if pro_rated and not window:
+        since_en, since_zh = "on last month, pro-rated", "较上月（按天数折算）"
     if growth is None:
         g_en = g_zh = ""
     elif previous == 0 and growth > 0:
@@ -320,6 +324,7 @@ def rank_root_causes(
     taxonomy: Taxonomy,
     config: RankConfig,
     month_over_month: bool = False,
+    pro_rated: bool = False,
     groups: Mapping[int, Sequence[int]] | None = None,
     fixes: Mapping[int, int] | None = None,
     previous: Mapping[int, int] | None = None,
@@ -338,6 +343,8 @@ def rank_root_causes(
         taxonomy: for department names and fix templates.
         config: weights, top_n, evidence count, language.
         month_over_month: ``growth`` compares calendar months (changes the wording of the fix).
+        pro_rated: the month is only partly in the data and growth compares with last month scaled to the
+            same number of days (the fix says so).
         groups: lead topic id -> member ids (:func:`cause_groups`); None ranks every topic on its own.
         fixes: lead topic id -> index of its department's fix template, chosen when the causes were
             grouped (so a cause keeps its action from month to month); others are chosen here by
@@ -424,6 +431,7 @@ def rank_root_causes(
             growth=growth.get(tid),
             previous=None if previous is None else int(previous.get(tid, 0)),
             window=None if month_over_month else config.growth_window_days,
+            pro_rated=pro_rated,
             neg=float(srow["negative_share"]),
             esc=float(srow["escalation_rate"]),
             surging=tid in surging,
@@ -476,6 +484,7 @@ def department_rollup(
     lang: str,
     *,
     previous: pd.DataFrame | None = None,
+    previous_scale: float = 1.0,
 ) -> list[dict[str, object]]:
     """One row per owning department: how many conversations it owns and how they went, and which of the
     ranked ``causes`` are its (their ranks), so a product team sees its whole load, not only its top cause.
@@ -483,7 +492,8 @@ def department_rollup(
     Counts use each conversation's own department (``tags["department"]``, which can differ from its
     topic's); rows are sorted by conversations, then id, with ``unassigned`` last; an empty ``tags`` gives [].
     ``previous``: the tags of the period before (a monthly report's previous month); when it has any, each
-    row also has ``previous_conversations`` and ``growth`` = (now - before) / max(before, 1), as for causes.
+    row also has ``previous_conversations`` and ``growth`` = (now - before) / max(before, 1), as for causes,
+    with ``before`` times ``previous_scale`` (a month the data end inside: the covered share of last month).
     """
     n = len(tags)
     if not n:
@@ -528,7 +538,7 @@ def department_rollup(
         for row in rows:
             was = int(before.get(str(row["department"]), 0))
             row["previous_conversations"] = was
-            row["growth"] = round(relative_change(count[str(row["department"])], was), 4)
+            row["growth"] = round(relative_change(count[str(row["department"])], previous_scale * was), 4)
     return rows
 
 

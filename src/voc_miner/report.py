@@ -103,6 +103,8 @@ _T: dict[str, dict[str, str]] = {
         "vs_previous": "vs previous month",
         "growth_not_measured": "Growth not measured: the data begin on {start}, so the period it compares with "
         "({a} → {b}) is only {cov} covered",
+        "pro_rated": "This month's data end on {end} ({days:g} days, {cov} of the month): growth, rising and falling "
+        "compare with last month's counts scaled to {days:g} days",
     },
     "zh": {
         "title": "客户之声：主要问题根因",
@@ -171,6 +173,7 @@ _T: dict[str, dict[str, str]] = {
         "cause_ranks": "问题根因（排名）",
         "vs_previous": "环比上月",
         "growth_not_measured": "未计算增长：数据始于{start}，对比期（{a} → {b}）仅覆盖{cov}",
+        "pro_rated": "本月数据截至{end}（{days:g}天，占全月{cov}）：增长、上升与下降均与按{days:g}天折算的上月数量比较",
     },
 }
 _EMOTION_ZH = {
@@ -480,6 +483,7 @@ def render_html(
         surges=surge_rows(doc, lang, topic_labels(tags)),
         t=_T[lang],
         growth_note=growth_note(doc, lang),
+        period_note=period_note(doc, lang),
         lang=lang,
         chart_keys=CHART_KEYS,
         figs=_figures(doc, tags, trends, lang, dept_names),
@@ -497,6 +501,18 @@ def growth_note(doc: Mapping[str, Any], lang: str) -> str | None:
         a=_day(basis["previous_start"]),
         b=_day(basis["previous_end"]),
         cov=f"{basis['previous_coverage']:.0%}",
+    )
+
+
+def period_note(doc: Mapping[str, Any], lang: str) -> str | None:
+    """A month the data end inside: where they end and that growth is pro-rated (``growth_basis.pro_rated``),
+    or None."""
+    basis = doc.get("growth_basis")
+    if not basis or not basis["measured"] or not basis.get("pro_rated"):
+        return None
+    last = pd.Timestamp(basis["current_end"]) - pd.Timedelta(days=1)  # current_end is the midnight after
+    return str(_T[lang]["pro_rated"]).format(
+        end=last.strftime("%Y-%m-%d"), days=basis["current_days"], cov=f"{basis['current_coverage']:.0%}"
     )
 
 
@@ -627,9 +643,9 @@ def render_markdown(
         f"- {t['conversations']}: {c['conversations']} · {t['topics']}: {c['topics']} · "
         f"{t['outliers']}: {c['outlier_share']:.0%} · {t['escalated']}: {c['escalation_rate']:.0%}",
     ]
-    note = growth_note(doc, lang)
-    if note:
-        lines.append(f"- {_md(note)}")
+    for note in (growth_note(doc, lang), period_note(doc, lang)):
+        if note:
+            lines.append(f"- {_md(note)}")
     lines += [
         "",
         f"| {t['rank']} | {t['cause']} | {t['owner']} | {t['share']} | {t['impact']} | |",

@@ -611,6 +611,28 @@ def growth_basis(first: pd.Timestamp, previous_start: pd.Timestamp, previous_end
     }
 
 
+def current_period(last: pd.Timestamp, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
+    """How much of a reported period ``[start, end)`` the data reach, for :func:`growth_basis`'s document:
+    ``current_end`` (the midnight after the last conversation ``last``, at most ``end``), ``current_days``,
+    ``current_coverage`` and ``pro_rated`` (whether it ends early, so that growth compares with the previous
+    period scaled to the same length).
+
+    Example:
+        >>> ts = pd.Timestamp
+        >>> p = current_period(ts("2026-11-14 18:00", tz="UTC"), ts("2026-11-01", tz="UTC"), ts("2026-12-01", tz="UTC"))
+        >>> p["current_days"], p["current_coverage"], p["pro_rated"]
+        (14.0, 0.4667, True)
+    """
+    stop = min(end, max(start, last.normalize() + pd.Timedelta(days=1)))
+    days = (stop - start) / pd.Timedelta(days=1)
+    return {
+        "current_end": stop.isoformat(),
+        "current_days": round(float(days), 4),
+        "current_coverage": round(float(days / ((end - start) / pd.Timedelta(days=1))), 4),
+        "pro_rated": bool(stop < end),
+    }
+
+
 def rolling_growth_basis(
     tags: pd.DataFrame, *, window_days: int, timezone: str = DEFAULT_TIMEZONE
 ) -> dict[str, Any] | None:
