@@ -280,3 +280,39 @@ def test_a_long_quote_is_cut_with_an_ellipsis() -> None:
     vec = np.eye(2, dtype=np.float32)
     (quote,) = pick_evidence(turns, vec, np.array([1.0, 0.0], dtype=np.float32), 1)
     assert quote.text.endswith("…") and len(quote.text) == MAX_QUOTE_CHARS + 1
+
+
+def test_rates_of_tiny_causes_are_shrunk_towards_the_corpus(taxonomy: Taxonomy) -> None:
+    """Two angry conversations do not outrank hundreds at 60 % negative; the reported rates stay raw."""
+    rows, turns = [], []
+    spec = {0: (60, 0.6, 0.1, "product", SIZE), 1: (2, 1.0, 1.0, "finance", REFUND),
+            2: (1000, 0.5, 0.0, "logistics", "my parcel is late")}
+    for tid, (n, neg, esc, _, text) in spec.items():
+        for j in range(n):
+            cid = f"c{tid}-{j:03d}"
+            rows.append({"conversation_id": cid, "topic_id": tid, "sentiment": -0.8 if j < neg * n else 0.5,
+                         "escalation": j < esc * n, "started_at": pd.Timestamp("2026-10-01", tz="UTC")})
+            turns.append({"conversation_id": cid, "text": f"{text} {j}", "lang": "en", "topic_id": tid})
+    topics = [
+        Topic(id=t, label=f"t{t}", label_zh=f"话题{t}", label_en=f"topic {t}", keywords=("x",), keywords_zh=(),
+              keywords_en=("x",), size=spec[t][0], department=spec[t][3], department_confidence=0.9)
+        for t in spec
+    ]
+    vec = np.eye(3)[[r["topic_id"] for r in rows]]
+
+    def ranked(prior: float) -> list[Any]:
+        return rank_root_causes(
+            topics=topics, tags=pd.DataFrame(rows), customer_turns=pd.DataFrame(turns), turn_vectors=vec,
+            centroids={t: np.eye(3)[t] for t in spec}, growth={}, surges=[], taxonomy=taxonomy,
+            config=RankConfig(prior_conversations=prior),
+        )
+
+    raw = ranked(0.0)
+    assert [rc.topic_id for rc in raw] == [2, 1, 0]  # unshrunk: 2 conversations at 100 % beat 60
+    shrunk = ranked(20.0)
+    assert [rc.topic_id for rc in shrunk] == [2, 0, 1]
+    tiny = next(rc for rc in shrunk if rc.topic_id == 1)
+    assert tiny.negative_share == 1.0 and tiny.escalation_rate == 1.0  # facts unchanged
+    assert tiny.score_parts["negativity"] < raw[1].score_parts["negativity"]
+    with pytest.raises(ConfigError, match="prior_conversations"):
+        Config().with_overrides({"rank.prior_conversations": -1})

@@ -343,6 +343,10 @@ class RankConfig:
     #: A monthly report lists a cause as rising / falling when it changed by >= 25 % AND the change is
     #: significant: Benjamini–Hochberg q-value of an exact binomial test at most this (spikes.change_q_values).
     change_fdr: float = 0.05
+    #: The negativity and escalation parts of the impact score are rates shrunk towards the corpus rate as if
+    #: each cause had this many more conversations at that rate (a Beta prior): a 2-conversation cause with
+    #: both negative no longer outranks a cause of hundreds at 60 %. 0 uses the raw rates.
+    prior_conversations: float = 20.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -416,6 +420,8 @@ class Config:
         parts = (w.volume, w.negativity, w.escalation, w.growth)
         if min(parts) < 0 or sum(parts) <= 0:
             raise ConfigError(f"`rank.weights` must be >= 0 with a positive sum; got {parts}.")
+        if not self.rank.prior_conversations >= 0:
+            raise ConfigError(f"`rank.prior_conversations` must be >= 0; got {self.rank.prior_conversations}.")
         if not 0.0 <= self.departments.unassigned_threshold <= 1.0:
             raise ConfigError(
                 f"`departments.unassigned_threshold` must be in [0, 1]; got {self.departments.unassigned_threshold}."

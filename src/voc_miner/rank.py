@@ -5,6 +5,9 @@ Impact score (every part in [0, 1], weights from ``RankConfig.weights``, normali
     volume     = topic share / largest topic share
     negativity = share of the topic's conversations with sentiment < -0.2
     escalation = share of the topic's conversations flagged as escalated
+                 (both shrunk towards the corpus rate: (k + m * corpus rate) / (n + m) for k of n conversations,
+                 m = ``RankConfig.prior_conversations``, 20, so that a cause of 2 angry conversations does not
+                 outrank one of hundreds; the cause's own rates are reported unshrunk)
     growth     = clip(growth, 0, 2) / 2, where growth = (last window - previous window) / previous window;
                  a topic with a detected surge gets at least 0.5. Growth is 0 (and no fix states one) when
                  the data do not cover the previous window or month (``growth_basis`` in root_causes.json,
@@ -375,6 +378,15 @@ def rank_root_causes(
     if stats.empty:
         return []
     max_share = float(stats["size"].max()) / total
+    # corpus rates of the ranked conversations: the prior each cause's rates are shrunk towards
+    m = float(config.prior_conversations)
+    n_all = float(stats["size"].sum())
+    prior_neg = float((stats["negative_share"] * stats["size"]).sum()) / n_all
+    prior_esc = float((stats["escalation_rate"] * stats["size"]).sum()) / n_all
+
+    def shrunk(rate: float, n: float, prior: float) -> float:
+        return (rate * n + m * prior) / (n + m) if n + m > 0 else rate
+
     w = config.weights
     weights = {"volume": w.volume, "negativity": w.negativity, "escalation": w.escalation, "growth": w.growth}
     wsum = sum(weights.values())
@@ -389,8 +401,8 @@ def rank_root_causes(
             g_part = max(g_part, 0.5)
         parts_raw = {
             "volume": (float(row["size"]) / total) / max_share,
-            "negativity": float(row["negative_share"]),
-            "escalation": float(row["escalation_rate"]),
+            "negativity": shrunk(float(row["negative_share"]), float(row["size"]), prior_neg),
+            "escalation": shrunk(float(row["escalation_rate"]), float(row["size"]), prior_esc),
             "growth": g_part,
         }
         parts = {k: round(weights[k] / wsum * v, 4) for k, v in parts_raw.items()}
