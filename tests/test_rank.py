@@ -316,3 +316,21 @@ def test_rates_of_tiny_causes_are_shrunk_towards_the_corpus(taxonomy: Taxonomy) 
     assert tiny.score_parts["negativity"] < raw[1].score_parts["negativity"]
     with pytest.raises(ConfigError, match="prior_conversations"):
         Config().with_overrides({"rank.prior_conversations": -1})
+
+
+def test_evidence_passes_over_praise() -> None:
+    """A positive turn is evidence of a complaint only when nothing else is left."""
+    turns = pd.DataFrame(
+        {
+            "conversation_id": ["a", "b", "c"],
+            "text": ["京东快递非常迅速第二天就到货了，很满意", "快递一周了还没到，太慢了", "物流信息三天没更新了"],
+            "lang": "zh",
+            "sentiment": [0.8, -0.7, -0.4],
+        }
+    )
+    vectors = np.asarray([[1.0, 0.0], [0.9, 0.44], [0.8, 0.6]])  # the praise is the most central
+    picked = pick_evidence(turns, vectors, np.asarray([1.0, 0.0]), 2)
+    assert [e.conversation_id for e in picked] == ["b", "c"]
+    assert [e.conversation_id for e in pick_evidence(turns, vectors, np.asarray([1.0, 0.0]), 3)] == ["b", "c", "a"]
+    no_sentiment = pick_evidence(turns.drop(columns="sentiment"), vectors, np.asarray([1.0, 0.0]), 1)
+    assert no_sentiment[0].conversation_id == "a"

@@ -274,7 +274,9 @@ def pick_evidence(
     shown: Sequence[Evidence] = (),
     max_scan: int = 2000,
 ) -> tuple[Evidence, ...]:
-    """Most central customer quotes of a topic, one per conversation, preferring 8-300 characters.
+    """Most central customer quotes of a topic, one per conversation, preferring 8-300 characters and quotes
+    that are not positive (``sentiment`` above ``-NEGATIVE``, when ``turns`` has it): a cause is a complaint, and
+    "fast delivery, next day, great" read as the evidence of a delivery complaint.
 
     A quote that repeats one already picked or in ``shown`` (:func:`is_repeat`: copy-pasted or templated
     complaints) is passed over for the next most central one; only when fewer than ``n`` distinct quotes
@@ -285,7 +287,11 @@ def pick_evidence(
     sims = vectors @ centroid
     length = turns["text"].str.len().to_numpy()
     ok = (length >= 8) & (length <= MAX_QUOTE_CHARS)
-    order = np.lexsort((np.arange(len(sims)), -sims, ~ok))[:max_scan]
+    if "sentiment" in turns.columns:
+        positive = (pd.to_numeric(turns["sentiment"], errors="coerce") > -NEGATIVE).to_numpy()
+    else:
+        positive = np.zeros(len(turns), dtype=bool)
+    order = np.lexsort((np.arange(len(sims)), -sims, ~ok, positive))[:max_scan]
     texts = turns["text"].astype(str).to_numpy()
     cids = turns["conversation_id"].astype(str).to_numpy()
     langs = turns["lang"].astype(str).to_numpy()
@@ -302,7 +308,7 @@ def pick_evidence(
             seen.add(cids[i])
             keys.append(key)
             picked.append(i)
-    picked.sort(key=lambda i: (not ok[i], -float(sims[i]), i))  # most central first, as before
+    picked.sort(key=lambda i: (bool(positive[i]), not ok[i], -float(sims[i]), i))  # most central first
     return tuple(Evidence(conversation_id=cids[i], text=_clip_quote(texts[i]), lang=langs[i]) for i in picked)
 
 
