@@ -279,3 +279,13 @@ def test_week_axis_ticks_on_mondays_and_widens_a_single_week() -> None:
     assert one["range"][0].startswith("2026-10-01") and one["range"][1].startswith("2026-10-09")
     long = _week_axis({"2025-01-06", "2026-10-05"})
     assert "dtick" not in long and "range" not in long
+
+
+def test_markdown_names_topic_ids_and_writes_readable_times() -> None:
+    doc = _doc()
+    doc["timezone"] = "Asia/Shanghai"
+    doc["corpus"] = {**doc["corpus"], "start": "2026-11-01T08:07:24+08:00", "end": "2026-11-30T21:00:00+08:00"}
+    zh = render_markdown(doc, lang="zh")
+    assert "话题编号: 0" in zh and "话题数: 0" not in zh  # ids, not a count
+    assert "2026-11-01 08:07 → 2026-11-30 21:00 (Asia/Shanghai)" in zh and "T08:07:24" not in zh
+    assert "Topic ids: 0" in render_markdown(doc, lang="en")

@@ -37,7 +37,7 @@ _T: dict[str, dict[str, str]] = {
         "period": "Period",
         "conversations": "Conversations",
         "topics": "Topics",
-        "topic_ids": "Topics",
+        "topic_ids": "Topic ids",
         "taxonomy": "taxonomy",
         "parts": "parts",
         "outliers": "Unclustered",
@@ -95,8 +95,8 @@ _T: dict[str, dict[str, str]] = {
         "vs": "vs",
         "by_department": "By department",
         "dept_note": "Each conversation counts under its own department, which can differ from the owner of its "
-        "root cause (a cause owned by billing may hold conversations about a plan), so a department's count need "
-        "not equal the sum of its causes.",
+        "root cause (one conversation of a logistics cause may itself read as a refund question), so a department's "
+        "count need not equal the sum of its causes.",
         "negative": "Negative",
         "sentiment": "Sentiment",
         "cause_ranks": "Root causes (#)",
@@ -167,7 +167,7 @@ _T: dict[str, dict[str, str]] = {
         "vs": "对比",
         "by_department": "按负责部门",
         "dept_note": "每条会话按其自身的负责部门计数，可能与其根因的负责部门不同"
-        "（例如计费部门负责的根因中可能有关于套餐的会话），因此部门会话数不一定等于其根因之和。",
+        "（例如物流问题中的某条会话本身可能更像退款问题），因此部门会话数不一定等于其根因之和。",
         "negative": "负面",
         "sentiment": "情感",
         "cause_ranks": "问题根因（排名）",
@@ -516,6 +516,11 @@ def period_note(doc: Mapping[str, Any], lang: str) -> str | None:
     )
 
 
+def _minute(value: object) -> str:
+    """``YYYY-MM-DD HH:MM`` of an ISO timestamp, in the offset it is written in (or an em dash)."""
+    return str(value)[:16].replace("T", " ") if value else "—"
+
+
 def _day(value: object) -> str:
     """YYYY-MM-DD of an ISO timestamp (or an em dash)."""
     return str(value)[:10] if value else "—"
@@ -639,7 +644,8 @@ def render_markdown(
     lines = [
         f"# {t['title']}",
         "",
-        f"- {t['period']}: {c['start'] or '—'} → {c['end'] or '—'}",
+        f"- {t['period']}: {_minute(c['start'])} → {_minute(c['end'])}"
+        + (f" ({doc['timezone']})" if doc.get("timezone") else ""),
         f"- {t['conversations']}: {c['conversations']} · {t['topics']}: {c['topics']} · "
         f"{t['outliers']}: {c['outlier_share']:.0%} · {t['escalated']}: {c['escalation_rate']:.0%}",
     ]
@@ -689,7 +695,7 @@ def render_markdown(
             "",
             f"**{t['fix']}:** {_md(rc['recommended_fix_i18n'][lang])}",
             "",
-            f"{t['topics']}: {', '.join(str(i) for i in _members(rc))} · "
+            f"{t['topic_ids']}: {', '.join(str(i) for i in _members(rc))} · "
             f"{t['keywords']}: {_md(', '.join(rc['keywords'][:8]))}",
             "",
             f"**{t['evidence']}:**",
