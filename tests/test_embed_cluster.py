@@ -137,6 +137,10 @@ def test_labels_unique_per_kind_and_deterministic() -> None:
     assert labels[4][2] == "where is my parcel?"  # no keyword: the most central utterance
     assert labels[5][1] == "话题 5"
     assert make_labels(kws, central) == labels
+    # the same words in another order are the same label (Banking77 had "fee / charge / transfer" twice)
+    perm = make_labels([[("fee", 3.0), ("charge", 2.0), ("transfer", 1.0), ("bank", 0.5)],
+                        [("fee", 3.0), ("transfer", 2.0), ("charge", 1.0), ("card", 0.5)]])
+    assert perm[0][2] == "fee / charge / transfer" and perm[1][2] == "fee / transfer / charge / card"
 
 
 def test_labels_prefer_keywords_the_central_utterances_say() -> None:

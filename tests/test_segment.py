@@ -96,6 +96,18 @@ def test_words_mixing_latin_and_han_stay_whole() -> None:
     assert seg.tokenize("拼多多上买的，说好的假一赔十", "zh") == ["拼多多", "说好", "假一赔十"]
 
 
+def test_model_numbers_keep_their_digits() -> None:
+    """"MP3坏了" gave the keyword "mp"; 4G / 5G were lost; order numbers and units stay out."""
+    from voc_miner.segment import JiebaSpacySegmenter
+
+    seg = JiebaSpacySegmenter()
+    assert seg.tokenize("MP3坏了，4G信号差", "zh") == ["mp3", "4g", "信号差"]
+    assert seg.tokenize("my mp3 player and 5G network on the iPhone15", "en") == [
+        "mp3", "player", "5g", "network", "iphone15"
+    ]
+    assert seg.tokenize("order SF1234567890 at 10am, please", "en") == ["order", "sf"]
+
+
 def test_traditional_chinese_stop_words_are_dropped_without_conversion() -> None:
     from voc_miner.segment import JiebaSpacySegmenter
 

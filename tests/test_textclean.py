@@ -41,6 +41,8 @@ CLEAN_CASES = [
     ("see https://example.com/a?b=1&c=2, thanks", "see , thanks"),
     ("官网www.example.com/path看看", "官网 看看"),
     ("链接 t.cn/A6xYzab 点开", "链接 点开"),
+    ("看这个http:t.cn/RUsbAkS 太差了", "看这个 太差了"),  # Weibo's slashless scheme left "http" as a keyword
+    ("http: error 500 on the page", "http: error 500 on the page"),
     ("(http://x.cn/a).", "( )."),
     # e-mail addresses survive (masking is a separate step)
     ("邮箱 abc.def@qq.com 联系我", "邮箱 abc.def@qq.com 联系我"),

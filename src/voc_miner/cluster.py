@@ -676,15 +676,21 @@ def _snippet(text: str, limit: int = 24) -> str:
     return t if len(t) <= limit else t[: limit - 1].rstrip() + "…"
 
 
+def _label_key(label: str) -> str:
+    """A label's words in sorted order: "fee / charge / transfer" and "fee / transfer / charge" are one label."""
+    return " / ".join(sorted(label.split(" / ")))
+
+
 def _unique(candidates: Sequence[str], used: set[str], i: int) -> str:
-    """First candidate not yet used, else the first one with `` #i``; marks the result used."""
+    """First candidate whose words (in any order) are not yet used, else the first one with `` #i``; marks the
+    result used."""
     for c in candidates:
-        if c and c not in used:
-            used.add(c)
+        if c and _label_key(c) not in used:
+            used.add(_label_key(c))
             return c
     base = next((c for c in candidates if c), "topic")
     out = f"{base} #{i}"
-    used.add(out)
+    used.add(_label_key(out))
     return out
 
 
@@ -709,7 +715,7 @@ def make_labels(
     Keywords are ranked by c-TF-IDF boosted by their use in the topic's central utterances
     (:func:`central_texts`); the zh label joins the best Chinese words, the en label the best
     English ones (each falls back on the other language, then on the most central utterance).
-    Labels are unique per kind: on a clash the next keyword is appended, then `` #<id>``;
+    Labels are unique per kind, also as sets of words: on a clash the next keyword is appended, then `` #<id>``;
     topics are processed in id order, so the result is deterministic.
 
     Example:

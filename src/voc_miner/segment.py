@@ -28,7 +28,14 @@ logger = logging.getLogger("voc_miner")
 
 # A run of Han characters, or a run of Latin letters/digits/apostrophes: code-switched
 # text is split into such runs so each goes to the right segmenter.
-_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z])")
+# Latin words of 2+ letters may carry a short model number (mp3, iPhone15, win10, ps5) or one digit lead one
+# letter (4G, 5G, 3D, 4K): "MP3坏了" gave the keyword "mp". Longer digit runs (order and tracking numbers) and
+# units (10am, 2pcs, 12kg) stay out.
+_ALNUM_TERM = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]\d{1,3}|\d[A-Za-z]")
+_RUN = re.compile(
+    r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
+    r"|((?<![A-Za-z0-9])\d[A-Za-z](?![A-Za-z0-9])|[A-Za-z](?:[A-Za-z'\-]*[A-Za-z](?:\d{1,3}(?!\d))?)?)"
+)
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 _HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_CHAR = re.compile(r"[A-Za-z]")
@@ -232,6 +239,11 @@ class JiebaSpacySegmenter:
                     runs.append(("en", " ".join(buf)))
                     buf = []
                 runs.append(("zh", m.group(1)))
+            elif _ALNUM_TERM.fullmatch(m.group(2)):  # kept whole: spaCy splits "4G" into "4" + "G"
+                if buf:
+                    runs.append(("en", " ".join(buf)))
+                    buf = []
+                runs.append(("term", m.group(2).lower()))
             else:
                 buf.append(m.group(2))
         if buf:

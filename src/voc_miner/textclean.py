@@ -122,8 +122,9 @@ _TAG_NAMES: Final = "|".join(sorted(_INLINE_TAGS | frozenset(_BLOCK_TAGS.split()
 _TAG_RE: Final = re.compile(rf"</?(?P<name>{_TAG_NAMES}|[a-z]+:[a-z0-9]+)(?=[\s/>])[^<>]*>", re.IGNORECASE)
 
 # --------------------------------------------------------------------------- social residue
+# A scheme with fewer slashes counts too: Weibo exports write "http:t.cn/RUsbAkS", which left "http" as a keyword.
 _URL_RE: Final = re.compile(
-    r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+"
+    r"(?:(?:https?|ftp):/{0,2}(?=[A-Za-z0-9])|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+"
     r"|(?<![A-Za-z0-9.])(?:t\.cn|url\.cn|dwz\.cn|suo\.im|b23\.tv)/[A-Za-z0-9_\-]+",
     re.IGNORECASE,
 )
