@@ -452,3 +452,20 @@ def test_mask_is_idempotent(parts: list[str]) -> None:
 def test_ordinary_numbers_survive(price: int, date: dt.date, qty: int, code: str, prefix: str) -> None:
     text = f"{prefix}价格{price}元，{date:%Y-%m-%d} {date:%Y年%m月%d日}买了{qty}件，验证码{code}，${price}.99"
     assert MASKER.mask(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("订单号为30248651", "订单号为<ORDER>"),  # 8 characters after the cue and 为 (10 were needed)
+        ("我的订单号30248651，麻烦查一下", "我的订单号<ORDER>，麻烦查一下"),
+        ("QQ号283456789", "QQ号<PHONE>"),  # a QQ account reaches the customer like a phone number
+        ("加我QQ：583456789", "加我QQ：<PHONE>"),
+        ("扣扣 38345678", "扣扣 <PHONE>"),
+        ("my qq is 2345678901", "my qq is <PHONE>"),
+        ("QQ音乐会员续费失败", "QQ音乐会员续费失败"),
+        ("the order 1234567 ok", "the order 1234567 ok"),  # 7 digits after a cue stay
+    ],
+)
+def test_short_order_numbers_and_qq_accounts(text: str, masked: str) -> None:
+    assert PiiMasker().mask(text) == masked

@@ -22,7 +22,7 @@ phone      ``<PHONE>``     mainland mobile numbers, optional ``+86``/``0086``/``
                            one-character separators (``138·0013·8000``, ``1 3 8 0 0 …``) or
                            in Chinese numerals (``一三八零零一三八零零零``); international
                            ``+CC`` numbers; North American ``(415) 555-2671``; any 7-15 digit
-                           number after a phone label (``電話``, ``call me at``)
+                           number after a phone label (``電話``, ``call me at``, ``微信``, ``QQ号``)
 landline   ``<LANDLINE>``  ``0xx(x)-xxxxxxx(x)``, ``(010) 12345678``, optional extension
 =========  ==============  ===========================================================
 
@@ -100,11 +100,11 @@ _ORDER_CUE: Final = rf"(?:{_ZH_ORDER_CUE}|{_EN_ORDER_CUE})"
 _ORDER_SEP: Final = r"(?:[ \t]*(?:[:\#=]|(?i:is)(?![A-Za-z])|是|为))*[ \t]*"
 
 DEFAULT_ORDER_PATTERNS: Final[tuple[str, ...]] = (
-    # Cue immediately followed by a 10-24 character alphanumeric token with at least
+    # Cue immediately followed by an 8-24 character alphanumeric token with at least
     # six digits (so "order confirmation" is never masked), or an Amazon-style
     # 3-7-7 order number.
     rf"{_ORDER_CUE}{_ORDER_SEP}"
-    r"(?P<value>(?=(?:[A-Za-z]*[0-9]){6})[A-Za-z0-9]{10,24}|[0-9]{3}-[0-9]{7}-[0-9]{7})(?![A-Za-z0-9])",
+    r"(?P<value>(?=(?:[A-Za-z]*[0-9]){6})[A-Za-z0-9]{8,24}|[0-9]{3}-[0-9]{7}-[0-9]{7})(?![A-Za-z0-9])",
     # A bare 16-20 digit run a few words after a cue ("订单号查一下 2026100512345678"),
     # as long as the words in between do not name a card or an identity document and
     # no sentence break intervenes.
@@ -210,7 +210,8 @@ _NANP_RE: Final = re.compile(
 _TOLL_FREE: Final = frozenset({"400", "800", "833", "844", "855", "866", "877", "888"})
 # A number right after a phone label is a phone number whatever its format ("香港電話 9123 4567").
 _PHONE_CUE: Final = (
-    r"(?:(?:联系|聯繫|联络|聯絡)?(?:电话|電話|手机|手機|座机|座機|微信|联系方式|聯繫方式)(?:号码|號碼|号|號)?"
+    r"(?:(?:联系|聯繫|联络|聯絡)?(?:电话|電話|手机|手機|座机|座機|微信|扣扣|联系方式|聯繫方式)(?:号码|號碼|号|號)?"
+    r"|(?i:(?<![A-Za-z])qq(?![A-Za-z]))(?:号码|號碼|号|號)?"
     r"|(?i:(?<![A-Za-z])(?:(?:tel|telephone|phone|mobile|cell|whatsapp)(?:[ ]?(?:no\.?|number|\#))?"
     r"|(?:call|text|reach) me (?:at|on)|my (?:phone |mobile |cell )?number)(?![A-Za-z])))"
 )
@@ -235,8 +236,8 @@ _CARD_CUED_RE: Final = re.compile(
 )
 _LABELLED_GROUP_RE: Final = re.compile(r"[0-9]+[Xx]?")
 # Substrings without which a labelled pattern cannot match (tested with ``in`` before the regex runs).
-_PHONE_CUE_WORDS: Final = ("电话", "電話", "手机", "手機", "座机", "座機", "微信", "方式")
-_PHONE_CUE_WORDS_EN: Final = ("tel", "phone", "mobile", "cell", "whatsapp", " me ", "number")
+_PHONE_CUE_WORDS: Final = ("电话", "電話", "手机", "手機", "座机", "座機", "微信", "扣扣", "方式")
+_PHONE_CUE_WORDS_EN: Final = ("tel", "phone", "mobile", "cell", "whatsapp", " me ", "number", "qq")
 _ID_CUE_WORDS: Final = ("身份", "证件", "證件")
 _CARD_CUE_WORDS: Final = ("卡",)
 
