@@ -212,6 +212,15 @@ def test_bad_arguments(miner: Any) -> None:
         figures.topic_trend(miner, [12345])
     with pytest.raises(InputDataError, match="no customer turn"):
         figures.escalation_trajectory(miner, "no-such-conversation")
+    with pytest.raises(InputDataError, match="pass the TagResult itself"):
+        figures.escalation_trajectory(miner, "C0001", tagged=miner.tags_)
+
+
+def test_topic_trend_one_id_and_topics_without_rows(miner: Any) -> None:
+    tid = int(miner.trends_["topic_id"].iloc[0])
+    assert len(figures.topic_trend(miner, tid).axes[0].lines) == 1  # one id, not only a list
+    fig = figures.topic_trend(miner, [-1])  # outliers have no weekly counts: a message, not a blank chart
+    assert any("No conversation of topics -1" in t.get_text() for t in fig.axes[0].texts)
 
 
 def test_font_argument(family: str, tmp_path: Path) -> None:

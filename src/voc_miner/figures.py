@@ -113,6 +113,7 @@ _T: dict[str, dict[str, str]] = {
         "surge": "surge",
         "no_time": "No timestamps in the data: no weekly trend to draw.",
         "no_causes": "No root cause was ranked.",
+        "no_rows": "No conversation of topics {ids} in the data.",
         "emo_title": "Emotions by department",
         "share": "share of conversations",
         "count": "conversations",
@@ -146,6 +147,7 @@ _T: dict[str, dict[str, str]] = {
         "surge": "激增",
         "no_time": "数据没有时间戳，无法绘制每周趋势。",
         "no_causes": "没有可排名的问题根因。",
+        "no_rows": "数据中没有话题 {ids} 的会话。",
         "emo_title": "各部门情绪分布",
         "share": "会话占比",
         "count": "会话数",
@@ -507,7 +509,7 @@ def top_root_causes(
 
 def topic_trend(
     miner: VocMiner,
-    topic_ids: Sequence[int] | None = None,
+    topic_ids: Sequence[int] | int | None = None,
     *,
     lang: str = "en",
     top_n: int | None = 6,
@@ -519,7 +521,8 @@ def topic_trend(
 
     Args:
         miner: a fitted VocMiner (or a loaded one with ``tagged``).
-        topic_ids: topics to draw; default the ``top_n`` highest-ranked root causes, each drawn as the sum
+        topic_ids: topics to draw (one id or several); default the ``top_n`` highest-ranked root causes, each
+            drawn as the sum
             of its topics (``RootCause.topic_ids``; "(+2)" in the legend: two topics besides the lead),
             marked when one of them surges.
         lang: ``"en"`` or ``"zh"``.
@@ -561,7 +564,7 @@ def topic_trend(
             )
         ids = ids[:top_n] if top_n is not None else ids
     else:
-        ids = [int(i) for i in topic_ids]
+        ids = [int(topic_ids)] if isinstance(topic_ids, (int, np.integer)) else [int(i) for i in topic_ids]
         known = {tp.id for tp in miner.topics_} | {OUTLIER_TOPIC}
         bad = [i for i in ids if i not in known]
         if bad:
@@ -576,11 +579,13 @@ def topic_trend(
             return _finish(fig, family)
         colours = _colours(len(ids))
         surge_labelled = False
+        drawn = 0
         for colour, tid in zip(colours, ids, strict=True):
             group = members.get(tid, (tid,))
             g = group_weekly(trends, group)
             if g.empty:
                 continue
+            drawn += 1
             weeks = pd.to_datetime(g["week_start"])
             more = f" (+{len(group) - 1})" if len(group) > 1 else ""
             ax.plot(
@@ -604,6 +609,9 @@ def topic_trend(
                     label=None if surge_labelled else t["surge"],
                 )
                 surge_labelled = True
+        if not drawn:  # e.g. the outliers (-1), which weekly counts leave out, or topics absent from `tagged`
+            _no_data(fig, ax, t["no_rows"].format(ids=", ".join(map(str, ids))), t["trend_title"])
+            return _finish(fig, family)
         ax.xaxis.set_major_formatter(DateFormatter("%m-%d"))  # type: ignore[no-untyped-call]
         ax.set_xlabel(t["week"])
         ax.set_ylabel(t["conversations"])
@@ -708,6 +716,11 @@ def escalation_trajectory(
         InputDataError: the conversation has no customer turn in the data.
     """
     t = _check_lang(lang)
+    if isinstance(tagged, pd.DataFrame):
+        raise InputDataError(
+            "escalation_trajectory needs the customer turns, which a tag table lacks: pass the TagResult itself "
+            "(tagged=miner.tag(data)), not its .tags."
+        )
     if tagged is not None:
         turns, tags = tagged.turns, tagged.tags
     else:
