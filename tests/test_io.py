@@ -450,8 +450,18 @@ def test_ticket_subject_goes_before_the_text_once_per_conversation(tmp_path: Pat
 
 def test_python_inputs_that_are_not_a_frame_or_paths() -> None:
     # a Series of texts is a column of flat tickets
-    res = ingest(pd.Series(["包裹被压坏了", "The box arrived crushed"], index=[7, 3]))
+    res = ingest(pd.Series(["包裹被压坏了", "The box arrived crushed"]))
     assert res.turns["text"].tolist() == ["包裹被压坏了", "The box arrived crushed"] and res.rejects.empty
+    assert res.turns["conversation_id"].tolist() == ["0", "1"]  # a default index: row numbers
+    # any other index is the conversation id, so results join back to the caller's rows
+    res = ingest(pd.Series(["包裹被压坏了", "The box arrived crushed"], index=["x7", "x3"]))
+    assert dict(zip(res.turns["conversation_id"], res.turns["text"], strict=True)) == {
+        "x7": "包裹被压坏了", "x3": "The box arrived crushed"
+    }
+    # columns moved into the index are read as columns, not lost (every turn became its own ticket)
+    df = pd.DataFrame({"conversation_id": ["c1", "c1", "c2"], "turn": [0, 1, 0], "text": ["包裹压坏了", "还没处理", "退款没到"]})
+    res = ingest(df.set_index(["conversation_id", "turn"]))
+    assert res.turns["conversation_id"].tolist() == ["c1", "c1", "c2"] and res.turns["turn"].tolist() == [0, 1, 0]
     # a list of texts where paths belong: the error says what to pass instead, not only "does not exist"
     with pytest.raises(InputFileNotFoundError, match="pass a DataFrame with a `text` column or a pandas Series"):
         ingest(["包裹被压坏了", "The box arrived crushed"])

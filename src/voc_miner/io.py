@@ -1635,9 +1635,18 @@ def ingest(
     """
     cfg = config or IngestConfig()
     if isinstance(source, pd.Series):
-        # a column of texts: flat tickets, one per row (row order kept, as for a DataFrame without ids)
-        source = pd.DataFrame({cfg.columns.text: source.to_numpy(dtype=object)})
+        # a column of texts: flat tickets, one per row, row order kept. The index is the conversation id
+        # (so results join back to it); a default RangeIndex gives the row numbers, as before.
+        data = {cfg.columns.text: source.to_numpy(dtype=object)}
+        if not isinstance(source.index, pd.RangeIndex) or source.index.start != 0 or source.index.step != 1:
+            data = {cfg.columns.conversation_id: source.index.get_level_values(0).to_numpy(dtype=object), **data}
+        source = pd.DataFrame(data)
     if isinstance(source, pd.DataFrame):
+        # columns set as the index (df.set_index(["conversation_id", "turn"])) are read as columns
+        named = {cfg.columns.conversation_id, cfg.columns.turn, cfg.columns.speaker, cfg.columns.timestamp}
+        levels = [n for n in source.index.names if n is not None and n in named and n not in source.columns]
+        if levels:
+            source = source.reset_index(level=levels)
         tables = [_table_from_frame(source)]
     elif isinstance(source, str | Path):
         tables = [_load(source, cfg.encoding, cfg.sheet)]
