@@ -484,3 +484,17 @@ def test_monthly_report_asks_for_the_vectors_of_its_month_only(demo_miner: VocMi
     for doc in (lazy_doc, eager_doc):
         doc.pop("generated_at")
     assert lazy_doc == eager_doc
+
+
+def test_loaded_model_tags_data_with_other_column_names(demo_model_dir: Path) -> None:
+    """A notebook user can tag an export whose text column has another name without refitting."""
+    from voc_miner.errors import InputDataError
+
+    loaded = VocMiner.load(demo_model_dir, progress=False)
+    data = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str}).head(60)
+    renamed = data.rename(columns={"text": "message", "conversation_id": "ticket"})
+    with pytest.raises(InputDataError, match=r"columns=\{'text': \.\.\.\} in VocMiner\(\) or tag\(\)"):
+        loaded.tag(renamed)
+    got = loaded.tag(renamed, columns={"text": "message", "conversation_id": "ticket"}).tags
+    pd.testing.assert_frame_equal(got, loaded.tag(data).tags)
+    assert loaded.config_.ingest.columns.text == "text"  # the model is unchanged

@@ -1364,7 +1364,8 @@ def _check_columns(df: pd.DataFrame, cols: ColumnsConfig) -> None:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         label = f.name.replace("_", " ").capitalize()
         fix = (
-            f"Pass the right one with {_OPTION_OF[f.name]} (IngestConfig.columns.{f.name})"
+            f"Pass the right one with {_OPTION_OF[f.name]} (Python: columns={{'{f.name}': ...}} in VocMiner() "
+            f"or tag(); IngestConfig.columns.{f.name})"
             if f.name == "text"
             else f"pass an existing column with {_OPTION_OF[f.name]} (IngestConfig.columns.{f.name}), or leave it out"
         )

@@ -183,16 +183,7 @@ class VocMiner:
             config = config_from_dict(config)
         if config is not None and not isinstance(config, Config):
             raise ConfigError(f"`config` must be a voc_miner.Config or a dict of its sections; got {config!r:.80}.")
-        if isinstance(columns, Mapping):  # {"text": "message", ...}
-            columns = config_from_dict({"ingest": {"columns": dict(columns)}}).ingest.columns
-        if columns is not None and not isinstance(columns, ColumnsConfig):
-            raise ConfigError(
-                f"`columns` must be a ColumnsConfig or a dict such as {{'text': 'message'}}; got {columns!r:.80}."
-            )
-        cfg = (config or Config()).validate()
-        if columns is not None:
-            cfg = replace(cfg, ingest=replace(cfg.ingest, columns=columns))
-        return cfg
+        return _with_columns((config or Config()).validate(), columns)
 
     def _embedder(self, cfg: Config) -> Any:
         if not hasattr(self, "_embedder_obj"):
@@ -741,14 +732,19 @@ class VocMiner:
                 "tag(df), or rank their root causes with report(out_dir, data=df)."
             )
 
-    def tag(self, data: Source) -> TagResult:
+    def tag(self, data: Source, *, columns: ColumnsConfig | Mapping[str, str] | None = None) -> TagResult:
         """Tag new conversations with the fitted topics (nearest centroid; batch-independent).
+
+        Args:
+            data: a DataFrame, a Series of texts, or file paths.
+            columns: the column names of ``data`` when they differ from the fitted data's (a
+                :class:`ColumnsConfig` or a dict such as ``{"text": "message"}``); the model is unchanged.
 
         Returns:
             A :class:`TagResult` with per-conversation ``tags``, per-turn ``turns`` and ``rejects``.
         """
         self._check_fitted()
-        cfg = self.config_
+        cfg = _with_columns(self.config_, columns)
         prep, _ = self._prepare(data, cfg, self.centering_)
         labels, sims = self._assign(prep.conv_vectors, cfg)
         tags = self._tags(prep, labels, sims, cfg)
@@ -1191,6 +1187,20 @@ class VocMiner:
         if causes is not None:
             miner.cause_groups_, miner.cause_fixes_ = causes
         return miner
+
+
+def _with_columns(cfg: Config, columns: ColumnsConfig | Mapping[str, str] | None) -> Config:
+    """``cfg`` with its input column names replaced by ``columns`` (a ColumnsConfig or a dict such as
+    ``{"text": "message"}``; None keeps them)."""
+    if columns is None:
+        return cfg
+    if isinstance(columns, Mapping):
+        columns = config_from_dict({"ingest": {"columns": dict(columns)}}).ingest.columns
+    if not isinstance(columns, ColumnsConfig):
+        raise ConfigError(
+            f"`columns` must be a ColumnsConfig or a dict such as {{'text': 'message'}}; got {columns!r:.80}."
+        )
+    return replace(cfg, ingest=replace(cfg.ingest, columns=columns))
 
 
 def _previous_scale(basis: Mapping[str, Any] | None) -> float:
