@@ -289,3 +289,19 @@ def test_markdown_names_topic_ids_and_writes_readable_times() -> None:
     assert "话题编号: 0" in zh and "话题数: 0" not in zh  # ids, not a count
     assert "2026-11-01 08:07 → 2026-11-30 21:00 (Asia/Shanghai)" in zh and "T08:07:24" not in zh
     assert "Topic ids: 0" in render_markdown(doc, lang="en")
+
+
+def test_trend_chart_shades_partial_edge_weeks() -> None:
+    """A last week with one day of data is shaded and labelled, so its low count does not read as a crash."""
+    from voc_miner.report import _figures
+    from voc_miner.spikes import weekly_counts
+
+    days = pd.date_range("2026-10-07", "2026-10-26", freq="D", tz="UTC")  # Wednesday .. a Monday
+    tags = pd.DataFrame({"topic_id": 0, "department": "warehouse", "sentiment": -0.5, "emotion": "anger",
+                         "escalation": False, "started_at": days})
+    trends = weekly_counts(tags)
+    figs = _figures(_doc(), tags, trends, "en", {"warehouse": "Warehouse"})
+    layout = json.loads(figs["trend"])["layout"] if isinstance(figs["trend"], str) else figs["trend"]["layout"]
+    notes = sorted(a["text"] for a in layout.get("annotations", []))
+    assert notes == ["1 of 7 days", "5 of 7 days"]  # 7-11 October (Wed-Sun) and Monday 26 October
+    assert len(layout["shapes"]) == 2

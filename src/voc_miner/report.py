@@ -58,6 +58,7 @@ _T: dict[str, dict[str, str]] = {
         "expected": "expected",
         "chart_top": "Top root causes by impact (stacked by score part)",
         "chart_trend": "Weekly conversations of the top root causes (◆ = surge)",
+        "partial_week": "{days} of 7 days",
         "chart_sent": "Mean sentiment by department",
         "chart_emo": "Emotions by department",
         "chart_heat": "Conversations by weekday × hour of start ({tz})",
@@ -132,6 +133,7 @@ _T: dict[str, dict[str, str]] = {
         "expected": "基线",
         "chart_top": "影响分最高的问题根因（按分项堆叠）",
         "chart_trend": "主要问题每周会话量（◆ = 激增）",
+        "partial_week": "仅{days}天",
         "chart_sent": "各部门平均情感",
         "chart_emo": "各部门情绪分布",
         "chart_heat": "按星期 × 开始小时的会话量（{tz}）",
@@ -342,6 +344,24 @@ def _figures(
                 mode="markers",
                 marker={"symbol": "diamond", "size": 16, "color": "crimson"},
                 name=_plot_text(f"{t['surge']}: {c['label_i18n'][lang]}"),
+            )
+    # a first or last week the data cover only in part is shaded and says how many days it has: its low count
+    # is not a fall (a one-day last week read as every cause crashing)
+    if weeks and "days" in trends.columns:
+        short = trends[trends["days"] < 7].drop_duplicates("week_start")
+        for week, days in zip(short["week_start"], short["days"], strict=True):
+            if week not in weeks:
+                continue
+            mid = pd.Timestamp(week)
+            trend.add_vrect(
+                x0=(mid - pd.Timedelta(days=3.5)).isoformat(),
+                x1=(mid + pd.Timedelta(days=3.5)).isoformat(),
+                fillcolor="#999999",
+                opacity=0.15,
+                line_width=0,
+                layer="below",
+                annotation_text=t["partial_week"].format(days=int(days)),
+                annotation_position="top left",
             )
     trend.update_layout(
         title=t["chart_trend"],
