@@ -459,7 +459,9 @@ def test_python_inputs_that_are_not_a_frame_or_paths() -> None:
         "x7": "包裹被压坏了", "x3": "The box arrived crushed"
     }
     # columns moved into the index are read as columns, not lost (every turn became its own ticket)
-    df = pd.DataFrame({"conversation_id": ["c1", "c1", "c2"], "turn": [0, 1, 0], "text": ["包裹压坏了", "还没处理", "退款没到"]})
+    df = pd.DataFrame(
+        {"conversation_id": ["c1", "c1", "c2"], "turn": [0, 1, 0], "text": ["包裹压坏了", "还没处理", "退款没到"]}
+    )
     res = ingest(df.set_index(["conversation_id", "turn"]))
     assert res.turns["conversation_id"].tolist() == ["c1", "c1", "c2"] and res.turns["turn"].tolist() == [0, 1, 0]
     # a list of texts where paths belong: the error says what to pass instead, not only "does not exist"
