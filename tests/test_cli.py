@@ -214,3 +214,126 @@ def test_tag_a_ticket_workbook_with_subject_and_description(fitted_run: Path, tm
     assert str(tags.loc["5001", "started_at"]) == "2026-10-03 01:30:00+00:00"
     rejects = pd.read_csv(tmp_path / "t.rejects.csv")
     assert rejects[["conversation_id", "reason", "line"]].values.tolist() == [[5003, "empty_text", 4]]
+
+
+def test_tag_option_and_column_mistakes_are_one_line_errors(fitted_run: Path, tmp_path: Path) -> None:
+    model = str(fitted_run / "model")
+    w = tmp_path / "w.csv"
+    w.write_text("ticket,msg\n1,late\n", encoding="utf-8")
+    proc = run("tag", model, str(w), "--out", str(tmp_path / "o.parquet"), "-q")
+    _one_line_error(proc, "'text' not found", "available columns: ['ticket', 'msg']. ")  # no made-up id column
+    _one_line_error(run("tag", model, str(w), "--out", str(tmp_path / "o.parquet"), "--text-col", "msg",
+                        "--conversation-col", "Ticket", "-q"), "Conversation id column 'Ticket' not found")
+    for bad in ("0", "-3"):
+        _one_line_error(run("tag", model, str(w), "--out", str(tmp_path / "o.parquet"), "--threads", bad),
+                        "--threads must be a whole number >= 1", f"got {bad}")
+    assert not list(tmp_path.glob("o.*"))
+    help_text = " ".join(run("tag", "--help").stdout.split())
+    assert "143 terminated" in help_text and "130 interrupted" in help_text
+
+
+def test_tag_refuses_a_damaged_model_in_one_line(fitted_run: Path, tmp_path: Path) -> None:
+    import shutil
+
+    src = fitted_run.parent / "chats.csv"
+    for name, damage in (("centroids.npy", (fitted_run / "model" / "centroids.npy").read_bytes()[:60]),
+                         ("topics.json", b"{")):
+        bad = tmp_path / name.replace(".", "_")
+        shutil.copytree(fitted_run / "model", bad)
+        (bad / name).write_bytes(damage)
+        _one_line_error(run("tag", str(bad), str(src), "--out", str(tmp_path / "t.parquet"), "-q"),
+                        f"Model file {str(bad / name)!r} is damaged or incomplete", "refit the model, or copy")
+
+
+def test_quiet_night_with_allow_empty_exits_0(fitted_run: Path, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "night.csv"
+    src.write_text("conversation_id,speaker,message\n", encoding="utf-8")  # the export of a night without tickets
+    out = tmp_path / "t.parquet"
+    _one_line_error(run("tag", str(fitted_run / "model"), str(src), "--out", str(out), "-q"), "has no rows")
+    proc = run("tag", str(fitted_run / "model"), str(src), "--out", str(out), "--allow-empty", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "rows read 0, conversations tagged 0" in proc.stdout
+    fit_schema = pq.read_schema(fitted_run / "tags.parquet").remove_metadata()
+    assert pq.read_schema(out).remove_metadata().equals(fit_schema) and pd.read_parquet(out).empty
+
+
+def test_a_second_tag_job_on_the_same_out_exits_2_at_once(fitted_run: Path, tmp_path: Path) -> None:
+    src = fitted_run.parent / "chats.csv"
+    out = tmp_path / "t.parquet"
+    hold = ("import sys, time\nfrom voc_miner.batch import output_lock\nwith output_lock(sys.argv[1]):\n"
+            "    print('locked', flush=True)\n    time.sleep(600)\n")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        proc = run("tag", str(fitted_run / "model"), str(src), "--out", str(out), "--text-col", "message",
+                   "--speaker-col", "role", "-q")
+        _one_line_error(proc, f"{str(out)!r} is being written by another job (pid {holder.pid}", "another --out")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not out.exists()
+
+
+_SPY_THREADS = """
+import json, sys
+import pyarrow as pa
+from threadpoolctl import threadpool_info
+from voc_miner import cli
+from voc_miner.pipeline import VocMiner
+
+seen = []
+record = sys.argv.pop()
+tag = VocMiner.tag
+
+def spy(self, data):
+    seen.append({"pools": max(i["num_threads"] for i in threadpool_info()), "arrow": pa.cpu_count(),
+                 "embed": self.config_.embed.threads})
+    return tag(self, data)
+
+VocMiner.tag = spy
+try:
+    cli.main()
+finally:
+    json.dump(seen, open(record, "w"))
+"""
+
+
+def test_tag_threads_caps_every_thread_pool(fitted_run: Path, tmp_path: Path) -> None:
+    """--threads 1 used about 1.75 cores: BLAS outside the embedder and OpenMP pools used every core."""
+    src = fitted_run.parent / "chats.csv"
+    record = tmp_path / "seen.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", _SPY_THREADS, "tag", str(fitted_run / "model"), str(src), "--out",
+         str(tmp_path / "t.parquet"), "--text-col", "message", "--speaker-col", "role", "--threads", "1", "-q",
+         str(record)], capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(record.read_text(encoding="utf-8"))
+    assert seen and all(s == {"pools": 1, "arrow": 1, "embed": 1} for s in seen), seen
+
+
+def test_tag_reads_a_pipe(fitted_run: Path, tmp_path: Path) -> None:
+    """`cat export.csv | voc-miner tag MODEL - ...` (or /dev/stdin) was "does not exist"; it is read, the format
+    sniffed from the bytes or given with --format, and gives the same tags as the file."""
+    import gzip
+
+    src = fitted_run.parent / "chats.csv"
+    args = ["--text-col", "message", "--speaker-col", "role", "-q"]
+    want = pd.read_parquet(fitted_run / "tags.parquet").set_index("conversation_id")["topic_id"].sort_index()
+    cases = [("-", src.read_bytes(), []), ("/dev/stdin", gzip.compress(src.read_bytes()), []),
+             ("-", src.read_bytes(), ["--format", "csv"])]
+    for i, (name, data, extra) in enumerate(cases):
+        out = tmp_path / f"t{i}.parquet"
+        proc = subprocess.run([sys.executable, "-m", "voc_miner.cli", "tag", str(fitted_run / "model"), name,
+                               "--out", str(out), *args, *extra], input=data, capture_output=True, timeout=600,
+                              check=False)
+        assert proc.returncode == 0, proc.stderr.decode()
+        got = pd.read_parquet(out).set_index("conversation_id")["topic_id"].sort_index()
+        assert got.equals(want)
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(f"t{i}.")) == [
+            f"t{i}.parquet", f"t{i}.rejects.csv"]  # the copy of the pipe is gone
+    bad = subprocess.run([sys.executable, "-m", "voc_miner.cli", "tag", str(fitted_run / "model"), "-", "--out",
+                          str(tmp_path / "x.parquet"), "--format", "xml"], input=b"a,b\n", capture_output=True,
+                         text=False, timeout=600, check=False)
+    assert bad.returncode == 2 and b"--format 'xml' is not one of csv" in bad.stderr

@@ -280,10 +280,10 @@ def test_unreadable_file_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     p = tmp_path / "a.csv"
     p.write_text("text\nx\n", encoding="utf-8")
 
-    def deny(self: Path) -> bytes:
+    def deny(path: object) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr("voc_miner.io.open_binary", deny)  # every reader opens files through it (plain or gzip)
     with pytest.raises(InputDataError, match="cannot be read \\(Permission denied\\); check that the file is readable"):
         ingest(p)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -66,8 +67,10 @@ def test_refit_next_month_keeps_ids_and_steering(steered, months, caplog) -> Non
     with caplog.at_level("WARNING", logger="voc_miner"):
         nxt = VocMiner(config=Config(ingest=IngestConfig(timezone="Asia/Shanghai"))).fit(months[1], previous=path)
     # the previous model counted months in UTC: a calendar change is said, not silent
-    assert any("previous model counted days and months in UTC, this fit in Asia/Shanghai" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "previous model counted days and months in UTC, this fit in Asia/Shanghai" in r.getMessage()
+        for r in caplog.records
+    )
     lineage = nxt.lineage_
     assert set(lineage["status"]) <= {"kept", "born", "merged", "split", "died"}
     kept = set(lineage.loc[lineage["status"] == "kept", "topic_id"].dropna().astype(int))
@@ -202,3 +205,202 @@ def test_steering_a_loaded_model_keeps_its_root_causes(september: VocMiner, tmp_
     # a merged-away topic is in no cause any more
     again.merge_topics(members[1], into=grouped)
     assert all(members[1] not in m for m in again.cause_groups_.values())
+
+
+# ---------------------------------------------------------------- notebook-probe regressions
+
+
+def _steerable(miner: VocMiner) -> VocMiner:
+    """A shallow copy that steering may change without touching the session's fitted demo model."""
+    out = copy.copy(miner)
+    out.steering_ = list(miner.steering_)
+    return out
+
+
+def _grouped_lead(miner: VocMiner) -> tuple[int, tuple[int, ...]]:
+    return next((lead, members) for lead, members in miner.cause_groups_.items() if len(members) > 1)
+
+
+def test_merge_moves_exactly_the_merged_topic_in_fit_and_tag(demo_miner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    miner = _steerable(demo_miner)
+    before = miner.tags_.set_index("conversation_id")[["topic_id", "topic_ids"]]
+    src, dst = 13, 0
+    assert (before["topic_id"] == src).sum() > 5
+    miner.merge_topics(src, into=dst)
+    after = miner.tags_.set_index("conversation_id")[["topic_id", "topic_ids"]]
+    was_src = before["topic_id"] == src
+    assert (after.loc[was_src, "topic_id"] == dst).all()  # every conversation of the merged topic is in the target
+    pd.testing.assert_series_equal(after.loc[~was_src, "topic_id"], before.loc[~was_src, "topic_id"])  # no other
+    assert src not in {t.id for t in miner.topics_}
+    assert {t.id: t.size for t in miner.topics_}[dst] == int(((before["topic_id"] == dst) | was_src).sum())
+    # the saved model tags the same data the same way, whatever the batch
+    miner.save(tmp_path / "m")
+    assert (tmp_path / "m" / "ghosts.npz").is_file()
+    loaded = VocMiner.load(tmp_path / "m", progress=False)
+    assert [(g.id, g.into) for g in loaded.ghosts_] == [(src, dst)]
+    turns = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
+    tagged = loaded.tag(turns).tags.set_index("conversation_id")
+    pd.testing.assert_series_equal(tagged["topic_id"], after["topic_id"])
+    pd.testing.assert_series_equal(tagged["topic_ids"], after["topic_ids"])
+    ids = sorted(turns["conversation_id"].unique())
+    small = loaded.tag(turns[turns["conversation_id"].isin(ids[::7])]).tags.set_index("conversation_id")
+    pd.testing.assert_series_equal(small["topic_id"], after.loc[small.index, "topic_id"])
+    # a chained merge sends the alias on to the new target
+    loaded.merge_topics(dst, into=1)
+    assert sorted((g.id, g.into) for g in loaded.ghosts_) == [(dst, 1), (src, 1)]
+
+
+def test_a_merge_is_reapplied_by_a_refit(demo_miner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    miner = _steerable(demo_miner).merge_topics(13, into=0)
+    miner.save(tmp_path / "m")
+    again = VocMiner(progress=False).fit(DEMO, previous=tmp_path / "m")
+    assert 13 not in {t.id for t in again.topics_} and 0 in {t.id for t in again.topics_}
+    row = again.lineage_[again.lineage_["previous_topic_id"] == 13].iloc[0]
+    assert (row["topic_id"], row["status"]) == (0, "merged")
+    assert set(again.lineage_.loc[again.lineage_["previous_topic_id"] != 13, "status"]) == {"kept"}
+    assert again.steering_ == miner.steering_
+    merged = again.tags_.merge(miner.tags_, on="conversation_id", suffixes=("", "_before"))
+    assert (merged["topic_id"] == merged["topic_id_before"]).all()  # the ids keep their meaning
+
+
+def test_match_topics_says_merged_when_two_old_topics_meet_in_one() -> None:
+    old = np.eye(3, dtype=np.float32)
+    both = (old[0] + old[1]) / np.linalg.norm(old[0] + old[1])
+    new = np.vstack([both + 0.05 * old[0], old[2]])  # between old 0 and old 1, a little nearer 0
+    new = (new / np.linalg.norm(new, axis=1, keepdims=True)).astype(np.float32)
+    ids, lineage = match_topics(old, [0, 1, 2], new, threshold=0.6)
+    assert ids == [0, 2]
+    row = lineage[lineage["previous_topic_id"] == 1].iloc[0]
+    assert (row["topic_id"], row["status"]) == (0, "merged")
+    # a ghost (merge alias, dormant topic) left unmatched gets no lineage row: it was no topic last month
+    _, quiet = match_topics(old, [0, 1, 2], new, threshold=0.6, ghost_ids=[1])
+    assert 1 not in set(quiet["previous_topic_id"].dropna().astype(int))
+
+
+def test_a_renamed_topic_names_its_cause(demo_miner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    miner = _steerable(demo_miner)
+    lead, members = _grouped_lead(miner)
+    pooled = miner.root_causes_frame().set_index("topic_id").loc[lead, "label_i18n"]
+    miner.rename_topic(lead, "Parcels late", label_zh="物流延误")
+    row = miner.root_causes_frame().set_index("topic_id").loc[lead]
+    assert row["topic_ids"] == list(members)
+    assert row["label_i18n"] == {"en": "Parcels late", "zh": "物流延误"}
+    for lang, label in (("en", "Parcels late"), ("zh", "物流延误")):
+        paths = miner.report(tmp_path / lang, lang=lang)
+        assert label in paths["md"].read_text(encoding="utf-8") and label in paths["html"].read_text(encoding="utf-8")
+        causes = json.loads(paths["json"].read_text(encoding="utf-8"))
+        assert label in json.dumps(causes, ensure_ascii=False)
+    # a label in one language names the cause in that language only; the other keeps its pooled words
+    other = _steerable(demo_miner).rename_topic(members[1], label_zh="物流延误")
+    labels = other.root_causes_frame().set_index("topic_id").loc[lead, "label_i18n"]
+    assert labels == {"en": pooled["en"], "zh": "物流延误"}
+    # the saved model knows which labels were given by hand
+    miner.save(tmp_path / "m")
+    from voc_miner.rank import cause_label
+
+    loaded = VocMiner.load(tmp_path / "m", progress=False)
+    by_id = {t.id: t for t in loaded.topics_}
+    assert cause_label(members, by_id) == {"en": "Parcels late", "zh": "物流延误"}
+
+
+def test_edits_of_a_topic_absent_for_a_month_come_back_with_it(demo_miner, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    turns = pd.read_json(DEMO, lines=True, dtype={"conversation_id": str})
+    miner = _steerable(demo_miner).rename_topic(15, "Warranty", label_zh="保修").mark_not_complaint(17)
+    miner.save(tmp_path / "g1")
+    gone = set(miner.tags_.loc[miner.tags_["topic_id"].isin([15, 17]), "conversation_id"])
+    with caplog.at_level("WARNING", logger="voc_miner"):
+        quiet = VocMiner(progress=False).fit(turns[~turns["conversation_id"].isin(gone)], previous=tmp_path / "g1")
+    assert {15, 17}.isdisjoint(t.id for t in quiet.topics_)
+    assert quiet.steering_ == miner.steering_  # kept pending, not lost
+    assert sorted((g.id, g.into, g.age) for g in quiet.ghosts_) == [(15, None, 1), (17, None, 1)]
+    assert any("rename_topic(15" in r.getMessage() and "pending" in r.getMessage() for r in caplog.records)
+    quiet.save(tmp_path / "g2")
+    back = VocMiner(progress=False).fit(turns, previous=tmp_path / "g2")
+    topic = {t.id: t for t in back.topics_}
+    assert topic[15].label == "Warranty" and topic[15].label_zh == "保修"
+    assert not topic[17].is_complaint and 17 not in {rc.topic_id for rc in back.root_causes_}
+    assert back.ghosts_ == [] and back.steering_ == miner.steering_
+
+
+def test_pending_edits_are_dropped_after_some_refits_with_a_warning() -> None:
+    from voc_miner.steering import DORMANT_REFITS, Ghost, TopicSpace, carry_steering
+    from voc_miner.types import Topic
+
+    topic = Topic(id=0, label="a", label_zh="a", label_en="a", keywords=(), keywords_zh=(), keywords_en=(), size=3)
+    space = TopicSpace(topics=[topic], centroids=np.eye(1, 4, dtype=np.float32))
+    old = Ghost(id=5, into=None, centroid=np.eye(1, 4, 1, dtype=np.float32)[0], age=DORMANT_REFITS)
+    ops = [{"op": "rename", "topic": 5, "label": "x"}, {"op": "rename", "topic": 0, "label": "kept"}]
+    out, steering, applied, notes = carry_steering(
+        ops, space, prev_ids=[0], prev_centroids=space.centroids, prev_ghosts=[old]
+    )
+    assert steering == applied == [ops[1]] and out.ghosts == []
+    assert len(notes) == 1 and "rename_topic(5, label='x')" in notes[0] and "dropped" in notes[0]
+    young = replace(old, age=1)
+    out, steering, _, notes = carry_steering(
+        ops, space, prev_ids=[0], prev_centroids=space.centroids, prev_ghosts=[young]
+    )
+    assert steering == ops and [(g.id, g.age) for g in out.ghosts] == [(5, 2)] and "pending" in notes[0]
+
+
+def test_a_steered_topic_that_absorbs_others_on_refit_is_warned_about() -> None:
+    from voc_miner.steering import drift_warnings
+
+    lineage = pd.DataFrame(
+        {
+            "previous_topic_id": pd.array([10, 11, 3], dtype="Int64"),
+            "topic_id": pd.array([10, 10, 3], dtype="Int64"),
+            "similarity": [0.9, 0.75, 0.95],
+            "status": ["kept", "merged", "kept"],
+        }
+    )
+    ops = [{"op": "not_complaint", "topic": 10, "value": True}, {"op": "move", "topic": 3, "department": "marketing"}]
+    notes = drift_warnings(ops, lineage, {10: 20, 11: 20, 3: 60}, {10: 40, 3: 60})
+    assert len(notes) == 2
+    assert all("mark_not_complaint(10, True)" in n for n in notes)
+    assert "absorbed previous topic(s) [11]" in notes[0] and "grew from 20 to 40" in notes[1]
+
+
+def test_steering_papercuts_raise_clear_errors(demo_miner) -> None:  # type: ignore[no-untyped-def]
+    miner = _steerable(demo_miner)
+    with pytest.raises(ConfigError, match="got no label"):
+        miner.rename_topic(3)
+    with pytest.raises(ConfigError, match="got no label"):
+        miner.rename_topic(3, "  ")
+    with pytest.raises(ConfigError, match="must be True or False"):
+        miner.mark_not_complaint(7, "no")  # type: ignore[arg-type]
+    assert miner.steering_ == demo_miner.steering_  # nothing recorded
+    with pytest.raises(ConfigError, match="a path\\) or a fitted VocMiner"):
+        VocMiner(progress=False).fit(DEMO, previous=123)  # type: ignore[arg-type]
+
+
+def test_lineage_follows_the_conversations_when_given() -> None:
+    old = np.eye(4, dtype=np.float32)
+    new = np.vstack([old[0], old[2], old[3] * 0.5 + old[1] * 0.5])  # new 2 lies between old 1 and old 3
+    new = (new / np.linalg.norm(new, axis=1, keepdims=True)).astype(np.float32)
+    _, by_centroids = match_topics(old, [0, 1, 2, 3], new, threshold=0.9)
+    assert by_centroids.set_index("previous_topic_id").loc[1, "status"] == "died"
+    # 11 of old topic 1's 12 conversations (as the old model tags them) sit in new topic 0: merged into it,
+    # though the centroids are far apart; 9 of new topic 2's 10 conversations come from kept old topic 2: split
+    overlap = np.zeros((3, 4), dtype=np.int64)
+    overlap[0, 0], overlap[0, 1], overlap[1, 1], overlap[2, 2], overlap[2, 3] = 40, 11, 1, 9, 1
+    overlap[1, 2] = 30
+    ids, lineage = match_topics(old, [0, 1, 2, 3], new, threshold=0.9, overlap=overlap)
+    assert ids == [0, 2, 4]
+    by_old = lineage.dropna(subset=["previous_topic_id"]).set_index("previous_topic_id")
+    assert (by_old.loc[1, "topic_id"], by_old.loc[1, "status"]) == (0, "merged")
+    assert by_old.loc[3, "status"] == "died"  # too few conversations to say
+    split = lineage[lineage["topic_id"] == 4].iloc[0]
+    assert (split["previous_topic_id"], split["status"]) == (2, "split")
+
+
+def test_the_same_edits_give_the_same_causes_before_and_after_save_load(demo_miner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    demo_miner.save(tmp_path / "m")
+    loaded = VocMiner.load(tmp_path / "m", progress=False)
+    fitted = _steerable(demo_miner)
+    _lead, members = _grouped_lead(demo_miner)
+    for miner in (fitted, loaded):
+        miner.move_topic(9, "logistics").mark_not_complaint(members[-1]).mark_not_complaint(members[-1], False)
+    assert fitted.cause_groups_ == loaded.cause_groups_
+    assert fitted.cause_groups_[9] == (9,)  # a moved topic is a cause of its own until the next refit
+    assert fitted.cause_groups_[members[-1]] == (members[-1],)
+    assert {rc.topic_id for rc in fitted.root_causes_} >= {9}

@@ -6,9 +6,12 @@ no traceback); 1 unexpected internal error (with traceback, please report it).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -47,6 +50,94 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 def _err(msg: str) -> None:
     typer.echo(f"error: {msg}", err=True)
+
+
+#: Environment variables that size the native thread pools of libraries loaded later (OpenMP: torch, scikit-learn;
+#: BLAS builds; numexpr): ``--threads`` sets them so that a pool created after the start is capped too.
+_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def _thread_caps(threads: int | None) -> contextlib.AbstractContextManager[object]:
+    """Cap every native thread pool of this process at ``threads`` (None: no cap).
+
+    The USE embedder limits BLAS only inside its own encode (``embed.threads``); the rest of tagging (centroid
+    assignment, affect and department heads: numpy BLAS; scikit-learn: OpenMP; Arrow's CPU pool for Parquet)
+    would use every core. threadpoolctl caps the BLAS and OpenMP libraries already loaded, the environment
+    variables those loaded later, ``pyarrow.set_cpu_count`` Arrow's pool."""
+    if threads is None:
+        return contextlib.nullcontext()
+    import pyarrow as pa
+    from threadpoolctl import threadpool_limits
+
+    for name in _THREAD_ENV:
+        os.environ[name] = str(threads)
+    pa.set_cpu_count(threads)
+    limits: contextlib.AbstractContextManager[object] = threadpool_limits(limits=threads)
+    return limits
+
+
+#: ``--format`` values for an INPUT read from a pipe (``-``, ``/dev/stdin``, a named pipe).
+_PIPE_FORMATS = ("csv", "tsv", "jsonl", "json", "txt", "parquet", "xlsx")
+
+
+def _sniff_format(head: bytes) -> str:
+    """The format of piped bytes from their start: Parquet, workbook, gzip (then what it holds), JSON, else CSV."""
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\x1f\x8b"):
+        import gzip
+        import zlib
+
+        try:
+            inner = gzip.GzipFile(fileobj=io.BytesIO(head)).read(512)
+        except (EOFError, OSError, zlib.error):
+            inner = b""
+        return _sniff_format(inner) + ".gz" if inner else "csv.gz"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"["):
+        return "json"
+    if text.startswith(b"{"):
+        return "jsonl"
+    return "csv"
+
+
+def _spool_pipe(input_: Path, out: Path, fmt: str | None) -> Path | None:
+    """Copy an INPUT that is a pipe (``-``: standard input, ``/dev/stdin``, a named pipe), or any file given with
+    ``--format``, into ``OUT.stdin.<format>`` so that it can be read in chunks like a file (twice: the encoding is
+    sniffed first); None for a plain file without ``--format``. The format is ``--format``, or sniffed from the
+    first bytes (CSV when nothing else fits)."""
+    piped = str(input_) == "-" or (input_.exists() and not input_.is_file() and not input_.is_dir())
+    if not piped and (fmt is None or not input_.is_file()):
+        return None
+    if fmt is not None and fmt.lower().removeprefix(".").removesuffix(".gz") not in _PIPE_FORMATS:
+        raise VocMinerError(
+            f"--format {fmt!r} is not one of {', '.join(_PIPE_FORMATS)} (each may end in .gz); pass the format of "
+            "the data piped in."
+        )
+    spool = out.with_name(out.name + ".stdin")
+    source = sys.stdin.buffer if str(input_) == "-" else input_.open("rb")
+    copied = False
+    try:
+        with spool.open("wb") as fh:
+            head = source.read(1 << 16)
+            fh.write(head)
+            while block := source.read(1 << 20):
+                fh.write(block)
+        copied = True
+    except OSError as exc:
+        raise VocMinerError(
+            f"Cannot copy the piped input to {str(spool)!r}: {exc.strerror or exc}; free space on that disk or pass "
+            "an --out elsewhere."
+        ) from exc
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+        if not copied:  # interrupted, or a full disk: leave no partial copy behind
+            spool.unlink(missing_ok=True)
+    suffix = "." + (fmt.lower().removeprefix(".") if fmt else _sniff_format(head))
+    return spool.replace(spool.with_name(spool.name + suffix))
 
 
 def _setup_logging(quiet: bool) -> None:
@@ -264,7 +355,9 @@ def tag(
         typer.Option("--timezone", help="Time zone of timestamps without an offset (default: the model's)."),
     ] = None,
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="Rows per chunk (bounds memory).")] = 20_000,
-    threads: Annotated[int | None, typer.Option("--threads", help="Embedding threads (default: all cores).")] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="CPU threads to use, >= 1 (default: all cores).")
+    ] = None,
     device: Annotated[
         str | None,
         typer.Option(
@@ -272,17 +365,37 @@ def tag(
             help="Device of a local sentence-transformers model: cuda, cuda:1, cpu (default: CUDA when present).",
         ),
     ] = None,
+    format_: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Format of an INPUT read from a pipe ('-' for standard input, /dev/stdin, a named pipe): "
+            "csv, tsv, jsonl, json, txt, parquet or xlsx, each optionally .gz (default: sniffed; CSV when unsure). "
+            "A piped input is not resumable: a rerun starts over.",
+        ),
+    ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty",
+            help="An input without any row (an empty or header-only export: a quiet night) writes an empty OUT "
+            "with the usual columns and exits 0, instead of exiting 2.",
+        ),
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Tag INPUT with a saved MODEL, streaming in chunks; resumable: rerun the same command after a crash.
 
-    Writes OUT (one row per conversation) and OUT.rejects.csv (rows not tagged, with a reason).
-    Exit codes: 0 done, 2 bad input/options/model, 130 interrupted (rerun to resume), 1 internal error.
+    Writes OUT (one row per conversation; the columns and types of fit's tags.parquet) and OUT.rejects.csv (rows
+    not tagged, with a reason). One job at a time per OUT: a second one exits 2 at once (OUT.lock).
+    Exit codes: 0 done, 2 bad input/options/model or OUT in use by another job, 130 interrupted and 143 terminated
+    (SIGTERM; rerun the same command to resume), 1 internal error.
     """
     from dataclasses import replace
 
-    from voc_miner.batch import stream_tag
-    from voc_miner.pipeline import VocMiner
+    from voc_miner.batch import SYNTHETIC_ID_ATTR, output_lock, stream_tag
+    from voc_miner.io import LINE_COLUMN, MALFORMED_COLUMN, ingest_frame
+    from voc_miner.pipeline import VocMiner, tag_schema
 
     _setup_logging(quiet)
     logging.getLogger("voc_miner").setLevel(logging.WARNING)  # the progress bar reports instead of per-chunk logs
@@ -290,41 +403,61 @@ def tag(
         raise VocMinerError(
             f"--out {str(out)!r} is a directory; pass the Parquet file to write, e.g. {str(out / 'tags.parquet')!r}."
         )
-    miner = VocMiner.load(model, progress=False)  # the chunk progress bar below replaces the per-chunk embedding bar
-    cfg = miner.config_
-    cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col, subject_col)
-    cfg = replace(
-        cfg,
-        ingest=replace(
-            cfg.ingest,
-            columns=cols,
-            encoding=encoding,
-            timezone=timezone or cfg.ingest.timezone,
-            sheet=sheet or cfg.ingest.sheet,
-        ),
-        embed=replace(cfg.embed, threads=threads or cfg.embed.threads, device=device or cfg.embed.device),
-    )
-    miner.config_ = cfg.validate()
-
-    def tag_fn(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        res = miner.tag(df)
-        return res.tags, res.rejects
-
+    if threads is not None and threads < 1:
+        raise VocMinerError(f"--threads must be a whole number >= 1 (or left out to use every core); got {threads}.")
     t0 = time.perf_counter()
     previous_handler = signal.signal(signal.SIGTERM, _raise_terminated)  # a scheduler's timeout: stop like Ctrl-C
     try:
-        stats = stream_tag(
-            tag_fn,
-            input_,
-            out,
-            model_dir=model,
-            id_col=conversation_col,
-            chunk_rows=chunk_rows,
-            encoding=encoding,
-            sheet=miner.config_.ingest.sheet,
-            progress=not quiet,
-            settings=json.dumps(dataclasses.asdict(miner.config_.ingest), sort_keys=True, default=str),
-        )
+        # the lock before the model loads: a second job on the same --out stops at once
+        with output_lock(out), _thread_caps(threads):
+            miner = VocMiner.load(model, progress=False)  # the chunk progress bar replaces the embedding bar
+            cfg = miner.config_
+            cols = _columns(text_col, conversation_col, speaker_col, turn_col, time_col, channel_col, subject_col)
+            cfg = replace(
+                cfg,
+                ingest=replace(
+                    cfg.ingest,
+                    columns=cols,
+                    encoding=encoding,
+                    timezone=timezone or cfg.ingest.timezone,
+                    sheet=sheet or cfg.ingest.sheet,
+                ),
+                embed=replace(
+                    cfg.embed,
+                    threads=threads if threads is not None else cfg.embed.threads,
+                    device=device or cfg.embed.device,
+                ),
+            )
+            miner.config_ = cfg.validate()
+            spooled = _spool_pipe(input_, out, format_)
+
+            def tag_fn(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+                made_up = df.attrs.get(SYNTHETIC_ID_ATTR)
+                if made_up is not None:  # flat tickets: check the columns the file has, not the made-up id
+                    own = df.iloc[:0].drop(columns=[made_up, LINE_COLUMN, MALFORMED_COLUMN], errors="ignore")
+                    ingest_frame(own, config=miner.config_.ingest)
+                res = miner.tag(df)
+                return res.tags, res.rejects
+
+            try:
+                stats = stream_tag(
+                    tag_fn,
+                    spooled or input_,
+                    out,
+                    model_dir=model,
+                    id_col=conversation_col,
+                    chunk_rows=chunk_rows,
+                    encoding=encoding,
+                    sheet=miner.config_.ingest.sheet,
+                    progress=not quiet,
+                    settings=json.dumps(dataclasses.asdict(miner.config_.ingest), sort_keys=True, default=str),
+                    schema=tag_schema(),
+                    allow_empty=allow_empty,
+                    locked=True,
+                )
+            finally:
+                if spooled is not None:
+                    spooled.unlink(missing_ok=True)
     except KeyboardInterrupt:
         _err("interrupted; rerun the same command to resume from the last finished chunk")
         raise typer.Exit(130) from None

@@ -4,7 +4,9 @@ Files by suffix: ``.csv`` (delimiter sniffed among ``, ; | tab``; Excel's ``sep=
 ``.tsv``, ``.jsonl``/``.ndjson``, ``.json`` (an array of objects, ``{"key": [...]}`` or JSON Lines),
 ``.parquet``/``.pq``, ``.txt`` (one ticket per non-blank line, column ``text``), ``.xlsx``/``.xlsm`` (the first
 sheet, header in its first non-blank row; :mod:`voc_miner.workbook`). Blank lines and rows are not rows. Old
-``.xls``/``.ods`` workbooks, archives and other binary files are refused with a message naming the fix.
+``.xls``/``.ods`` workbooks, archives and other binary files are refused with a message naming the fix. A text
+format may be gzip-compressed (``.csv.gz``, ``.tsv.gz``, ``.jsonl.gz``, ``.ndjson.gz``, ``.json.gz``, ``.txt.gz``):
+it is decompressed as it is read (:func:`open_binary`), and its encoding detected as for the plain file.
 
 Canonical schema (one row per turn)::
 
@@ -76,6 +78,7 @@ import contextlib
 import csv
 import dataclasses
 import difflib
+import gzip
 import io as _io
 import itertools
 import json
@@ -84,6 +87,7 @@ import math
 import re
 import unicodedata
 import warnings
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -106,6 +110,30 @@ from voc_miner.workbook import WORKBOOK_SUFFIXES, sheet_rows
 logger = logging.getLogger("voc_miner")
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq", ".txt", *WORKBOOK_SUFFIXES)
+#: Text formats that may come gzip-compressed (``.csv.gz`` ...): read through :func:`open_binary`.
+GZIP_FORMATS: Final = (".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".txt")
+#: What a damaged gzip stream raises while it is read (a bad header, a truncated end, corrupt data).
+_GZIP_ERRORS: Final = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
+def format_suffix(path: str | Path) -> str:
+    """The suffix that names a file's format, lower-case: ``.csv`` for ``tickets.csv`` and ``tickets.CSV.gz``."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".gz" and Path(p.stem).suffix.lower() in GZIP_FORMATS:
+        return Path(p.stem).suffix.lower()
+    return suffix
+
+
+def open_binary(path: str | Path) -> _io.BufferedReader | gzip.GzipFile:
+    """The file's bytes as a binary stream, decompressed when it is gzip (``.gz``): readers stream it."""
+    p = Path(path)
+    return gzip.open(p, "rb") if p.suffix.lower() == ".gz" else p.open("rb")
+
+
+def _open_text(path: Path, encoding: str, newline: str | None = None) -> _io.TextIOWrapper:
+    return _io.TextIOWrapper(open_binary(path), encoding=encoding, errors="surrogateescape", newline=newline)
+
 
 #: Machine-readable reject reasons, in the order they are checked, with their meaning.
 REJECT_REASONS: Final[Mapping[str, str]] = {
@@ -210,11 +238,12 @@ def _check_path(path: str | Path) -> Path:
         raise InputFileNotFoundError(f"Input file {_shown(str(p))!r} does not exist; check the path{hint}.")
     if p.is_dir():
         raise _fail(p, "is a directory", f"pass one or more files ({', '.join(SUPPORTED_SUFFIXES)})")
-    suffix = p.suffix.lower()
+    suffix = format_suffix(p)
     if suffix in (".xls", ".ods"):
         raise _fail(p, f"is an {suffix} workbook", "save it as .xlsx (or export the sheet as CSV, UTF-8) and pass that")
     if suffix in (".gz", ".zip", ".bz2", ".xz", ".7z"):
-        raise _fail(p, "is compressed", f"decompress it first; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+        gz = ", ".join(f"{s}.gz" for s in GZIP_FORMATS)
+        raise _fail(p, "is compressed", f"decompress it first; supported: {', '.join(SUPPORTED_SUFFIXES)}, {gz}")
     if suffix not in SUPPORTED_SUFFIXES:
         raise _fail(p, f"has unsupported suffix {suffix!r}", f"use one of {', '.join(SUPPORTED_SUFFIXES)}")
     return p
@@ -223,12 +252,17 @@ def _check_path(path: str | Path) -> Path:
 def _read_bytes(p: Path, *, limit: int | None = None) -> bytes:
     """The file's bytes (the first ``limit`` of them when given)."""
     try:
-        if limit is None:
-            return p.read_bytes()
-        with p.open("rb") as fh:
-            return fh.read(limit)
+        with open_binary(p) as fh:
+            return fh.read() if limit is None else fh.read(limit)
+    except _GZIP_ERRORS as exc:
+        raise _gzip_error(p, exc) from exc
     except OSError as exc:
         raise _fail(p, f"cannot be read ({exc.strerror or exc})", "check that the file is readable by you") from exc
+
+
+def _gzip_error(p: Path, exc: BaseException) -> InputDataError:
+    why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return _fail(p, f"is not a complete gzip file ({why})", "compress it again, or pass the uncompressed file")
 
 
 _BOMS: Final = (
@@ -419,7 +453,7 @@ def _first_non_ascii_lines(p: Path, sample_bytes: int, block: int = 1 << 20) -> 
     """Up to ``sample_bytes + 1`` bytes of ``p`` from the start of the line holding its first non-ASCII byte
     (``b""`` when the whole file is ASCII). Reads blocks; memory stays at two blocks and a sample."""
     try:
-        with p.open("rb") as fh:
+        with open_binary(p) as fh:
             pos, prev = 0, b""
             while block_bytes := fh.read(block):
                 if not block_bytes.isascii():
@@ -430,6 +464,8 @@ def _first_non_ascii_lines(p: Path, sample_bytes: int, block: int = 1 << 20) -> 
                     return fh.read(sample_bytes + 1)
                 pos += len(block_bytes)
                 prev = block_bytes[block_bytes.rfind(b"\n") + 1 :]  # the unfinished last line
+    except _GZIP_ERRORS as exc:
+        raise _gzip_error(p, exc) from exc
     except OSError as exc:
         raise _fail(p, f"cannot be read ({exc.strerror or exc})", "check that the file is readable by you") from exc
     return b""
@@ -716,7 +752,7 @@ def _parquet_error(path: Path, exc: Exception) -> InputDataError:
 
 def _load(path: str | Path, encoding: str | None, sheet: str | int | None = None) -> _Table:
     p = _check_path(path)
-    suffix = p.suffix.lower()
+    suffix = format_suffix(p)
     if suffix in (".parquet", ".pq"):
         try:
             frame = pd.read_parquet(p)
@@ -774,7 +810,7 @@ def read_chunks(
     if chunk_rows < 1:
         raise InputDataError(f"`chunk_rows` must be >= 1; got {chunk_rows}.")
     p = _check_path(path)
-    suffix = p.suffix.lower()
+    suffix = format_suffix(p)
     enc = "parquet"
     frames: Iterator[pd.DataFrame]
     if suffix in WORKBOOK_SUFFIXES:
@@ -796,11 +832,14 @@ def read_chunks(
         else:
             frames = _line_chunks(p, enc, chunk_rows, jsonl=suffix != ".txt")
     any_rows = False
-    for frame in frames:
-        if len(frame):
-            any_rows = True
-            frame.attrs["encoding"] = enc  # named in undecodable_bytes details, as a whole-file ingest does
-            yield frame
+    try:
+        for frame in frames:
+            if len(frame):
+                any_rows = True
+                frame.attrs["encoding"] = enc  # named in undecodable_bytes details, as a whole-file ingest does
+                yield frame
+    except _GZIP_ERRORS as exc:  # a .gz cut short (a half-finished copy) or corrupt part-way
+        raise _gzip_error(p, exc) from exc
     if not any_rows:
         raise InputDataError(f"Input {str(p)!r} has no rows; pass a file with at least one ticket.")
 
@@ -838,7 +877,7 @@ def _chunk_frame(columns: list[str], rows: list[list[Any]], lines: list[int | No
 
 def _csv_chunks(path: Path, encoding: str, sep: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
     """:func:`_parse_csv` over a stream: the same header, delimiter, blank-line, field-count and quote rules."""
-    with path.open(encoding=encoding, errors="surrogateescape", newline="") as fh:
+    with _open_text(path, encoding, newline="") as fh:
         lineno = 0
         first = ""
         for first in fh:  # blank lines before the header
@@ -943,7 +982,7 @@ def _line_chunks(path: Path, encoding: str, chunk_rows: int, *, jsonl: bool) -> 
                 columns.setdefault(str(k), None)
         return _add_record_columns(_records_frame(records).reindex(columns=list(columns)), lines, errors)
 
-    with path.open(encoding=encoding, errors="surrogateescape") as fh:
+    with _open_text(path, encoding) as fh:
         for lineno, line in enumerate(fh, start=1):
             if jsonl:
                 parsed = _json_line(line, lineno)

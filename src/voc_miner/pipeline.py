@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -19,7 +20,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,7 +63,7 @@ from voc_miner.embed import (
     sentence_segments,
     turn_weights,
 )
-from voc_miner.errors import ConfigError, InputDataError, ModelError, NotFittedError
+from voc_miner.errors import ConfigError, InputDataError, ModelError, NotFittedError, VocMinerError
 from voc_miner.io import IngestResult, ingest
 from voc_miner.rank import (
     DEPARTMENT_COLUMNS,
@@ -86,7 +87,19 @@ from voc_miner.spikes import (
     weekly_counts,
     window_counts,
 )
-from voc_miner.steering import apply_op, match_topics, next_topic_id, normalise_op, validate_op
+from voc_miner.steering import (
+    Ghost,
+    TopicSpace,
+    apply_op,
+    assignment_centroids,
+    carry_steering,
+    drift_warnings,
+    mark_named,
+    match_topics,
+    next_topic_id,
+    normalise_op,
+    validate_op,
+)
 from voc_miner.textclean import detect_language
 from voc_miner.timezones import DEFAULT_TIMEZONE, check_timezone, month_bounds
 from voc_miner.types import OUTLIER_TOPIC, TAG_COLUMNS, UNASSIGNED, RootCause, Surge, Topic
@@ -98,8 +111,10 @@ MODEL_FORMAT = 1
 PROJECTION_FILE = "projection.npz"
 WHITENING_FILE = "language_whitening.npz"
 CAUSES_FILE = "causes.json"
+#: Merge aliases and dormant topics (:class:`voc_miner.steering.Ghost`): ids, targets, ages, centroids.
+GHOSTS_FILE = "ghosts.npz"
 #: Files a model folder holds only with some settings; a save removes those an earlier save left behind.
-OPTIONAL_MODEL_FILES = frozenset({PROJECTION_FILE, WHITENING_FILE, HEAD_ARRAYS, HEAD_META})
+OPTIONAL_MODEL_FILES = frozenset({PROJECTION_FILE, WHITENING_FILE, HEAD_ARRAYS, HEAD_META, GHOSTS_FILE})
 Source = pd.DataFrame | pd.Series | str | Path | Iterable[str | Path]
 
 
@@ -145,6 +160,8 @@ class VocMiner:
     assign_centroids_: np.ndarray | None  # with a projection: topic centroids in the projected space
     topics_: list[Topic]
     steering_: list[dict[str, Any]]
+    #: topic ids with a centroid but no topic: merge aliases (tag into their target), dormant steered topics
+    ghosts_: list[Ghost]
     lineage_: pd.DataFrame
     #: the first topic id this model never used (topics merged away keep theirs): a refit on it starts there
     next_topic_id_: int
@@ -438,6 +455,11 @@ class VocMiner:
         if checked is not None:
             learnable_departments(checked.values(), self.taxonomy_)
         prev = VocMiner.load(previous) if isinstance(previous, (str, Path)) else previous
+        if prev is not None and not isinstance(prev, VocMiner):
+            raise ConfigError(
+                f"`previous` must be a saved model directory (a path) or a fitted VocMiner; got {previous!r} "
+                f"({type(previous).__name__})."
+            )
         if prev is not None:
             prev._check_fitted()
         if prev is not None and prev.config_.ingest.timezone != cfg.ingest.timezone:
@@ -523,16 +545,43 @@ class VocMiner:
                     department_scores=a.scores,
                 )
             )
+        space = TopicSpace(topics=topics, centroids=self.centroids_, assign_centroids=self.assign_centroids_)
         if prev is not None:
+            prev_ghosts = list(getattr(prev, "ghosts_", []))
+            # the refit's conversations tagged by the previous model: which old topic each new topic holds
+            old_of, _ = prev._assign(prep.conv_vectors, prev.config_)
+            col = {t.id: j for j, t in enumerate(prev.topics_)}
+            overlap = np.zeros((len(topics), len(prev.topics_) + len(prev_ghosts)), dtype=np.int64)
+            for new_row, old_id in zip(result.labels.tolist(), old_of.tolist(), strict=True):
+                if new_row >= 0 and old_id in col:
+                    overlap[new_row, col[old_id]] += 1
             ids, self.lineage_ = match_topics(
-                prev.centroids_,
-                [t.id for t in prev.topics_],
+                np.vstack([prev.centroids_, *(g.centroid[None, :] for g in prev_ghosts)]).astype(np.float32),
+                [t.id for t in prev.topics_] + [g.id for g in prev_ghosts],
                 self.centroids_,
                 threshold=cfg.cluster.lineage_similarity,
                 first_new_id=prev.next_topic_id_,
+                ghost_ids=[g.id for g in prev_ghosts],
+                overlap=overlap,
             )
             topics = [replace(t, id=i) for t, i in zip(topics, ids, strict=True)]
-            carried = prev.steering_
+            space, self.steering_, applied, notes = carry_steering(
+                prev.steering_,
+                replace(space, topics=topics),
+                prev_ids=[t.id for t in prev.topics_],
+                prev_centroids=prev.centroids_,
+                prev_ghosts=prev_ghosts,
+            )
+            notes += drift_warnings(
+                applied, self.lineage_, {t.id: t.size for t in prev.topics_}, {t.id: t.size for t in space.topics}
+            )
+            for note in notes:
+                logger.warning("%s", note)
+            for op in applied:
+                if op["op"] == "merge":  # the lineage names the topic that now holds the merged one
+                    hit = self.lineage_["topic_id"].eq(op["topic"]).fillna(False).to_numpy(dtype=bool)
+                    self.lineage_.loc[hit, "topic_id"] = op["into"]
+                    self.lineage_.loc[hit, "status"] = "merged"
         else:
             self.lineage_ = pd.DataFrame(
                 {
@@ -542,19 +591,12 @@ class VocMiner:
                     "status": "born",
                 }
             )
-            carried = []
-        self.topics_ = topics
-        self.steering_ = []
-        for op in carried:
-            present = {t.id for t in self.topics_}
-            if all(op[k] in present for k in ("topic", "into") if k in op):
-                self._apply(op)
-                self.steering_.append(op)
-                if op["op"] == "merge":  # the lineage names the topic that now holds the merged one
-                    hit = self.lineage_["topic_id"].eq(op["topic"]).fillna(False).to_numpy(dtype=bool)
-                    self.lineage_.loc[hit, "topic_id"] = op["into"]
-                    self.lineage_.loc[hit, "status"] = "merged"
-        self.next_topic_id_ = next_topic_id([t.id for t in topics], floor=prev.next_topic_id_ if prev else 0)
+            self.steering_ = []
+        self.topics_, self.centroids_ = space.topics, space.centroids
+        self.assign_centroids_, self.ghosts_ = space.assign_centroids, space.ghosts
+        self.next_topic_id_ = next_topic_id(
+            [t.id for t in topics], self.steering_, prev.next_topic_id_ if prev else 0, self.ghosts_
+        )
         t3 = time.perf_counter()
         self._fit_prep = prep
         self._finish(cfg)
@@ -566,14 +608,21 @@ class VocMiner:
     def _assign(self, vectors: np.ndarray, cfg: Config) -> tuple[np.ndarray, np.ndarray]:
         """Topic ids (not rows) of the nearest centroids, -1 below the similarity floor (in the
         self-trained projection when the model has one)."""
+        space = TopicSpace(
+            topics=self.topics_,
+            centroids=self.centroids_,
+            assign_centroids=self.assign_centroids_,
+            ghosts=getattr(self, "ghosts_", []),
+        )
+        centroids, assign, row_ids = assignment_centroids(space)  # a merged topic's alias tags its target
         rows, sims = assign_topics(
             vectors,
-            self.centroids_,
+            centroids,
             floor=cfg.cluster.similarity_floor,
             projection=self.projection_,
-            assign_centroids=self.assign_centroids_,
+            assign_centroids=assign,
         )
-        ids = np.asarray([t.id for t in self.topics_] + [OUTLIER_TOPIC], dtype=np.int64)
+        ids = np.asarray([*row_ids, OUTLIER_TOPIC], dtype=np.int64)
         return ids[rows], sims
 
     def _topic_ids(self, prep: _Prepared, labels: np.ndarray, cfg: Config) -> list[str]:
@@ -595,8 +644,9 @@ class VocMiner:
             out.append("|".join(map(str, ids)))
         return out
 
-    def _finish(self, cfg: Config) -> None:
-        """Tags, trends, surges and ranking from the fitted data and the current topics."""
+    def _finish(self, cfg: Config, *, regroup_causes: bool = True) -> None:
+        """Tags, trends, surges and ranking from the fitted data and the current topics (``regroup_causes``
+        False: the root causes keep their groups, as after a steering edit)."""
         prep = self._fit_prep
         labels, sims = self._assign(prep.conv_vectors, cfg)
         self.tags_ = self._tags(prep, labels, sims, cfg)
@@ -614,7 +664,7 @@ class VocMiner:
         self.surges_ = detect_surges(self.trends_)
         self.growth_ = growth(self.tags_, window_days=cfg.rank.growth_window_days)
         # the model's root causes: grouped once on all the fitted data, saved, reused by every report
-        self.cause_groups_, self.cause_fixes_ = self._causes(self.tags_, customer, cfg.rank, fresh=True)
+        self.cause_groups_, self.cause_fixes_ = self._causes(self.tags_, customer, cfg.rank, fresh=regroup_causes)
         self.tags_["cause_id"] = self._cause_ids(self.tags_["topic_id"].to_numpy())  # groups need the tags first
         cause_growth, cause_previous = _growth_and_previous(
             regroup(self.tags_, self.cause_groups_), cfg.rank.growth_window_days
@@ -677,16 +727,26 @@ class VocMiner:
     def _apply(self, op: dict[str, Any]) -> None:
         """Apply a steering operation to the topics, their centroids and their assignment centroids."""
         before = self.topics_
-        # The saved grouping names the topics: a fitted miner regroups in _finish; a loaded one (no fit
-        # data to regroup on) keeps its causes, with the changed topic taken out of its cause where the
-        # op changes what the cause is (a merged-away topic, another department, not a complaint).
+        # The saved grouping names the topics. A fitted miner and a loaded one (no fit data to regroup on)
+        # alike keep their causes, with the changed topic taken out of its cause where the op changes what the
+        # cause is (a merged-away topic, another department, not a complaint): the same edits give the same
+        # causes before and after save/load. A refit groups anew (the moved topic may join a cause there).
         if hasattr(self, "cause_groups_") and op["op"] != "rename":
+            alone = op["op"] == "move" or (op["op"] == "not_complaint" and not op.get("value", True))
             self.cause_groups_, self.cause_fixes_ = _without_topic(
-                self.cause_groups_, getattr(self, "cause_fixes_", {}), int(op["topic"]), alone=op["op"] == "move"
+                self.cause_groups_, getattr(self, "cause_fixes_", {}), int(op["topic"]), alone=alone
             )
-        self.topics_, self.centroids_ = apply_op(op, before, self.centroids_)
-        if self.assign_centroids_ is not None:
-            _, self.assign_centroids_ = apply_op(op, before, self.assign_centroids_)
+        space = apply_op(
+            op,
+            TopicSpace(
+                topics=before,
+                centroids=self.centroids_,
+                assign_centroids=self.assign_centroids_,
+                ghosts=getattr(self, "ghosts_", []),
+            ),
+        )
+        self.topics_, self.centroids_ = space.topics, space.centroids
+        self.assign_centroids_, self.ghosts_ = space.assign_centroids, space.ghosts
 
     def _steer(self, op: dict[str, Any]) -> VocMiner:
         self._check_fitted()
@@ -695,7 +755,7 @@ class VocMiner:
         self._apply(op)
         self.steering_.append(op)
         if hasattr(self, "_fit_prep"):
-            self._finish(self.config_)
+            self._finish(self.config_, regroup_causes=False)
         return self
 
     def rename_topic(
@@ -707,7 +767,9 @@ class VocMiner:
         )
 
     def merge_topics(self, topic_id: int, into: int) -> VocMiner:
-        """Merge topic ``topic_id`` into topic ``into`` (the merged centroid is the size-weighted mean)."""
+        """Merge topic ``topic_id`` into topic ``into``: exactly the conversations of ``topic_id`` join ``into``,
+        no other moves. The merged topic's centroid stays in the model as an alias that tags ``into`` (``tag``
+        of the saved model agrees), and a refit whose new topic matches it merges it into ``into`` again."""
         return self._steer({"op": "merge", "topic": topic_id, "into": into})
 
     def move_topic(self, topic_id: int, department: str) -> VocMiner:
@@ -1111,6 +1173,7 @@ class VocMiner:
             json.dumps([t.to_json() for t in self.topics_], indent=2, ensure_ascii=False), encoding="utf-8"
         )
         (out / "steering.json").write_text(json.dumps(self.steering_, indent=2, ensure_ascii=False), encoding="utf-8")
+        _save_ghosts(out / GHOSTS_FILE, getattr(self, "ghosts_", []), self.assign_centroids_ is not None)
         fix_of = getattr(self, "cause_fixes_", {})
         dept_of = {t.id: t.department for t in self.topics_}
         causes = [
@@ -1144,23 +1207,29 @@ class VocMiner:
         missing = [n for n in need if not (p / n).is_file()]
         if missing:
             raise ModelError(f"Model directory {str(p)!r} lacks {missing}; refit and save the model.")
-        try:
+        with _model_file(p / "meta.json"):
             meta = json.loads((p / "meta.json").read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise ModelError(f"{str(p / 'meta.json')!r} is not valid JSON: {exc}; refit the model.") from exc
+            if not isinstance(meta, dict):
+                raise TypeError(f"a JSON object was expected, not {type(meta).__name__}")
         if meta.get("format") != MODEL_FORMAT:
             raise ModelError(f"Model format {meta.get('format')!r} is not {MODEL_FORMAT}; refit with this version.")
         miner = cls(config=load_config(p / "config.toml"), taxonomy=p / "departments.yaml", progress=progress)
         miner.config_ = miner._config()
         miner.taxonomy_ = load_taxonomy(p / "departments.yaml")
-        miner.centroids_ = np.load(p / "centroids.npy", allow_pickle=False)
-        means = np.load(p / "language_means.npy", allow_pickle=False)
+        with _model_file(p / "centroids.npy"):
+            miner.centroids_ = np.load(p / "centroids.npy", allow_pickle=False)
+            if miner.centroids_.ndim != 2:
+                raise ValueError(f"a 2-D array was expected, not shape {miner.centroids_.shape}")
+        with _model_file(p / "language_means.npy"):
+            means = np.load(p / "language_means.npy", allow_pickle=False)
         if (p / WHITENING_FILE).is_file():
-            with np.load(p / WHITENING_FILE, allow_pickle=False) as arrays:
+            with _model_file(p / WHITENING_FILE), np.load(p / WHITENING_FILE, allow_pickle=False) as arrays:
                 miner.centering_ = LanguageWhitening.from_arrays(arrays, means)
         else:
-            miner.centering_ = LanguageCentering.from_array(means)
-        miner.topics_ = [Topic.from_json(t) for t in json.loads((p / "topics.json").read_text(encoding="utf-8"))]
+            with _model_file(p / "language_means.npy"):
+                miner.centering_ = LanguageCentering.from_array(means)
+        with _model_file(p / "topics.json"):
+            miner.topics_ = [Topic.from_json(t) for t in json.loads((p / "topics.json").read_text(encoding="utf-8"))]
         emb = miner._embedder(miner.config_)
         want = meta.get("embedder", {})
         if want.get("id") != emb.id or int(want.get("dim", -1)) != miner.centroids_.shape[1]:
@@ -1168,6 +1237,9 @@ class VocMiner:
                 f"Model {str(p)!r} was fitted with embedder {want.get('id')!r} (dim {want.get('dim')}), "
                 f"but this config uses {emb.id!r}; use the same `embed.model` or refit."
             )
+        # built only to check its id (its weights load lazily): the first tag() builds it from the then-current
+        # ``config_``, so that ``config_.embed`` set after loading (threads, device) takes effect
+        del miner._embedder_obj
         if len(miner.topics_) != len(miner.centroids_):
             raise ModelError(
                 f"Model {str(p)!r}: {len(miner.topics_)} topics but {len(miner.centroids_)} centroids; refit."
@@ -1178,10 +1250,13 @@ class VocMiner:
             miner.ingest_counts_ = {str(k): int(v) for k, v in meta["ingest_counts"].items()}
         miner._department_head_dir = p if SupervisedDepartmentMapper.saved_in(p) else None
         steering = p / "steering.json"
-        miner.steering_ = json.loads(steering.read_text(encoding="utf-8")) if steering.is_file() else []
+        with _model_file(steering):
+            miner.steering_ = json.loads(steering.read_text(encoding="utf-8")) if steering.is_file() else []
+        miner.topics_ = mark_named(miner.topics_, miner.steering_)
+        miner.ghosts_ = _load_ghosts(p / GHOSTS_FILE, miner.centroids_, miner.assign_centroids_)
         floor = meta.get("next_topic_id")
         miner.next_topic_id_ = next_topic_id(
-            [t.id for t in miner.topics_], miner.steering_, floor if isinstance(floor, int) else 0
+            [t.id for t in miner.topics_], miner.steering_, floor if isinstance(floor, int) else 0, miner.ghosts_
         )
         causes = _load_causes(p, miner.topics_, miner.taxonomy_)
         if causes is not None:
@@ -1295,6 +1370,50 @@ def _load_causes(
     return groups, fixes
 
 
+def _save_ghosts(path: Path, ghosts: Sequence[Ghost], projected: bool) -> None:
+    """Write merge aliases and dormant topics (nothing when there are none)."""
+    if not ghosts:
+        return
+    arrays: dict[str, np.ndarray] = {
+        "ids": np.asarray([g.id for g in ghosts], dtype=np.int64),
+        "into": np.asarray([-1 if g.into is None else g.into for g in ghosts], dtype=np.int64),
+        "age": np.asarray([g.age for g in ghosts], dtype=np.int64),
+        "centroids": np.vstack([g.centroid[None, :] for g in ghosts]).astype(np.float32),
+    }
+    with_assign = [(g.id, g.assign_centroid) for g in ghosts if g.assign_centroid is not None]
+    if projected and with_assign:
+        arrays["assign_ids"] = np.asarray([i for i, _ in with_assign], dtype=np.int64)
+        arrays["assign_centroids"] = np.vstack([a[None, :] for _, a in with_assign]).astype(np.float32)
+    np.savez(path, allow_pickle=False, **arrays)
+
+
+def _load_ghosts(path: Path, centroids: np.ndarray, assign_centroids: np.ndarray | None) -> list[Ghost]:
+    """The merge aliases and dormant topics of a saved model (``ghosts.npz``; absent: none)."""
+    if not path.is_file():
+        return []
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            ids, into, age = (np.asarray(data[k], dtype=np.int64) for k in ("ids", "into", "age"))
+            cents = np.asarray(data["centroids"], dtype=np.float32)
+            assign_ids = np.asarray(data["assign_ids"], dtype=np.int64) if "assign_ids" in data else None
+            assign = np.asarray(data["assign_centroids"], dtype=np.float32) if "assign_centroids" in data else None
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"{str(path)!r} is not a valid ghosts file ({exc}); delete it or refit the model.") from exc
+    if not (len(ids) == len(into) == len(age) == len(cents)) or cents.shape[1:] != centroids.shape[1:]:
+        raise ModelError(
+            f"{str(path)!r} has {len(ids)} ids but centroids of shape {cents.shape} for topics of dim "
+            f"{centroids.shape[1]}; delete it or refit the model."
+        )
+    by_id = {} if assign_ids is None or assign is None else dict(zip(assign_ids.tolist(), assign, strict=True))
+    ghosts = [
+        Ghost(id=int(i), into=None if j < 0 else int(j), centroid=c, assign_centroid=by_id.get(int(i)), age=int(a))
+        for i, j, a, c in zip(ids.tolist(), into.tolist(), age.tolist(), cents, strict=True)
+    ]
+    if assign_centroids is not None and any(g.into is not None and g.assign_centroid is None for g in ghosts):
+        raise ModelError(f"{str(path)!r} lacks the projected centroid of a merged topic; refit and save the model.")
+    return ghosts
+
+
 def _load_projection(p: Path, centroids: np.ndarray) -> tuple[TopicProjection | None, np.ndarray | None]:
     """The self-trained projection and assignment centroids of a saved model (``projection.npz``);
     a model without the file assigns in the embedding space."""
@@ -1324,23 +1443,50 @@ def _load_projection(p: Path, centroids: np.ndarray) -> tuple[TopicProjection | 
     return TopicProjection(mean=mean, weights=weights), cents
 
 
+#: dtypes of a filled tag table (``_tags``; what fit writes to ``tags.parquet``); every other column is ``str``.
+TAG_DTYPES: dict[str, str] = {
+    "topic_id": "int64",
+    "cause_id": "int64",
+    "topic_similarity": "float32",
+    "department_confidence": "float64",
+    "sentiment": "float32",
+    "escalation": "bool",
+    "escalation_score": "float64",
+    "escalation_turn": "int64",
+    "started_at": "datetime64[ns, UTC]",
+    "n_turns": "int64",
+    "n_customer_turns": "int64",
+}
+
+
 def _empty_tags() -> pd.DataFrame:
-    """A tag table with no rows and the same dtypes as a filled one."""
-    dtypes = {
-        "topic_id": "int64",
-        "cause_id": "int64",
-        "topic_similarity": "float64",
-        "department_confidence": "float64",
-        "sentiment": "float64",
-        "escalation": "bool",
-        "escalation_score": "float64",
-        "escalation_turn": "int64",
-        "n_turns": "int64",
-        "n_customer_turns": "int64",
-    }
-    df = pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in [*TAG_COLUMNS, "escalation_cues"]})
-    df["started_at"] = pd.Series(dtype="datetime64[ns, UTC]")
-    return df
+    """A tag table with no rows and the same dtypes as a filled one (so that ``pd.concat`` of nightly batches, one
+    of them without any customer turn, keeps float32 / str columns, and its Parquet schema is fit's)."""
+    return pd.DataFrame({c: pd.Series(dtype=TAG_DTYPES.get(c, "str")) for c in [*TAG_COLUMNS, "escalation_cues"]})
+
+
+@contextlib.contextmanager
+def _model_file(path: Path) -> Iterator[None]:
+    """Turn a file of a saved model that cannot be read (truncated by a half-finished copy, edited by hand) into
+    a one-line :class:`ModelError` naming it, instead of numpy's or json's traceback."""
+    try:
+        yield
+    except VocMinerError:
+        raise
+    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ModelError(
+            f"Model file {str(path)!r} is damaged or incomplete ({why}); refit the model, or copy the model "
+            "folder again in full."
+        ) from exc
+
+
+def tag_schema() -> Any:
+    """The Arrow schema of ``tags.parquet`` as fit writes it (a ``pyarrow.Schema``): ``voc-miner tag`` writes
+    exactly this schema, also for an output without rows."""
+    import pyarrow as pa
+
+    return pa.Schema.from_pandas(_empty_tags(), preserve_index=False).remove_metadata()
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
