@@ -125,6 +125,15 @@ def test_report_on_new_tickets_with_their_own_columns(fitted_run: Path, tmp_path
     assert len(rejects) == rows["rejected"] and f"{rows['rejected']} row(s) rejected" in proc.stdout
 
 
+def test_report_on_new_tickets_without_out_keeps_the_fit_reports(fitted_run: Path) -> None:
+    src = fitted_run.parent / "chats.csv"
+    before = {p.name: p.read_bytes() for p in fitted_run.iterdir() if p.is_file()}
+    proc = run("report", str(fitted_run), "--input", str(src), "--text-col", "message", "--speaker-col", "role")
+    assert proc.returncode == 0, proc.stderr
+    assert (fitted_run / "input-chats" / "root_causes.json").is_file()
+    assert {p.name: p.read_bytes() for p in fitted_run.iterdir() if p.is_file()} == before  # fit's files untouched
+
+
 def test_report_mistakes_are_one_line_errors(fitted_run: Path, tmp_path: Path) -> None:
     bad = tmp_path / "allbad.csv"
     bad.write_text("text\n12345\n:)\n", encoding="utf-8")

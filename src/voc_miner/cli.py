@@ -478,7 +478,10 @@ def report(
     run_dir: Annotated[
         Path, typer.Argument(help="Output directory of a fit run (model/, tags.parquet, turns.parquet).")
     ],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write (default: RUN_DIR).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Where to write (default: RUN_DIR; with --input, RUN_DIR/input-NAME)."),
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Report language: en or zh.")] = "en",
     month: Annotated[str | None, typer.Option("--month", help="Report one month, e.g. 2026-10.")] = None,
     input_: Annotated[
@@ -507,7 +510,9 @@ def report(
     The column, encoding and sheet options describe the --input file (as for tag)."""
     from voc_miner.pipeline import VocMiner, report_run
 
-    target = out or run_dir
+    # new tickets get a folder of their own: written into RUN_DIR they replaced the fit's reports and rejects.csv
+    default = run_dir / f"input-{input_.name.split('.')[0] or 'data'}" if input_ is not None else run_dir
+    target = out or default
     if target.exists() and not target.is_dir():
         raise VocMinerError(f"--out {str(target)!r} is a file; pass a directory (it is created when missing).")
     if input_ is not None:
@@ -517,7 +522,7 @@ def report(
             miner.config_.ingest, columns=cols, encoding=encoding, sheet=sheet or miner.config_.ingest.sheet
         )
         miner.config_ = dataclasses.replace(miner.config_, ingest=ingest_cfg).validate()
-        paths = miner.report(out or run_dir, lang=lang, month=month, data=input_, timezone=timezone)
+        paths = miner.report(target, lang=lang, month=month, data=input_, timezone=timezone)
         rejects = pd.read_csv(paths["rejects"], usecols=["reason"])
         typer.echo(
             f"--input: {len(rejects)} row(s) rejected"
