@@ -114,24 +114,18 @@ def test_tag_cli_matches_fit(fitted_run: Path, tmp_path: Path) -> None:
     assert got.sort_index().equals(want.sort_index())
 
 
-def test_report_on_new_tickets_with_their_own_columns(fitted_run: Path, tmp_path: Path) -> None:
-    src = fitted_run.parent / "chats.csv"
-    proc = run("report", str(fitted_run), "--input", str(src), "--out", str(tmp_path), "--text-col", "message",
-               "--speaker-col", "role")
-    assert proc.returncode == 0, proc.stderr
-    rows = json.loads((tmp_path / "root_causes.json").read_text(encoding="utf-8"))["corpus"]["rows"]
-    assert rows["read"] == len(pd.read_csv(src))  # the rows of --input, not those of the fit
-    rejects = pd.read_csv(tmp_path / "rejects.csv")  # the rows of --input not used, as fit writes them
-    assert len(rejects) == rows["rejected"] and f"{rows['rejected']} row(s) rejected" in proc.stdout
-
-
-def test_report_on_new_tickets_without_out_keeps_the_fit_reports(fitted_run: Path) -> None:
+def test_report_on_new_tickets_with_their_own_columns(fitted_run: Path) -> None:
     src = fitted_run.parent / "chats.csv"
     before = {p.name: p.read_bytes() for p in fitted_run.iterdir() if p.is_file()}
     proc = run("report", str(fitted_run), "--input", str(src), "--text-col", "message", "--speaker-col", "role")
     assert proc.returncode == 0, proc.stderr
-    assert (fitted_run / "input-chats" / "root_causes.json").is_file()
-    assert {p.name: p.read_bytes() for p in fitted_run.iterdir() if p.is_file()} == before  # fit's files untouched
+    # without --out, new tickets get their own folder: the fit's reports and rejects.csv were replaced
+    assert {p.name: p.read_bytes() for p in fitted_run.iterdir() if p.is_file()} == before
+    tmp_path = fitted_run / "input-chats"
+    rows = json.loads((tmp_path / "root_causes.json").read_text(encoding="utf-8"))["corpus"]["rows"]
+    assert rows["read"] == len(pd.read_csv(src))  # the rows of --input, not those of the fit
+    rejects = pd.read_csv(tmp_path / "rejects.csv")  # the rows of --input not used, as fit writes them
+    assert len(rejects) == rows["rejected"] and f"{rows['rejected']} row(s) rejected" in proc.stdout
 
 
 def test_report_mistakes_are_one_line_errors(fitted_run: Path, tmp_path: Path) -> None:
@@ -330,8 +324,7 @@ def test_tag_reads_a_pipe(fitted_run: Path, tmp_path: Path) -> None:
     src = fitted_run.parent / "chats.csv"
     args = ["--text-col", "message", "--speaker-col", "role", "-q"]
     want = pd.read_parquet(fitted_run / "tags.parquet").set_index("conversation_id")["topic_id"].sort_index()
-    cases = [("-", src.read_bytes(), []), ("/dev/stdin", gzip.compress(src.read_bytes()), []),
-             ("-", src.read_bytes(), ["--format", "csv"])]
+    cases = [("-", src.read_bytes(), ["--format", "csv"]), ("/dev/stdin", gzip.compress(src.read_bytes()), [])]
     for i, (name, data, extra) in enumerate(cases):
         out = tmp_path / f"t{i}.parquet"
         proc = subprocess.run([sys.executable, "-m", "voc_miner.cli", "tag", str(fitted_run / "model"), name,
