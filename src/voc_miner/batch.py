@@ -36,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from voc_miner.errors import InputDataError, InputFileNotFoundError, VocMinerError
+from voc_miner.errors import EmptyInputError, InputDataError, InputFileNotFoundError, VocMinerError
 from voc_miner.io import format_suffix, open_binary, read_chunks
 from voc_miner.types import REJECT_COLUMNS
 from voc_miner.workbook import WORKBOOK_SUFFIXES, row_estimate
@@ -48,8 +48,6 @@ TagFn = Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]]
 #: ``DataFrame.attrs`` key of a chunk whose conversation-id column was made up by :func:`conversation_chunks`
 #: (flat tickets: the file has no such column); its value is that column's name.
 SYNTHETIC_ID_ATTR = "voc_miner_synthetic_id"
-#: What :func:`voc_miner.io.read_chunks` says of a file without any record (``allow_empty`` accepts it).
-_NO_ROWS = " has no rows; "
 
 
 class OutputBusyError(VocMinerError, RuntimeError):
@@ -212,43 +210,40 @@ def _lock_holder(fd: int) -> str:
         return "a process that has not said which"
 
 
-def _write_error(path: Path, exc: OSError) -> OutputWriteError:
-    why = exc.strerror or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-    return OutputWriteError(
-        f"Cannot write {str(path)!r}: {why}; free space on that disk or make its folder writable (or pass an --out "
-        "elsewhere), then rerun the same command to resume."
-    )
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Turn an OSError while writing ``path`` (a full disk, a read-only folder) into an :class:`OutputWriteError`
+    naming it."""
+    try:
+        yield
+    except OSError as exc:
+        why = exc.strerror or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        raise OutputWriteError(
+            f"Cannot write {str(path)!r}: {why}; free space on that disk or make its folder writable (or pass an "
+            "--out elsewhere), then rerun the same command to resume."
+        ) from exc
 
 
 def _atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
-    try:
+    with _writing(path):
         df.to_parquet(tmp, index=False)
         os.replace(tmp, path)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
 
 
 def _atomic_write_text(text: str, path: Path) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
-    try:
+    with _writing(path):
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
 
 
 def _allowing_empty(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     """``chunks``, where a file without any record (an empty or header-only export) ends the iteration instead of
     raising."""
-    any_rows = False
     try:
-        for chunk in chunks:
-            any_rows = True
-            yield chunk
-    except InputDataError as exc:
-        if any_rows or _NO_ROWS not in str(exc):
-            raise
+        yield from chunks
+    except EmptyInputError as exc:
         logger.info("%s", str(exc).split(";")[0] + ": writing an empty output (allow_empty)")
 
 
@@ -334,10 +329,8 @@ def _stream_tag_locked(
     allow_empty: bool,
 ) -> StreamStats:
     parts = out.with_name(out.name + ".parts")
-    try:
+    with _writing(parts):
         parts.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _write_error(parts, exc) from exc
     progress_file = parts / "_progress.json"
     fp = _fingerprint(src, model_dir, chunk_rows, sheet, settings)
     done: set[int] = set()
@@ -482,7 +475,7 @@ def _merge(parts: list[Path], out: Path, schema: Any = None) -> int:
     tmp = out.with_suffix(out.suffix + ".tmp")
     if schema is None and parts:
         schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
-    try:
+    with _writing(out):
         try:
             for p in parts:
                 table = pq.read_table(p)
@@ -496,8 +489,6 @@ def _merge(parts: list[Path], out: Path, schema: Any = None) -> int:
             if writer is not None:
                 writer.close()
         os.replace(tmp, out)
-    except OSError as exc:
-        raise _write_error(out, exc) from exc
     return n
 
 
@@ -506,8 +497,6 @@ def _merge_rejects(parts: list[Path], out: Path) -> int:
 
     frames = [pd.read_parquet(p) for p in parts if p.is_file()]
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(REJECT_COLUMNS))
-    try:
+    with _writing(out):
         csv_safe(df).to_csv(out, index=False)
-    except OSError as exc:
-        raise _write_error(out, exc) from exc
     return len(df)

@@ -431,11 +431,15 @@ def tag(
             miner.config_ = cfg.validate()
             spooled = _spool_pipe(input_, out, format_)
 
+            columns_checked = False
+
             def tag_fn(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+                nonlocal columns_checked
                 made_up = df.attrs.get(SYNTHETIC_ID_ATTR)
-                if made_up is not None:  # flat tickets: check the columns the file has, not the made-up id
+                if made_up is not None and not columns_checked:  # flat tickets: the file's columns, not the made-up id
                     own = df.iloc[:0].drop(columns=[made_up, LINE_COLUMN, MALFORMED_COLUMN], errors="ignore")
                     ingest_frame(own, config=miner.config_.ingest)
+                columns_checked = True  # every chunk of a file has its columns
                 res = miner.tag(df)
                 return res.tags, res.rejects
 

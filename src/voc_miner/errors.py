@@ -22,6 +22,10 @@ class InputDataError(VocMinerError, ValueError):
     """Input data cannot be read or does not have the expected shape."""
 
 
+class EmptyInputError(InputDataError):
+    """The input holds no record at all (an empty or header-only export)."""
+
+
 class InputFileNotFoundError(VocMinerError, FileNotFoundError):
     """An input file or directory does not exist."""
 

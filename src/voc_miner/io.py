@@ -100,7 +100,7 @@ import numpy as np
 import pandas as pd
 
 from voc_miner.config import ColumnsConfig, IngestConfig
-from voc_miner.errors import InputDataError, InputFileNotFoundError
+from voc_miner.errors import EmptyInputError, InputDataError, InputFileNotFoundError
 from voc_miner.pii import PiiMasker
 from voc_miner.textclean import clean_text, detect_language, latin_language_hint, to_simplified
 from voc_miner.timezones import DEFAULT_TIMEZONE, localize, localize_wall_clock
@@ -841,7 +841,7 @@ def read_chunks(
     except _GZIP_ERRORS as exc:  # a .gz cut short (a half-finished copy) or corrupt part-way
         raise _gzip_error(p, exc) from exc
     if not any_rows:
-        raise InputDataError(f"Input {str(p)!r} has no rows; pass a file with at least one ticket.")
+        raise EmptyInputError(f"Input {str(p)!r} has no rows; pass a file with at least one ticket.")
 
 
 def _with_record_columns(frame: pd.DataFrame, table: _Table, start: int) -> pd.DataFrame:
@@ -1702,7 +1702,7 @@ def ingest(
             )
         tables = [_load(p, cfg.encoding, cfg.sheet) for p in paths]
     if sum(len(t.frame) for t in tables) == 0:
-        raise InputDataError("Input has no rows; pass a file or DataFrame with at least one ticket.")
+        raise EmptyInputError("Input has no rows; pass a file or DataFrame with at least one ticket.")
     if len(tables) == 1:
         return _ingest(tables[0], config=cfg, masker=None)
     return _ingest_many(tables, cfg)

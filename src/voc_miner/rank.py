@@ -39,7 +39,6 @@ from voc_miner.cluster import label_words
 from voc_miner.config import RankConfig
 from voc_miner.departments import FixTemplate, Taxonomy
 from voc_miner.spikes import relative_change
-from voc_miner.steering import NamedTopic
 from voc_miner.types import NEGATIVE_SENTIMENT, UNASSIGNED, Evidence, RootCause, Surge, Topic
 
 NEGATIVE = NEGATIVE_SENTIMENT
@@ -166,16 +165,15 @@ def cause_label(members: Sequence[int], by_id: Mapping[int, Topic], *, n_words: 
     when they carry weight (:func:`voc_miner.cluster.label_words`), else the largest topic's label. A
     late-delivery group of 21 topics reads "物流 / 发货 / 快递" rather than "delivery / ring / chair".
 
-    A label an analyst gave (:meth:`voc_miner.VocMiner.rename_topic`, a
-    :class:`~voc_miner.steering.NamedTopic`) names the group in its language: the lead topic's, else that of
-    the first member (largest first) named in that language."""
+    A label an analyst gave (:meth:`voc_miner.VocMiner.rename_topic`, ``Topic.named``) names the group in its
+    language: the lead topic's, else that of the first member (largest first) named in that language."""
     lead = by_id[members[0]]
     if len(members) == 1:
         return {"en": lead.label_en, "zh": lead.label_zh}
     zh, en = label_words(_pooled(members, by_id))
     out = {"en": " / ".join(en[:n_words]) or lead.label_en, "zh": " / ".join(zh[:n_words]) or lead.label_zh}
     for lang in ("en", "zh"):
-        named = [t for m in members if isinstance(t := by_id[m], NamedTopic) and lang in t.named]
+        named = [t for m in members if lang in (t := by_id[m]).named]
         if named:
             out[lang] = named[0].label_en if lang == "en" else named[0].label_zh
     return out

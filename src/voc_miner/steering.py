@@ -49,16 +49,6 @@ DORMANT_REFITS = 3
 GROWTH_WARNING = 2.0
 
 
-@dataclass(frozen=True, kw_only=True)
-class NamedTopic(Topic):
-    """A topic an analyst named (:meth:`VocMiner.rename_topic`): its label names any root cause it is in.
-
-    ``named`` lists the languages (``"zh"``, ``"en"``) whose label was given by hand.
-    """
-
-    named: tuple[str, ...] = ("zh", "en")
-
-
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Ghost:
     """A topic id that is no longer a topic of the model but keeps its centroid.
@@ -106,9 +96,7 @@ def normalise_op(op: dict[str, Any]) -> dict[str, Any]:
             out[key] = str(out[key])
     if "value" in out:
         if not isinstance(out["value"], bool | np.bool_):
-            raise ConfigError(
-                f"Steering `value` must be True or False (True: not a complaint); got {out['value']!r}."
-            )
+            raise ConfigError(f"Steering `value` must be True or False (True: not a complaint); got {out['value']!r}.")
         out["value"] = bool(out["value"])
     return out
 
@@ -155,14 +143,13 @@ def apply_op(op: dict[str, Any], space: TopicSpace) -> TopicSpace:
         i = row[op["topic"]]
         t = topics[i]
         given = {k: (op.get(k) or "").strip() for k in ("label", "label_zh", "label_en")}
-        was = set(t.named) if isinstance(t, NamedTopic) else set()
-        fields = {k: v for k, v in vars(t).items() if k != "named"}
-        fields.update(
+        topics[i] = replace(
+            t,
             label=given["label"] or t.label,
             label_en=given["label_en"] or given["label"] or t.label_en,
             label_zh=given["label_zh"] or given["label"] or t.label_zh,
+            named=tuple(x for x in ("zh", "en") if x in t.named or x in _named(op)),
         )
-        topics[i] = NamedTopic(**fields, named=tuple(x for x in ("zh", "en") if x in was or x in _named(op)))
     elif kind == "move":
         i = row[op["topic"]]
         topics[i] = replace(topics[i], department=op["department"], department_confidence=1.0)
@@ -190,23 +177,18 @@ def apply_op(op: dict[str, Any], space: TopicSpace) -> TopicSpace:
 
 
 def mark_named(topics: Sequence[Topic], steering: Sequence[dict[str, Any]]) -> list[Topic]:
-    """``topics`` with the ones a rename in ``steering`` names marked as :class:`NamedTopic` (a saved
-    ``topics.json`` holds the labels but not which were given by hand)."""
+    """``topics`` with ``named`` set from the renames in ``steering``: a ``topics.json`` saved before
+    ``Topic.named`` existed holds the labels but not which were given by hand."""
     named: dict[int, set[str]] = {}
     for op in steering:
         if op.get("op") == "rename":
             named.setdefault(int(op["topic"]), set()).update(_named(op))
         elif op.get("op") == "merge":
             named.pop(int(op["topic"]), None)
-    out: list[Topic] = []
-    for topic in topics:
-        if topic.id in named and not isinstance(topic, NamedTopic):
-            fields = {k: v for k, v in vars(topic).items() if k != "named"}
-            langs = tuple(x for x in ("zh", "en") if x in named[topic.id])
-            out.append(NamedTopic(**fields, named=langs))
-        else:
-            out.append(topic)
-    return out
+    return [
+        replace(t, named=tuple(x for x in ("zh", "en") if x in t.named or x in named[t.id])) if t.id in named else t
+        for t in topics
+    ]
 
 
 def assignment_centroids(space: TopicSpace) -> tuple[np.ndarray, np.ndarray | None, list[int]]:
@@ -373,18 +355,16 @@ def carry_steering(
     """
     row = {int(i): r for r, i in enumerate(prev_ids)}
     ghost_of = {g.id: g for g in prev_ghosts}
-    steering: list[dict[str, Any]] = []
+    steering = list(ops)  # applied and pending edits in their order; dropped ones are removed below
     applied: list[dict[str, Any]] = []
     pending: list[dict[str, Any]] = []
     for op in ops:
         present = {t.id for t in space.topics}
         if all(op[k] in present for k in ("topic", "into") if k in op):
             space = apply_op(op, space)
-            steering.append(op)
             applied.append(op)
         else:
             pending.append(op)
-            steering.append(op)
     present = {t.id for t in space.topics} | {g.id for g in space.ghosts}
     dormant: dict[int, Ghost] = {}
     for op in pending:

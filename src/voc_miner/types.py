@@ -85,11 +85,14 @@ class Topic:
     is_complaint: bool = True
     #: Conversations that raise the topic at all: as their own topic or in a segment of a long turn.
     mentions: int = 0
+    #: Languages (``"zh"``, ``"en"``) whose label an analyst gave (``VocMiner.rename_topic``): that label then
+    #: names any root cause the topic is in.
+    named: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict."""
         d = asdict(self)
-        for k in ("keywords", "keywords_zh", "keywords_en"):
+        for k in ("keywords", "keywords_zh", "keywords_en", "named"):
             d[k] = list(d[k])
         return d
 
@@ -110,6 +113,7 @@ class Topic:
             department_scores={str(k): float(v) for k, v in d.get("department_scores", {}).items()},
             is_complaint=bool(d.get("is_complaint", True)),
             mentions=int(d.get("mentions", 0)),
+            named=tuple(str(x) for x in d.get("named", ())),
         )
 
 
